@@ -1,0 +1,3 @@
+"""Beacon: performance and risk management for councils."""
+
+__version__ = "0.1.0"

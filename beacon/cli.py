@@ -1,0 +1,48 @@
+"""The ``beacon`` console script: Beacon's management commands under one name.
+
+``beacon import PATH`` is ``django-admin import PATH`` with Beacon's settings.
+"""
+
+import os
+import sys
+
+# Commands a user runs day to day; Django's own remain available (`beacon help --commands`).
+BEACON_COMMANDS = {
+    "migrate": "prepare (or upgrade) the database",
+    "import": "import a data bundle (CSV folder or .xlsx), all or nothing",
+    "export": "export the database as a data bundle that re-imports unchanged",
+    "report": "compute the Quarterly Performance Report for a period",
+    "demo": "set up the demo: migrate, import the demo bundle and write its reports",
+}
+
+
+def _usage() -> str:
+    lines = ["usage: beacon COMMAND [options]", "", "Beacon commands:"]
+    width = max(len(name) for name in BEACON_COMMANDS)
+    for name, text in BEACON_COMMANDS.items():
+        lines.append(f"  {name.ljust(width)}  {text}")
+    lines += [
+        "",
+        "`beacon COMMAND --help` explains a command; `beacon help --commands` lists Django's too.",
+        "The database is SQLite under var/ unless BEACON_DATABASE_URL names another.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None, prog="beacon") -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(_usage())
+        return 0
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line([prog, *argv])
+    except SystemExit as exc:  # management commands exit through CommandError -> SystemExit
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
