@@ -61,6 +61,7 @@ WSGI_APPLICATION = "beacon.wsgi.application"
 def _database():
     url = os.environ.get("BEACON_DATABASE_URL")
     if not url:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "beacon.sqlite3",

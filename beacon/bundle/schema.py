@@ -1,0 +1,228 @@
+"""Declarative file schemas: which columns a bundle file has, which are required, and how
+each cell is parsed. Parsers raise ``ValueError`` with a reason a person can act on; the
+schema turns it into ``file:line: column: reason``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from beacon.domain.periods import FinancialYear, PeriodError, parse_period
+
+from .errors import BundleErrors
+from .reader import Sheet
+
+# --- cell parsers ------------------------------------------------------------------------
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+MAX_DECIMAL_PLACES = 10
+
+
+@dataclass(frozen=True)
+class Number:
+    """A parsed number, remembering whether it was written with a trailing ``%``."""
+
+    value: Decimal
+    percent_sign: bool = False
+
+
+def parse_text(text: str) -> str:
+    return text
+
+
+def parse_number(text: str) -> Number:
+    raw = text.strip()
+    percent = raw.endswith("%")
+    if percent:
+        raw = raw[:-1].strip()
+    if _THOUSANDS.match(raw):
+        raw = raw.replace(",", "")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not a number (use . as the decimal point)") from None
+    if not value.is_finite():
+        raise ValueError(f"{text!r} is not a finite number")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_DECIMAL_PLACES:
+        raise ValueError(f"{text!r} has more than {MAX_DECIMAL_PLACES} decimal places")
+    if abs(value) >= Decimal(10) ** 17:
+        raise ValueError(f"{text!r} is too large")
+    return Number(value, percent)
+
+
+def parse_integer(text: str) -> int:
+    raw = text.strip()
+    if re.fullmatch(r"[+-]?\d+(\.0+)?", raw):
+        return int(Decimal(raw))
+    raise ValueError(f"{text!r} is not a whole number")
+
+
+def parse_non_negative_integer(text: str) -> int:
+    value = parse_integer(text)
+    if value < 0:
+        raise ValueError(f"{text!r} must not be negative")
+    return value
+
+
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+def parse_bool(text: str) -> bool:
+    low = text.strip().lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise ValueError(f"{text!r} is not true or false")
+
+
+def choice(*options: str, case_insensitive: bool = True) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        raw = text.strip()
+        for option in options:
+            if raw == option or (case_insensitive and raw.lower() == option.lower()):
+                return option
+        raise ValueError(f"{text!r} is not one of: {', '.join(options)}")
+
+    parse.options = options  # type: ignore[attr-defined]
+    return parse
+
+
+def parse_period_text(text: str):
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def parse_financial_year(text: str) -> FinancialYear:
+    try:
+        return FinancialYear.parse(text)
+    except PeriodError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (write it as YYYY-MM-DD)") from None
+
+
+def parse_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+# --- file specifications ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable[[str], Any] = parse_text
+    required: bool = False
+    help: str = ""
+
+
+@dataclass
+class Record:
+    """A parsed row: ``data`` maps every declared column to its parsed value (None when empty)."""
+
+    file: str
+    line: int
+    data: dict[str, Any]
+    present: frozenset = frozenset()  # the columns the file had (absent ones must not blank data)
+
+    def __getitem__(self, key):
+        return self.data.get(key)
+
+    def where(self, column: str) -> str:
+        return f"{self.file}:{self.line}: {column}"
+
+
+@dataclass
+class FileSpec:
+    name: str
+    columns: list[Column]
+    key: tuple[str, ...] = ()
+    extra_columns_allowed: bool = False
+    row_check: Callable[[Record, BundleErrors], None] | None = None
+    description: str = ""
+    _by_name: dict[str, Column] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self._by_name = {c.name: c for c in self.columns}
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def parse(self, sheet: Sheet, errors: BundleErrors) -> list[Record]:
+        """Check the header and parse every row; problems go to ``errors``."""
+        name = sheet.name
+        unknown = [h for h in sheet.header if h not in self._by_name]
+        if unknown and not self.extra_columns_allowed:
+            for column in unknown:
+                errors.add(
+                    f"{name}:{sheet.header_line}: {column}: unknown column "
+                    f"(the columns of {self.name} are: {', '.join(self.column_names)})"
+                )
+        missing = [c.name for c in self.columns if c.required and c.name not in sheet.header]
+        for column in missing:
+            errors.add(f"{name}:{sheet.header_line}: {column}: required column is missing")
+        if (unknown and not self.extra_columns_allowed) or missing:
+            return []
+        present = frozenset(sheet.header)
+        records: list[Record] = []
+        seen_keys: dict[tuple, int] = {}
+        for row in sheet.rows:
+            data: dict[str, Any] = {}
+            ok = True
+            for column in self.columns:
+                raw = row.values.get(column.name, "")
+                raw = "" if raw is None else raw.strip()
+                if raw == "":
+                    data[column.name] = None
+                    if column.required:
+                        errors.add(f"{name}:{row.line}: {column.name}: a value is required")
+                        ok = False
+                    continue
+                try:
+                    data[column.name] = column.parse(raw)
+                except ValueError as exc:
+                    errors.add(f"{name}:{row.line}: {column.name}: {exc}")
+                    ok = False
+            if self.extra_columns_allowed:
+                for column in unknown:
+                    data[column] = (row.values.get(column) or "").strip() or None
+            record = Record(name, row.line, data, present)
+            if ok and self.key:
+                key = tuple(_key_part(data.get(k)) for k in self.key)
+                if key in seen_keys:
+                    label = ", ".join(f"{k} {data.get(k)}" for k in self.key)
+                    errors.add(
+                        f"{name}:{row.line}: {self.key[0]}: duplicate row for {label} "
+                        f"(first at line {seen_keys[key]})"
+                    )
+                    ok = False
+                else:
+                    seen_keys[key] = row.line
+            if ok and self.row_check is not None:
+                before = len(errors.messages)
+                self.row_check(record, errors)
+                ok = len(errors.messages) == before
+            if ok:
+                records.append(record)
+        return records
+
+
+def _key_part(value):
+    return getattr(value, "label", value)
+
+
+def check_only_listed(specs: Iterable[FileSpec]) -> set[str]:
+    return {spec.name for spec in specs}

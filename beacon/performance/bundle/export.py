@@ -1,0 +1,87 @@
+"""Export the performance data as bundle files that re-import unchanged."""
+
+from __future__ import annotations
+
+from .. import models
+from . import specs
+from .load import value_text
+
+
+def _columns(name: str) -> list[str]:
+    return specs.FILES[name].column_names
+
+
+def _rows(objects, columns, getters=None) -> list[dict]:
+    getters = getters or {}
+    out = []
+    for obj in objects:
+        row = {}
+        for column in columns:
+            getter = getters.get(column)
+            row[column] = value_text(getter(obj) if getter else getattr(obj, column))
+        out.append(row)
+    return out
+
+
+def export_files() -> dict[str, tuple[list[str], list[dict]]]:
+    files: dict[str, tuple[list[str], list[dict]]] = {}
+
+    def add(name, objects, getters=None, columns=None):
+        objects = list(objects)
+        if objects:
+            columns = columns or _columns(name)
+            files[name] = (columns, _rows(objects, columns, getters))
+
+    add("directorates.csv", models.Directorate.objects.all())
+    add(
+        "kpis.csv",
+        models.Kpi.objects.select_related("directorate", "sub_area"),
+        {"directorate": lambda k: k.directorate.code, "sub_area": lambda k: k.sub_area.name if k.sub_area else ""},
+    )
+    add(
+        "targets.csv",
+        models.KpiTarget.objects.select_related("kpi").order_by("kpi__directorate__display_order", "kpi__display_order", "financial_year", "effective_from"),
+        {"kpi": lambda t: t.kpi.code},
+    )
+    add(
+        "observations.csv",
+        models.Observation.objects.select_related("kpi").order_by("kpi__directorate__display_order", "kpi__display_order", "period_sort"),
+        {"kpi": lambda o: o.kpi.code, "illustrative": lambda o: o.illustrative or None},
+    )
+    add(
+        "activity_indicators.csv",
+        models.ActivityIndicator.objects.select_related("directorate"),
+        {"directorate": lambda i: i.directorate.code},
+    )
+    add(
+        "activity_observations.csv",
+        models.ActivityObservation.objects.select_related("indicator"),
+        {"indicator": lambda o: o.indicator.code, "illustrative": lambda o: o.illustrative or None},
+    )
+    add(
+        "published.csv",
+        models.PublishedRating.objects.select_related("kpi").order_by("period", "kpi__directorate__display_order", "kpi__display_order"),
+        {"kpi": lambda p: p.kpi.code},
+    )
+    add(
+        "published_counts.csv",
+        models.PublishedCounts.objects.select_related("directorate").order_by("period", "directorate__display_order"),
+        {"directorate": lambda p: p.directorate.code if p.directorate else ""},
+    )
+    add(
+        "commentary.csv",
+        models.Commentary.objects.select_related("directorate", "sub_area", "kpi"),
+        {
+            "directorate": lambda c: c.directorate.code if c.directorate else "",
+            "sub_area": lambda c: c.sub_area.name if c.sub_area else "",
+            "kpi": lambda c: c.kpi.code if c.kpi else "",
+        },
+    )
+    tables = list(models.SupportingTable.objects.select_related("directorate").prefetch_related("cells"))
+    add("tables.csv", tables, {"directorate": lambda t: t.directorate.code})
+    for table in tables:
+        files[f"tables/{table.name}.csv"] = (
+            list(table.columns),
+            [{c: value_text(cell.data.get(c)) for c in table.columns} for cell in table.cells.all()],
+        )
+    return files

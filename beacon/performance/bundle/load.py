@@ -1,0 +1,386 @@
+"""Write a checked performance bundle to the database, keeping history.
+
+Every record is matched on its natural key. A new record is created; a changed field is
+updated and the change is recorded as a :class:`~beacon.performance.models.Revision`
+(old, new, who, when, why, which file). An unchanged record is left alone, so importing the
+same bundle twice changes nothing. Columns a file does not have are left as they are.
+
+The caller runs this inside one transaction: if anything here raises, nothing is written.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from beacon.bundle.importer import LoadContext
+from beacon.bundle.schema import Number, Record
+from beacon.domain.periods import Month, Quarter
+
+from .. import models
+from .validate import PerformanceBundle, TableBundle
+
+
+def value_text(value: Any) -> str:
+    """A stored value as text, the same way for revisions and for export."""
+    if value is None:
+        return ""
+    if isinstance(value, Number):
+        value = value.value
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return "0" if text in ("-0", "") else text
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, (Quarter, Month)):
+        return value.label
+    return str(value)
+
+
+def period_sort(period) -> int:
+    """Months since year 0 of the period's last month: quarters and months sort together."""
+    if isinstance(period, Quarter):
+        last = period.months[-1]
+        return last.year * 12 + last.month
+    return period.year * 12 + period.month
+
+
+def record_revision(ctx: LoadContext, entity: str, key: str, name: str, old: Any, new: Any, file: str) -> None:
+    models.Revision.objects.create(
+        entity=entity,
+        key=key,
+        field=name,
+        old_value=value_text(old),
+        new_value=value_text(new),
+        changed_by=ctx.user,
+        changed_at=ctx.now,
+        reason=ctx.reason,
+        source=f"{ctx.source} ({file})",
+    )
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(new, Number):
+        new = new.value
+    if old is None or new is None:
+        return (old in (None, "", [])) and (new in (None, "", []))
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        try:
+            return Decimal(old) == Decimal(new)
+        except Exception:
+            return False
+    return old == new
+
+
+def _raw(value: Any) -> Any:
+    return value.value if isinstance(value, Number) else value
+
+
+def upsert(
+    ctx: LoadContext,
+    record: Record,
+    model,
+    lookup: dict,
+    values: dict,
+    entity: str,
+    key: str,
+    *,
+    defaults: dict | None = None,
+    track_creation: tuple[str, ...] = (),
+):
+    """Create or update one row. ``values`` maps model fields to new values for the columns the
+    file holds (callers pass only those). Returns the instance."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        data = {**(defaults or {}), **{k: _raw(v) for k, v in values.items()}}
+        data = {k: ("" if v is None and _is_text_field(model, k) else v) for k, v in data.items()}
+        obj = model.objects.create(**lookup, **data)
+        ctx.count(record.file, "created")
+        for name in track_creation:
+            if values.get(name) is not None:
+                record_revision(ctx, entity, key, name, None, values[name], record.file)
+        return obj
+    changed = []
+    for name, new in values.items():
+        old = getattr(obj, name)
+        if not _same(old, new):
+            changed.append((name, old, new))
+    if not changed:
+        ctx.count(record.file, "unchanged")
+        return obj
+    for name, old, new in changed:
+        raw = _raw(new)
+        if raw is None and _is_text_field(model, name):
+            raw = ""
+        setattr(obj, name, raw)
+        record_revision(ctx, entity, key, name, old, new, record.file)
+    obj.save()
+    ctx.count(record.file, "changed")
+    return obj
+
+
+def _is_text_field(model, name: str) -> bool:
+    from django.db import models as dj
+
+    try:
+        f = model._meta.get_field(name)
+    except Exception:
+        return False
+    return isinstance(f, (dj.CharField, dj.TextField)) and not f.null
+
+
+def _present(record: Record, mapping: dict[str, str]) -> dict:
+    """Model field -> parsed value, for the columns the file has. ``mapping``: column -> field."""
+    return {fld: record[col] for col, fld in mapping.items() if col in record.present}
+
+
+def load(parsed: PerformanceBundle, ctx: LoadContext) -> None:
+    _load_directorates(parsed, ctx)
+    _load_kpis(parsed, ctx)
+    _load_targets(parsed, ctx)
+    _load_observations(parsed, ctx)
+    _load_activity(parsed, ctx)
+    _load_published(parsed, ctx)
+    _load_commentary(parsed, ctx)
+    _load_tables(parsed, ctx)
+    ctx.errors.raise_if_any()
+
+
+def _load_directorates(parsed, ctx) -> None:
+    for r in parsed.get("directorates.csv"):
+        values = _present(
+            r,
+            {
+                "name": "name",
+                "section_title": "section_title",
+                "cabinet_members": "cabinet_members",
+                "corporate_director": "corporate_director",
+                "director_label": "director_label",
+                "display_order": "display_order",
+            },
+        )
+        if "cabinet_members" in values and values["cabinet_members"] is None:
+            values["cabinet_members"] = []
+        if "director_label" in values and not values["director_label"]:
+            values["director_label"] = "Corporate Director"
+        if "display_order" in values and values["display_order"] is None:
+            values.pop("display_order")
+        upsert(ctx, r, models.Directorate, {"code": r["code"]}, values, "directorate", r["code"])
+
+
+def _load_kpis(parsed, ctx) -> None:
+    directorates = {d.code: d for d in models.Directorate.objects.all()}
+    sub_area_order: dict[str, int] = {}
+    for order, r in enumerate(parsed.get("kpis.csv"), start=1):
+        directorate = directorates[r["directorate"]]
+        sub_area = None
+        if r["sub_area"]:
+            position = sub_area_order.setdefault(f"{directorate.code}/{r['sub_area']}", len(sub_area_order) + 1)
+            sub_area, _ = models.SubArea.objects.get_or_create(
+                directorate=directorate, name=r["sub_area"], defaults={"display_order": position}
+            )
+        values = _present(
+            r,
+            {
+                "name": "name",
+                "short_name": "short_name",
+                "unit": "unit",
+                "unit_label": "unit_label",
+                "polarity": "polarity",
+                "decimals": "decimals",
+                "frequency": "frequency",
+                "rolling_12_months": "rolling_12_months",
+                "in_arrears": "in_arrears",
+                "notes": "notes",
+            },
+        )
+        values["directorate"] = directorate
+        if "sub_area" in r.present:
+            values["sub_area"] = sub_area
+        if "first_year" in r.present:
+            values["first_year"] = r["first_year"].label if r["first_year"] else ""
+        values["display_order"] = order
+        for name, default in (("decimals", 0), ("frequency", "quarterly")):
+            if name in values and values[name] is None:
+                values[name] = default
+        for name in ("rolling_12_months", "in_arrears"):
+            if name in values and values[name] is None:
+                values[name] = False
+        upsert(ctx, r, models.Kpi, {"code": r["code"]}, values, "kpi", r["code"])
+
+
+def _load_targets(parsed, ctx) -> None:
+    kpis = {k.code: k for k in models.Kpi.objects.all()}
+    columns = ("target", "floor", "target_low", "target_high", "floor_low", "floor_high", "target_source", "floor_source")
+    for r in parsed.get("targets.csv"):
+        effective = r["effective_from"].label if r["effective_from"] else ""
+        lookup = {"kpi": kpis[r["kpi"]], "financial_year": r["financial_year"].label, "effective_from": effective}
+        values = _present(r, {c: c for c in columns})
+        key = f"{r['kpi']} {r['financial_year'].label}" + (f" from {effective}" if effective else "")
+        upsert(ctx, r, models.KpiTarget, lookup, values, "target", key)
+
+
+def _load_observations(parsed, ctx) -> None:
+    kpis = {k.code: k for k in models.Kpi.objects.all()}
+    mapping = {
+        "value": "value",
+        "note": "note",
+        "manual_rating": "manual_rating",
+        "manual_reason": "manual_reason",
+        "manual_dot": "manual_dot",
+        "manual_dot_reason": "manual_dot_reason",
+    }
+    for r in parsed.get("observations.csv"):
+        period = r["period"]
+        lookup = {"kpi": kpis[r["kpi"]], "period": period.label}
+        values = _present(r, mapping)
+        if r["status"]:
+            values["status"] = r["status"]
+        if "illustrative" in r.present:
+            values["illustrative"] = bool(r["illustrative"])
+        existing = models.Observation.objects.filter(**lookup).first()
+        if existing is not None and existing.status == "final" and not ctx.reason:
+            changes = [n for n, v in values.items() if not _same(getattr(existing, n), v)]
+            if changes:
+                ctx.errors.add(
+                    f"{r.where(changes[0])}: {r['kpi']} {period.label} is final data; changing it needs a reason "
+                    f"(beacon import --reason \"...\")"
+                )
+                continue
+        upsert(
+            ctx,
+            r,
+            models.Observation,
+            lookup,
+            values,
+            "observation",
+            f"{r['kpi']} {period.label}",
+            defaults={"period_sort": period_sort(period)},
+            track_creation=("value",),
+        )
+
+
+def _load_activity(parsed, ctx) -> None:
+    directorates = {d.code: d for d in models.Directorate.objects.all()}
+    for order, r in enumerate(parsed.get("activity_indicators.csv"), start=1):
+        values = _present(r, {"name": "name", "unit": "unit", "decimals": "decimals", "notes": "notes"})
+        if "decimals" in values and values["decimals"] is None:
+            values["decimals"] = 0
+        values["directorate"] = directorates[r["directorate"]]
+        values["display_order"] = order
+        upsert(ctx, r, models.ActivityIndicator, {"code": r["code"]}, values, "activity_indicator", r["code"])
+    indicators = {i.code: i for i in models.ActivityIndicator.objects.all()}
+    columns = ("value", "lower_threshold", "upper_threshold", "benchmark", "target")
+    for r in parsed.get("activity_observations.csv"):
+        period = r["period"]
+        values = _present(r, {c: c for c in columns})
+        if "illustrative" in r.present:
+            values["illustrative"] = bool(r["illustrative"])
+        upsert(
+            ctx,
+            r,
+            models.ActivityObservation,
+            {"indicator": indicators[r["indicator"]], "period": period.label},
+            values,
+            "activity_observation",
+            f"{r['indicator']} {period.label}",
+            defaults={"period_sort": period_sort(period)},
+            track_creation=("value",),
+        )
+
+
+def _load_published(parsed, ctx) -> None:
+    kpis = {k.code: k for k in models.Kpi.objects.all()}
+    for r in parsed.get("published.csv"):
+        values = _present(r, {"published_rag": "published_rag", "published_dot": "published_dot", "source_note": "source_note"})
+        upsert(
+            ctx,
+            r,
+            models.PublishedRating,
+            {"kpi": kpis[r["kpi"]], "period": r["period"].label},
+            values,
+            "published_rating",
+            f"{r['kpi']} {r['period'].label}",
+        )
+    directorates = {d.code: d for d in models.Directorate.objects.all()}
+    columns = ("green", "amber", "red", "improving", "stable", "worsening", "source_note")
+    for r in parsed.get("published_counts.csv"):
+        directorate = directorates.get(r["directorate"]) if r["directorate"] else None
+        upsert(
+            ctx,
+            r,
+            models.PublishedCounts,
+            {"period": r["period"].label, "directorate": directorate},
+            _present(r, {c: c for c in columns}),
+            "published_counts",
+            f"{r['period'].label} {r['directorate'] or 'TOTAL'}",
+        )
+
+
+def _load_commentary(parsed, ctx) -> None:
+    directorates = {d.code: d for d in models.Directorate.objects.all()}
+    kpis = {k.code: k for k in models.Kpi.objects.all()}
+    for r in parsed.get("commentary.csv"):
+        directorate = directorates.get(r["directorate"]) if r["directorate"] else None
+        sub_area = (
+            models.SubArea.objects.get(directorate=directorate, name=r["sub_area"]) if r["sub_area"] else None
+        )
+        lookup = {
+            "period": r["period"].label,
+            "directorate": directorate,
+            "sub_area": sub_area,
+            "kpi": kpis.get(r["kpi"]) if r["kpi"] else None,
+            "topic": r["topic"] or "",
+        }
+        values = _present(r, {"text": "text", "author": "author", "display_order": "display_order"})
+        if values.get("display_order") is None:
+            values["display_order"] = r.line
+        key = " ".join(x for x in (r["period"].label, r["directorate"], r["sub_area"], r["kpi"], r["topic"]) if x)
+        upsert(ctx, r, models.Commentary, lookup, values, "commentary", key)
+
+
+def _load_tables(parsed, ctx) -> None:
+    directorates = {d.code: d for d in models.Directorate.objects.all()}
+    for order, table in enumerate(parsed.tables, start=1):
+        _load_table(table, order, directorates, ctx)
+
+
+def _table_rows(table: TableBundle) -> list[dict]:
+    return [{c: (r.data.get(c) if c != "period" else r["period"]) for c in table.columns} for r in table.rows]
+
+
+def _load_table(table: TableBundle, order: int, directorates, ctx) -> None:
+    r = table.record
+    values = {
+        "title": r["title"],
+        "directorate": directorates[r["directorate"]],
+        "row_columns": r["row_columns"],
+        "value_columns": r["value_columns"],
+        "footnotes": r["footnotes"] or "",
+        "columns": table.columns,
+        "display_order": order,
+    }
+    values["period"] = r["period"].label
+    obj = upsert(ctx, r, models.SupportingTable, {"name": r["name"]}, values, "table", r["name"])
+    rows = _table_rows(table)
+    old_rows = [cell.data for cell in obj.cells.all()]
+    if old_rows == rows:
+        ctx.count(table.file, "unchanged")
+        return
+    if old_rows:
+        record_revision(ctx, "table", r["name"], "cells", _rows_text(old_rows), _rows_text(rows), table.file)
+        obj.cells.all().delete()
+        ctx.count(table.file, "changed")
+    else:
+        ctx.count(table.file, "created")
+    models.SupportingTableCell.objects.bulk_create(
+        [models.SupportingTableCell(table=obj, line=i, data=row) for i, row in enumerate(rows, start=1)]
+    )
+
+
+def _rows_text(rows: list[dict]) -> str:
+    import json
+
+    return json.dumps(rows, ensure_ascii=False)

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from beacon.bundle.importer import export_bundle
+
+from ._common import require_prepared_database
+
+
+class Command(BaseCommand):
+    help = (
+        "Export everything as a data bundle that re-imports unchanged: a folder of CSV files, "
+        "or one workbook when PATH ends in .xlsx."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="folder to write CSV files into, or a .xlsx file")
+
+    def handle(self, path, **options):
+        require_prepared_database()
+        written = export_bundle(path)
+        self.stdout.write(f"Exported {len(written)} file(s) to {path}")

@@ -1,0 +1,219 @@
+"""KPI results for a reporting period: the domain rules applied to the stored data.
+
+One :class:`KpiResult` per KPI in the edition. The rules themselves live in
+``beacon.domain``; this module only gathers the inputs (value, previous value, the target
+and floor in force, the series for direction of travel) and records where each answer came
+from (computed, or a manual rating with its reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beacon.domain.dot import Dot, DotResult, direction_of_travel
+from beacon.domain.periods import Quarter, parse_period, quarter_of
+from beacon.domain.rag import Polarity, Rag, Thresholds, ThresholdError, rate
+from beacon.domain.rules import RuleSet
+from beacon.domain.severity import Severity, on_watch_list, severity
+
+from . import models
+
+
+@dataclass
+class KpiResult:
+    kpi: models.Kpi
+    period: Quarter
+    value: float | None = None
+    value_observation: models.Observation | None = None
+    previous: float | None = None
+    previous_period: Quarter | None = None
+    target_row: models.KpiTarget | None = None
+    thresholds: Thresholds | None = None
+    rag: Rag | None = None
+    rag_source: str | None = None  # "computed" | "manual"
+    manual_reason: str = ""
+    previous_rag: Rag | None = None
+    dot: Dot | None = None
+    dot_source: str | None = None  # "computed" | "manual"
+    dot_evidence: DotResult | None = None
+    dot_manual_reason: str = ""
+    severity: Severity | None = None
+    watch_list: bool = False
+    published_rag: str = ""
+    published_dot: str = ""
+    published_note: str = ""
+    series: list[tuple[Quarter, float | None, bool]] = field(default_factory=list)  # (quarter, value, illustrative)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.kpi.code
+
+    @property
+    def polarity(self) -> Polarity:
+        return Polarity(self.kpi.polarity)
+
+
+def thresholds_of(row: models.KpiTarget | None) -> Thresholds | None:
+    if row is None:
+        return None
+
+    def f(v: Decimal | None):
+        return None if v is None else float(v)
+
+    return Thresholds(
+        target=f(row.target),
+        floor=f(row.floor),
+        target_low=f(row.target_low),
+        target_high=f(row.target_high),
+        floor_low=f(row.floor_low),
+        floor_high=f(row.floor_high),
+    )
+
+
+def target_in_force(rows: list[models.KpiTarget], period: Quarter) -> models.KpiTarget | None:
+    """The target row of the period's financial year; a row with ``effective_from`` replaces the
+    year's earlier row from that quarter on."""
+    fy = period.financial_year.label
+    candidates = [r for r in rows if r.financial_year == fy]
+    applicable = [r for r in candidates if not r.effective_from or Quarter.parse(r.effective_from) <= period]
+    if not applicable:
+        return None
+    return max(applicable, key=lambda r: (Quarter.parse(r.effective_from).index if r.effective_from else -1))
+
+
+def kpis_in_edition(period: Quarter):
+    """The KPIs reported for a period: those with a target for its financial year or an
+    observation in it, in catalogue order."""
+    from django.db.models import Q
+
+    with_target = models.KpiTarget.objects.filter(financial_year=period.financial_year.label).values("kpi_id")
+    labels = [period.label] + [m.label for m in period.months]
+    with_value = models.Observation.objects.filter(period__in=labels).values("kpi_id")
+    return models.Kpi.objects.filter(Q(pk__in=with_target) | Q(pk__in=with_value)).select_related(
+        "directorate", "sub_area"
+    )
+
+
+def _observations_by_quarter(observations: list[models.Observation]) -> dict[Quarter, models.Observation]:
+    """A quarterly value per quarter; for a monthly KPI, the latest month of each quarter."""
+    out: dict[Quarter, models.Observation] = {}
+    for obs in sorted(observations, key=lambda o: o.period_sort):
+        out[quarter_of(parse_period(obs.period))] = obs
+    return out
+
+
+def compute_results(period: Quarter, rule_set: RuleSet) -> list[KpiResult]:
+    kpis = list(kpis_in_edition(period))
+    window = max(rule_set.dot.window_quarters, 2)
+    first = period.shift(-(window - 1))
+    ids = [k.pk for k in kpis]
+    observations: dict[int, list[models.Observation]] = {k: [] for k in ids}
+    lowest_sort = first.months[0].year * 12 + first.months[0].month
+    for obs in models.Observation.objects.filter(kpi_id__in=ids, period_sort__gte=lowest_sort, period_sort__lte=period.months[-1].year * 12 + period.months[-1].month):
+        observations[obs.kpi_id].append(obs)
+    targets: dict[int, list[models.KpiTarget]] = {k: [] for k in ids}
+    years = {period.financial_year.label, period.previous().financial_year.label}
+    for row in models.KpiTarget.objects.filter(kpi_id__in=ids, financial_year__in=years):
+        targets[row.kpi_id].append(row)
+    published = {
+        p.kpi_id: p for p in models.PublishedRating.objects.filter(kpi_id__in=ids, period=period.label)
+    }
+    results = []
+    for kpi in kpis:
+        result = _compute_one(kpi, period, observations[kpi.pk], targets[kpi.pk], rule_set)
+        pub = published.get(kpi.pk)
+        if pub is not None:
+            result.published_rag, result.published_dot, result.published_note = (
+                pub.published_rag,
+                pub.published_dot,
+                pub.source_note,
+            )
+        results.append(result)
+    return results
+
+
+def _rate(value: float, kpi: models.Kpi, thresholds: Thresholds, rule_set: RuleSet, problems: list[str]):
+    try:
+        outcome = rate(value, Polarity(kpi.polarity), thresholds, kpi.decimals, rule_set.rag)
+    except ThresholdError as exc:
+        problems.append(f"target and floor are not valid: {exc}")
+        return None, []
+    return outcome.rag, list(outcome.warnings)
+
+
+def _compute_one(kpi, period: Quarter, observations, target_rows, rule_set: RuleSet) -> KpiResult:
+    result = KpiResult(kpi=kpi, period=period)
+    by_quarter = _observations_by_quarter(observations)
+    polarity = Polarity(kpi.polarity)
+
+    result.target_row = target_in_force(target_rows, period)
+    result.thresholds = thresholds_of(result.target_row)
+    if result.thresholds is None:
+        result.problems.append(f"no target and floor for {period.financial_year.label}")
+
+    # the value, or a manual rating with its reason
+    current = by_quarter.get(period)
+    result.value_observation = current
+    if current is not None and current.value is not None and current.illustrative:
+        result.warnings.append("the value for this period is illustrative and is not rated")
+    if current is not None and current.value is not None and not current.illustrative:
+        result.value = float(current.value)
+        if result.thresholds is not None:
+            result.rag, warnings = _rate(result.value, kpi, result.thresholds, rule_set, result.problems)
+            result.warnings += warnings
+            result.rag_source = "computed" if result.rag else None
+        if current.manual_rating:
+            result.warnings.append(
+                f"manual rating {current.manual_rating} ignored: the value {result.value:g} is rated by the rules"
+            )
+    elif current is not None and current.manual_rating:
+        result.rag = Rag(current.manual_rating)
+        result.rag_source = "manual"
+        result.manual_reason = current.manual_reason
+    else:
+        result.problems.append("no value and no manual rating: not rated")
+
+    # the previous quarter
+    previous_period = period.previous()
+    result.previous_period = previous_period
+    prev = by_quarter.get(previous_period)
+    if prev is not None and prev.value is not None and not prev.illustrative:
+        result.previous = float(prev.value)
+        prev_thresholds = thresholds_of(target_in_force(target_rows, previous_period))
+        if prev_thresholds is not None:
+            result.previous_rag, _ = _rate(result.previous, kpi, prev_thresholds, rule_set, [])
+    elif prev is not None and prev.manual_rating:
+        result.previous_rag = Rag(prev.manual_rating)
+
+    # direction of travel over the window, with illustrative values only if configured
+    use_illustrative = rule_set.dot.include_illustrative
+    series = {}
+    for quarter in period.last(rule_set.dot.window_quarters):
+        obs = by_quarter.get(quarter)
+        if obs is not None and obs.value is not None and (use_illustrative or not obs.illustrative):
+            series[quarter] = float(obs.value)
+        result.series.append((quarter, float(obs.value) if obs and obs.value is not None else None, bool(obs and obs.illustrative)))
+    evidence = direction_of_travel(series, period, polarity, result.thresholds, kpi.decimals, rule_set)
+    result.dot_evidence = evidence
+    result.dot, result.dot_source = evidence.dot, "computed"
+    cannot_compute = evidence.dot == Dot.NOT_AVAILABLE or "insufficient data" in evidence.flags
+    if current is not None and current.manual_dot:
+        if cannot_compute:
+            result.dot, result.dot_source = Dot(current.manual_dot), "manual"
+            result.dot_manual_reason = current.manual_dot_reason
+        else:
+            result.warnings.append(
+                f"manual direction of travel {current.manual_dot} ignored: the trend is computed from "
+                f"{evidence.points_used} points"
+            )
+
+    # severity of a Red and the Amber watch-list (need a value)
+    if result.value is not None and result.thresholds is not None and result.rag is not None:
+        result.severity = severity(result.value, polarity, result.thresholds, kpi.unit, kpi.decimals, rule_set)
+        result.watch_list = on_watch_list(
+            result.rag, result.dot, result.value, polarity, result.thresholds, kpi.unit, kpi.decimals, rule_set
+        )
+    return result

@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from beacon.bundle.importer import import_bundle
+from beacon.demo import DEMO_BUNDLE, DEMO_PERIOD
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up the demo on the configured database: prepare it (migrate), import the demo bundle "
+        "(Kent County Council, 2022/23 Q2) and write the demo reports to the output folder."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--out", default=None, help="output folder (default: out/ in the checkout)")
+
+    def handle(self, out=None, **options):
+        call_command("migrate", verbosity=0)
+        self.stdout.write("Database prepared.")
+        result = import_bundle(DEMO_BUNDLE, user="demo")
+        self.stdout.write(result.report())
+        out_dir = Path(out) if out else Path(settings.BEACON_OUTPUT_DIR)
+        folder = out_dir / DEMO_PERIOD.replace("/", "-").replace(" ", "-")
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / "qpr.json"
+        call_command("report", period=DEMO_PERIOD, format="json", out=str(target), stdout=self.stdout)
+        self.stdout.write(f"\nDemo reports for {DEMO_PERIOD} are in {folder.resolve()}:")
+        self.stdout.write(f"  {target.resolve()}")

@@ -1,0 +1,72 @@
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from beacon.domain.periods import PeriodError, Quarter
+from beacon.domain.rules import RuleSetError, get_rule_set
+from beacon.performance.management.commands._common import require_prepared_database
+from beacon.reports.qpr import build_qpr
+
+
+def parse_overrides(items: list[str]) -> dict:
+    """``dot.alpha=0.1`` -> {"dot": {"alpha": "0.1"}} (values are checked by the rule set)."""
+    out: dict = {}
+    for item in items:
+        if "=" not in item or "." not in item.split("=", 1)[0]:
+            raise CommandError(f"--set {item!r}: write it as section.key=value, e.g. dot.alpha=0.1")
+        key, value = item.split("=", 1)
+        section, name = key.split(".", 1)
+        out.setdefault(section.strip(), {})[name.strip()] = _coerce(value.strip())
+    return out
+
+
+def _coerce(text: str):
+    low = text.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+class Command(BaseCommand):
+    help = (
+        "Compute the Quarterly Performance Report for a period and write it. "
+        "--format json prints the computed model (schema: docs/report-model.md)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, help='the report quarter, e.g. "2022/23 Q2" or 2022-23-Q2')
+        parser.add_argument("--format", default="json", choices=["json"], help="output format (default json)")
+        parser.add_argument("--out", help="file to write (default: standard output)")
+        parser.add_argument("--rule-set", default="2022", help="rule set: 2022 (default) or 2016")
+        parser.add_argument(
+            "--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+            help="override one rule setting, e.g. --set dot.method=previous_period (repeatable)",
+        )
+
+    def handle(self, period, format, out=None, rule_set="2022", set=(), **options):
+        require_prepared_database()
+        try:
+            quarter = Quarter.parse(period)
+        except PeriodError as exc:
+            raise CommandError(f"--period: {exc}") from None
+        try:
+            rules = get_rule_set(rule_set, parse_overrides(list(set)))
+        except (RuleSetError, KeyError) as exc:
+            raise CommandError(f"rule set: {exc}") from None
+        model = build_qpr(quarter, rules)
+        if not model["kpis"]:
+            raise CommandError(f"no KPIs for {quarter.label}: import targets or values for that period first")
+        text = json.dumps(model, indent=2, ensure_ascii=False)
+        if out:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            Path(out).write_text(text + "\n", encoding="utf-8")
+            self.stdout.write(f"Wrote {out}")
+        else:
+            sys.stdout.write(text + "\n")

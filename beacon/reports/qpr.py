@@ -1,0 +1,420 @@
+"""The computed Quarterly Performance Report model (schema: docs/report-model.md).
+
+``build_qpr(period)`` returns plain data (dicts, lists, numbers, strings) that every output
+renders from: the JSON report, and the HTML, PDF and Word documents. Counts are computed
+once, here, so a section's "KPI Summary" row and its Executive Summary row are one object.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from beacon.domain.dot import Dot
+from beacon.domain.numbers import displayed
+from beacon.domain.periods import Quarter
+from beacon.domain.rag import Polarity, Rag, rate
+from beacon.domain.rules import RuleSet, get_rule_set
+from beacon.performance import models
+from beacon.performance.results import KpiResult, compute_results
+
+SCHEMA = "beacon.qpr/1"
+COUNT_KEYS = ("green", "amber", "red", "improving", "stable", "worsening")
+
+
+def _num(value):
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        value = float(value)
+    return int(value) if float(value).is_integer() else value
+
+
+def count(results: list[KpiResult]) -> dict:
+    rags = Counter(r.rag.value if r.rag else None for r in results)
+    dots = Counter(r.dot.value if r.dot else None for r in results)
+    return {
+        "green": rags["GREEN"],
+        "amber": rags["AMBER"],
+        "red": rags["RED"],
+        "improving": dots["improving"],
+        "stable": dots["stable"],
+        "worsening": dots["worsening"],
+        "not_rated": rags[None],
+        "not_available": dots["not_available"] + dots[None],
+        "kpis": len(results),
+    }
+
+
+def _kpi_entry(r: KpiResult) -> dict:
+    kpi = r.kpi
+    t = r.thresholds
+    row = r.target_row
+    evidence = r.dot_evidence
+    entry = {
+        "code": kpi.code,
+        "name": kpi.name,
+        "short_name": kpi.short_name or kpi.name,
+        "directorate": kpi.directorate.code,
+        "sub_area": kpi.sub_area.name if kpi.sub_area else None,
+        "unit": kpi.unit,
+        "unit_label": kpi.unit_label,
+        "polarity": kpi.polarity,
+        "decimals": kpi.decimals,
+        "rolling_12_months": kpi.rolling_12_months,
+        "in_arrears": kpi.in_arrears,
+        "value": _num(r.value),
+        "value_displayed": _num(displayed(r.value, kpi.decimals)) if r.value is not None else None,
+        "value_status": r.value_observation.status if r.value_observation else None,
+        "value_note": r.value_observation.note if r.value_observation else "",
+        "previous": _num(r.previous),
+        "previous_period": r.previous_period.label if r.previous_period else None,
+        "target": _num(t.target) if t else None,
+        "floor": _num(t.floor) if t else None,
+        "target_low": _num(t.target_low) if t else None,
+        "target_high": _num(t.target_high) if t else None,
+        "floor_low": _num(t.floor_low) if t else None,
+        "floor_high": _num(t.floor_high) if t else None,
+        "target_source": row.target_source if row else None,
+        "floor_source": row.floor_source if row else None,
+        "rag": r.rag.value if r.rag else None,
+        "rag_source": r.rag_source,
+        "manual_reason": r.manual_reason or None,
+        "previous_rag": r.previous_rag.value if r.previous_rag else None,
+        "dot": r.dot.value if r.dot else None,
+        "dot_source": r.dot_source,
+        "dot_manual_reason": r.dot_manual_reason or None,
+        "dot_evidence": None
+        if evidence is None
+        else {
+            "method": evidence.method,
+            "slope": evidence.slope,
+            "t": evidence.t,
+            "p_value": evidence.p_value,
+            "points_used": evidence.points_used,
+            "flags": list(evidence.flags),
+        },
+        "severity": r.severity.value if r.severity else None,
+        "watch_list": r.watch_list,
+        "published_rag": r.published_rag or None,
+        "published_dot": r.published_dot or None,
+        "notes": kpi.notes,
+        "first_year": kpi.first_year or None,
+        "series": [
+            {"period": q.label, "value": _num(v), "illustrative": ill} for q, v, ill in r.series
+        ],
+        "problems": r.problems,
+        "warnings": r.warnings,
+    }
+    return entry
+
+
+def _comparison(period: Quarter, rule_set: RuleSet, directorates: list[models.Directorate]) -> dict:
+    """The counts that change clauses compare against (performance spec 3.10).
+
+    In order of preference: the counts the council published for the comparison period
+    (``published_counts.csv``); otherwise the counts computed from Beacon's data for that
+    period, but only when every KPI of it is rated; otherwise none.
+    """
+    comparison = period.comparison_quarter()
+    basis = "same_quarter_last_year" if period.is_year_end else "previous_quarter"
+    out = {"period": comparison.label, "basis": basis, "source": None, "totals": None, "directorates": {}}
+    published = list(models.PublishedCounts.objects.filter(period=comparison.label).select_related("directorate"))
+    total = next((p for p in published if p.directorate is None), None)
+    if total is not None:
+        out["source"] = "published_counts"
+        out["source_note"] = total.source_note
+        out["totals"] = {k: getattr(total, k) for k in COUNT_KEYS}
+        out["directorates"] = {
+            p.directorate.code: {k: getattr(p, k) for k in COUNT_KEYS} for p in published if p.directorate
+        }
+        return out
+    results = compute_results(comparison, rule_set)
+    if results and all(r.rag is not None for r in results):
+        out["source"] = "computed"
+        out["totals"] = {k: v for k, v in count(results).items() if k in COUNT_KEYS}
+        for d in directorates:
+            mine = [r for r in results if r.kpi.directorate_id == d.pk]
+            if mine:
+                out["directorates"][d.code] = {k: v for k, v in count(mine).items() if k in COUNT_KEYS}
+    else:
+        out["source_note"] = (
+            f"no comparison counts: Beacon holds no published counts for {comparison.label} "
+            "and not every KPI of that period is rated"
+        )
+    return out
+
+
+def _changes(counts: dict, comparison: dict | None) -> dict | None:
+    if not comparison:
+        return None
+    return {k: (counts[k] - comparison[k]) if comparison.get(k) is not None else None for k in COUNT_KEYS}
+
+
+def build_qpr(period: Quarter, rule_set: RuleSet | None = None) -> dict:
+    rule_set = rule_set or get_rule_set()
+    results = compute_results(period, rule_set)
+    directorate_ids = {r.kpi.directorate_id for r in results}
+    directorates = [d for d in models.Directorate.objects.all() if d.pk in directorate_ids]
+    comparison = _comparison(period, rule_set, directorates)
+
+    blocks = []
+    for d in directorates:
+        mine = [r for r in results if r.kpi.directorate_id == d.pk]
+        sub_areas = []
+        for sub in sorted({r.kpi.sub_area for r in mine if r.kpi.sub_area}, key=lambda s: (s.display_order, s.name)):
+            in_sub = [r for r in mine if r.kpi.sub_area_id == sub.pk]
+            sub_areas.append({"name": sub.name, "kpis": [r.code for r in in_sub], "counts": count(in_sub)})
+        counts = count(mine)
+        blocks.append(
+            {
+                "code": d.code,
+                "name": d.name,
+                "section_title": d.heading,
+                "cabinet_members": d.cabinet_members,
+                "cabinet_member_label": d.cabinet_member_label,
+                "corporate_director": d.corporate_director,
+                "director_label": d.director_label,
+                "kpis": [r.code for r in mine],
+                "sub_areas": sub_areas,
+                "counts": counts,
+                "comparison_counts": comparison["directorates"].get(d.code),
+                "changes": _changes(counts, comparison["directorates"].get(d.code)),
+                "reds": [r.code for r in mine if r.rag == Rag.RED],
+            }
+        )
+    totals = count(results)
+    reds = [
+        {"directorate": b["code"], "name": b["name"], "kpis": [{"code": c, "name": _name(results, c)} for c in b["reds"]]}
+        for b in blocks
+        if b["reds"]
+    ]
+    model = {
+        "schema": SCHEMA,
+        "period": _period_entry(period),
+        "rule_set": rule_set.to_dict(),
+        "kpis": [_kpi_entry(r) for r in results],
+        "directorates": blocks,
+        "totals": totals,
+        "comparison": {**comparison, "changes": _changes(totals, comparison["totals"])},
+        "reds": reds,
+        "severity": {
+            s: [r.code for r in results if r.severity and r.severity.value == s]
+            for s in ("well_below", "moderately_below", "slightly_below")
+        },
+        "watch_list": [r.code for r in results if r.watch_list],
+        "tables": _tables(period),
+    }
+    model["checks"] = consistency_checks(model, results, rule_set)
+    model["reconciliation"] = reconciliation(model, period)
+    return model
+
+
+def _name(results, code):
+    return next(r.kpi.name for r in results if r.code == code)
+
+
+def _period_entry(period: Quarter) -> dict:
+    return {
+        "label": period.label,
+        "slug": period.slug,
+        "long_label": period.long_label,
+        "financial_year": period.financial_year.label,
+        "quarter": period.number,
+        "data_to": period.end.isoformat(),
+        "data_to_label": period.end_month_label,
+        "variant": "year_end" if period.is_year_end else "quarterly",
+        "comparison_period": period.comparison_quarter().label,
+    }
+
+
+def _tables(period: Quarter) -> list[dict]:
+    out = []
+    for table in models.SupportingTable.objects.filter(period=period.label).select_related("directorate").prefetch_related("cells"):
+        out.append(
+            {
+                "name": table.name,
+                "title": table.title,
+                "directorate": table.directorate.code,
+                "row_columns": table.row_columns,
+                "value_columns": table.value_columns,
+                "footnotes": table.footnotes,
+                "rows": [cell.data for cell in table.cells.all()],
+            }
+        )
+    return out
+
+
+# --- consistency checks (performance spec 6.1) ------------------------------------------
+def _check(check_id: str, name: str, failures: list[str]) -> dict:
+    return {"id": check_id, "name": name, "passed": not failures, "failures": failures}
+
+
+def consistency_checks(model: dict, results: list[KpiResult], rule_set: RuleSet) -> list[dict]:
+    checks = []
+    failures = []
+    for block in model["directorates"]:
+        groups = [(block["name"], block["kpis"], block["counts"])]
+        groups += [(f"{block['name']} / {s['name']}", s["kpis"], s["counts"]) for s in block["sub_areas"]]
+        for label, codes, counts in groups:
+            recount = count([r for r in results if r.code in set(codes)])
+            if recount != counts:
+                failures.append(f"{label}: counts {counts} differ from a recount {recount}")
+            rag_sum = counts["green"] + counts["amber"] + counts["red"] + counts["not_rated"]
+            dot_sum = counts["improving"] + counts["stable"] + counts["worsening"] + counts["not_available"]
+            if not rag_sum == dot_sum == len(codes):
+                failures.append(f"{label}: G+A+R ({rag_sum}) and DoT counts ({dot_sum}) must both equal {len(codes)} KPIs")
+            if counts["not_rated"]:
+                failures.append(f"{label}: {counts['not_rated']} KPI(s) not rated")
+            if counts["not_available"]:
+                failures.append(f"{label}: {counts['not_available']} KPI(s) without a direction of travel")
+        sub_codes = [c for s in block["sub_areas"] for c in s["kpis"]]
+        if block["sub_areas"] and sorted(sub_codes) != sorted(block["kpis"]):
+            failures.append(f"{block['name']}: sub-area blocks do not cover its KPIs exactly once")
+    checks.append(_check("6.1.2", "Directorate and sub-area counts reconcile", failures))
+
+    failures = []
+    for key in COUNT_KEYS + ("not_rated", "not_available", "kpis"):
+        column = sum(b["counts"][key] for b in model["directorates"])
+        if column != model["totals"][key]:
+            failures.append(f"TOTAL {key} {model['totals'][key]} is not the column sum {column}")
+    if model["totals"]["kpis"] != len(model["kpis"]):
+        failures.append(f"the edition has {len(model['kpis'])} KPIs but the total counts {model['totals']['kpis']}")
+    checks.append(_check("6.1.3", "Totals equal the column sums and the number of KPIs", failures))
+
+    red_codes = {r.code for r in results if r.rag == Rag.RED}
+    listed = [k["code"] for d in model["reds"] for k in d["kpis"]]
+    failures = []
+    if sorted(listed) != sorted(red_codes) or len(listed) != model["totals"]["red"]:
+        failures.append(f"the Reds list {listed} does not match the RED KPIs {sorted(red_codes)}")
+    checks.append(_check("6.1.4", "The Reds list is exactly the RED KPIs", failures))
+
+    failures = []
+    seen = Counter(c for b in model["directorates"] for c in b["kpis"])
+    for code, n in seen.items():
+        if n != 1:
+            failures.append(f"{code} appears {n} times")
+    missing = {k["code"] for k in model["kpis"]} - set(seen)
+    failures += [f"{code} is in no directorate block" for code in sorted(missing)]
+    checks.append(_check("6.1.6", "Each KPI appears exactly once", failures))
+
+    failures = []
+    for r in results:
+        failures += [f"{r.code}: {p}" for p in r.problems]
+    checks.append(_check("6.1.7", "Each KPI has a valid target and floor, and a value or a manual rating", failures))
+
+    failures = []
+    for r in results:
+        if r.rag_source == "computed" and r.value is not None and r.thresholds is not None:
+            again = rate(r.value, Polarity(r.kpi.polarity), r.thresholds, r.kpi.decimals, rule_set.rag).rag
+            if again != r.rag:
+                failures.append(f"{r.code}: rated {r.rag} but value {r.value:g} gives {again}")
+    checks.append(_check("6.1.R", "Each rating agrees with its value, target and floor", failures))
+
+    checks.append(_check("6.1.9", "Supporting tables: totals and 12-month columns add up", table_failures(model["tables"])))
+    return checks
+
+
+def table_failures(tables: list[dict]) -> list[str]:
+    from beacon.bundle.schema import parse_number
+
+    failures = []
+    for table in tables:
+        rows = table["rows"]
+        first, others = table["row_columns"][0], table["row_columns"][1:]
+        for column in table["value_columns"]:
+            def val(row):
+                text = row.get(column)
+                return None if text in (None, "") else parse_number(str(text)).value
+
+            for total in (r for r in rows if (r.get("row_type") or "").lower() == "total"):
+                members = [
+                    val(r)
+                    for r in rows
+                    if (r.get("row_type") or "").lower() != "total"
+                    and r["period"] == total["period"]
+                    and all(r.get(c) == total.get(c) for c in others)
+                    and val(r) is not None
+                ]
+                printed = val(total)
+                if members and printed is not None and abs(sum(members) - printed) > Decimal("0.5") * len(members):
+                    failures.append(
+                        f"{table['title']}: {total[first]} {total['period_label']} {printed} is not the sum of its rows ({sum(members)})"
+                    )
+            failures += _twelve_month_failures(table, rows, column, val)
+    return failures
+
+
+def _twelve_month_failures(table, rows, column, val) -> list[str]:
+    from beacon.domain.periods import parse_period
+
+    failures = []
+    first = table["row_columns"][0]
+    keyed = {}
+    for r in rows:
+        keyed.setdefault(tuple(r.get(c) for c in table["row_columns"]), []).append(r)
+    for key, group in keyed.items():
+        by_period = {r["period"]: r for r in group}
+        for r in group:
+            if not str(r["period"]).startswith("12m to "):
+                continue
+            end = parse_period(r["period"][len("12m to "):]).quarter
+            quarters = [q.label for q in end.last(4)]
+            if not all(q in by_period and val(by_period[q]) is not None for q in quarters):
+                continue
+            parts = [val(by_period[q]) for q in quarters]
+            printed = val(r)
+            if printed is not None and abs(sum(parts) - printed) > Decimal("0.5") * len(parts):
+                failures.append(
+                    f"{table['title']}: {r[first]} {r['period_label']} {printed} is not the sum of its four quarters "
+                    f"({' + '.join(str(p) for p in parts)} = {sum(parts)})"
+                )
+    return failures
+
+
+# --- reconciliation with published ratings (performance spec 6.3) -----------------------
+def reconciliation(model: dict, period: Quarter) -> dict:
+    kpis = model["kpis"]
+    with_published = [k for k in kpis if k["published_rag"] or k["published_dot"]]
+    out = {"available": bool(with_published), "kpi_differences": [], "directorate_differences": []}
+    if not with_published:
+        return out
+    for k in with_published:
+        for what in ("rag", "dot"):
+            published = k[f"published_{what}"]
+            if published and published != k[what]:
+                out["kpi_differences"].append(
+                    {"code": k["code"], "field": what, "computed": k[what], "published": published,
+                     "source": k[f"{what}_source"]}
+                )
+    published_counts = {
+        p.directorate.code if p.directorate else None: p
+        for p in models.PublishedCounts.objects.filter(period=period.label).select_related("directorate")
+    }
+    for block in model["directorates"]:
+        pub = published_counts.get(block["code"])
+        if pub is not None:
+            published = {k: getattr(pub, k) for k in COUNT_KEYS}
+            basis = "published_counts"
+        else:
+            mine = [k for k in kpis if k["directorate"] == block["code"]]
+            published = {
+                "green": sum(k["published_rag"] == "GREEN" for k in mine),
+                "amber": sum(k["published_rag"] == "AMBER" for k in mine),
+                "red": sum(k["published_rag"] == "RED" for k in mine),
+            }
+            if all(k["published_dot"] for k in mine):
+                published.update({d: sum(k["published_dot"] == d for k in mine) for d in ("improving", "stable", "worsening")})
+            basis = "published.csv"
+        differing = {
+            key: {"computed": block["counts"][key], "published": value}
+            for key, value in published.items()
+            if value is not None and block["counts"][key] != value
+        }
+        if differing:
+            out["directorate_differences"].append({"directorate": block["code"], "basis": basis, "counts": differing})
+    out["rag_matches"] = sum(1 for k in with_published if k["published_rag"] and k["published_rag"] == k["rag"])
+    out["rag_published"] = sum(1 for k in with_published if k["published_rag"])
+    out["dot_matches"] = sum(1 for k in with_published if k["published_dot"] and k["published_dot"] == k["dot"])
+    out["dot_published"] = sum(1 for k in with_published if k["published_dot"])
+    return out
