@@ -25,7 +25,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "beacon.performance",
+    "beacon.risk",
     "beacon.reports",
+    "beacon.web",
+    "beacon.api",
 ]
 
 MIDDLEWARE = [
