@@ -19,8 +19,14 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BEACON) demo
 
-test: $(STAMP)
-	$(PY) -m pytest
+# The suite runs twice: on the embedded SQLite, then on a throwaway PostgreSQL 15 on loopback.
+test: test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest -n 2
+
+test-postgres: $(STAMP)
+	scripts/with-postgres $(PY) -m pytest -n 2
 
 bench: $(STAMP)
 	$(PY) bench/engine.py
