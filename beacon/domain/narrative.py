@@ -1,0 +1,459 @@
+"""Narrative sentences of the Quarterly Performance Report, generated from computed results
+(performance spec section 5).
+
+Pure and deterministic: every function takes plain data (the QPR model of
+``beacon.reports.qpr.build_qpr`` or parts of it) and returns text. Nothing here reads a
+database or a clock. Published conventions:
+
+* change clauses use number words ("four fewer than the previous Quarter"), sentence-initial
+  counts use digits ("17 of the 37 ...");
+* percentage changes are computed on unrounded data (spec 3.2);
+* movements of percent KPIs are in percentage points, never "%";
+* streaks and "for the n-th Quarter in a row" claims are made only when every quarter of the
+  claim has a value in the stored history.
+
+Every sentence has a stable key (``cover.summary.counts``, ``kpi.CS1`` ...) so a person can
+override it for one period; the override lives in ``beacon.reports.models.NarrativeOverride``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .activity import ACTIVITY_PHRASES, ActivityPosition
+from .numbers import displayed, format_number
+from .wording import RAG_WORDING, change_clause, number_word
+
+__all__ = [
+    "format_value",
+    "percent_change",
+    "movement",
+    "ordinal_word",
+    "comparison_phrase",
+    "clause",
+    "cover_sentences",
+    "headline",
+    "block_sentence",
+    "kpi_sentence",
+    "rag_transition",
+    "trend_phrase",
+    "streak",
+    "activity_sentence",
+    "volume_sentence",
+    "severity_line",
+    "RAG_WORD",
+]
+
+RAG_WORD = {"GREEN": "Green", "AMBER": "Amber", "RED": "Red"}
+_ORDINALS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+
+
+# --- numbers -------------------------------------------------------------------------------
+def format_value(value: float | None, unit: str, decimals: int = 0, short: bool = False) -> str:
+    """A KPI or activity value as printed: "74.8%", "23,844", "6 minutes 24 seconds".
+
+    ``short`` gives the compact chart-label form ("6m 24s"; percentages unchanged).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if unit == "percent":
+        return f"{format_number(value, decimals)}%"
+    if unit == "seconds":
+        total = int(displayed(value, 0))
+        minutes, seconds = divmod(total, 60)
+        if short:
+            return f"{minutes}m {seconds:02d}s"
+        parts = []
+        if minutes:
+            parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+        if seconds or not minutes:
+            parts.append(f"{seconds} second{'s' if seconds != 1 else ''}")
+        return " ".join(parts)
+    if unit == "days" and not short:
+        return f"{format_number(value, decimals)} days"
+    return format_number(value, decimals)
+
+
+def percent_change(new: float, old: float) -> float | None:
+    """The change from ``old`` to ``new`` as a percentage of ``old``, unrounded (spec 3.2)."""
+    if old in (None, 0) or new is None:
+        return None
+    return (new - old) / abs(old) * 100.0
+
+
+def ordinal_word(n: int) -> str:
+    return _ORDINALS[n] if 0 <= n < len(_ORDINALS) else f"{n}th"
+
+
+def movement(current: float, previous: float, unit: str, decimals: int) -> str:
+    """"increased by 1.9 percentage points" / "fell by 7%" / "remained the same".
+
+    Percent KPIs move in percentage points (difference of unrounded values, shown at the
+    KPI's precision); other units as a percentage change on unrounded values. "The same" is
+    judged at display precision.
+    """
+    if displayed(current, decimals) == displayed(previous, decimals):
+        return "remained the same"
+    up = current > previous
+    verb = "increased" if up else "decreased"
+    if unit == "percent":
+        diff = abs(current - previous)
+        shown = format_number(diff, max(decimals, 1) if diff < 1 else decimals)
+        if float(shown.replace(",", "")) == 0:
+            shown = format_number(diff, decimals + 1)
+        points = "percentage point" if shown in ("1", "1.0") else "percentage points"
+        return f"{verb} by {shown} {points}"
+    change = percent_change(current, previous)
+    return f"{verb} by {format_number(abs(change), 0)}%"
+
+
+# --- change clauses ------------------------------------------------------------------------
+def comparison_phrase(basis: str, short: bool = False) -> str:
+    if basis == "same_quarter_last_year":
+        return "the same Quarter last year"
+    return "last Quarter" if short else "the previous Quarter"
+
+
+def clause(delta: int | None, basis: str = "previous_quarter", short: bool = False) -> str:
+    """" (four fewer than the previous Quarter)" with its leading space, or "" when there is no
+    comparison count."""
+    if delta is None:
+        return ""
+    return f" ({change_clause(delta, comparison_phrase(basis, short))})"
+
+
+def _delta(model: dict, key: str):
+    changes = (model.get("comparison") or {}).get("changes") or {}
+    return changes.get(key)
+
+
+def _basis(model: dict) -> str:
+    return (model.get("comparison") or {}).get("basis") or "previous_quarter"
+
+
+def _wants_clause(model: dict, key: str, where: str) -> bool:
+    """``counts.clauses = as_published`` drops the clauses the published reports dropped: none
+    for stable anywhere, none for Amber in the Executive Summary (spec 3.10)."""
+    mode = ((model.get("rule_set") or {}).get("counts") or {}).get("clauses", "all")
+    if mode == "all":
+        return True
+    if key == "stable":
+        return False
+    return not (where == "exec" and key == "amber")
+
+
+def _c(model, key, where="cover", short=False) -> str:
+    if not _wants_clause(model, key, where):
+        return ""
+    return clause(_delta(model, key), _basis(model), short)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+# --- cover report and Key page (spec 5.1) --------------------------------------------------
+def cover_sentences(model: dict) -> dict[str, str]:
+    """The generated sentences of the cover report, by key."""
+    period = model["period"]
+    totals = model["totals"]
+    n = totals["kpis"]
+    wording = RAG_WORDING[(model.get("rule_set") or {}).get("rag", {}).get("wording", "2022")]
+    q = f"Quarter {period['quarter']}, {period['financial_year']}"
+    out = {
+        "cover.summary.purpose": (
+            "The purpose of the Quarterly Performance Report (QPR) is to inform Cabinet about key areas of "
+            "performance for the authority. This report presents performance to the end of "
+            f"{period['data_to_label']} ({q})."
+        ),
+        "cover.summary.counts": (
+            f"Of the {n} Key Performance Indicators (KPIs) contained within the QPR, {totals['green']} achieved "
+            f"target (Green), {totals['amber']} achieved and exceeded the floor standard but did not meet target "
+            f"(Amber). {totals['red']} {_plural(totals['red'], 'KPI', 'KPIs')} did not meet the floor standard (Red)."
+        ),
+        "cover.recommendation": f"Cabinet is asked to NOTE the Quarter {period['quarter']} Performance Report.",
+        "cover.1.1": (
+            "The Quarterly Performance Report (QPR) is a key mechanism within the Performance Management "
+            f"Framework for the Council. The report summary for {q} is attached at Appendix 1, and includes "
+            f"data up to the end of {period['data_to_label']}."
+        ),
+        "cover.1.2": (
+            f"The QPR includes {n} Key Performance Indicators (KPIs) where results are assessed against Targets "
+            "set at the start of the financial year."
+        ),
+        "cover.2.1": "Results for KPIs compared to Target are assessed using a Red/Amber/Green (RAG) status.",
+        "cover.2.2": f"Of the {n} KPIs included in the report, the latest RAG status are as follows:",
+    }
+    for key in ("green", "amber", "red"):
+        word = RAG_WORD[key.upper()]
+        out[f"cover.2.2.{key}"] = (
+            f"{totals[key]} {_plural(totals[key], 'is', 'are')} rated {word} {wording[key.upper()]['cover']}"
+            f"{_c(model, key)}."
+        )
+    reds = totals["red"]
+    out["cover.2.3"] = (
+        f"The {reds} {_plural(reds, 'indicator', 'indicators')} where the RAG rating is Red, "
+        f"{_plural(reds, 'is', 'are')} in:"
+        if reds
+        else "No indicator is rated Red this Quarter."
+    )
+    year_end = period.get("variant") == "year_end"
+    trend = ", which identifies any significant trend over the past 6 quarters," if year_end else ""
+    out["cover.2.4"] = (
+        f"With regards to Direction of Travel{trend} {totals['improving']} "
+        f"{_plural(totals['improving'], 'indicator shows', 'indicators show')} a positive trend{_c(model, 'improving')}, "
+        f"{totals['stable']} {_plural(totals['stable'], 'is', 'are')} stable or with no clear trend{_c(model, 'stable')}, "
+        f"and {totals['worsening']} {_plural(totals['worsening'], 'is', 'are')} showing a negative trend"
+        f"{_c(model, 'worsening')}."
+    )
+    out["key.intro"] = (
+        f"This report includes {n} Key Performance Indicators (KPIs), where progress is assessed against "
+        "Targets which are set at the start of the financial year. Progress against Target is assessed by "
+        "RAG (Red/Amber/Green) ratings."
+    )
+    return out
+
+
+# --- Executive Summary headline (spec 5.2) -------------------------------------------------
+def headline(model: dict) -> str:
+    t = model["totals"]
+    n = t["kpis"]
+    parts = [
+        f"{t['green']} of the {n} indicators {_plural(t['green'], 'is', 'are')} rated as Green, on or ahead of target"
+        f"{_c(model, 'green', 'exec', short=True)}.",
+        f"{t['amber']} {_plural(t['amber'], 'indicator', 'indicators')} reached or exceeded the floor standard and "
+        f"{_plural(t['amber'], 'is', 'are')} rated Amber{_c(model, 'amber', 'exec', short=True)}, with {t['red']} {_plural(t['red'], 'indicator', 'indicators')} "
+        f"not achieving the floor standard and so RAG rated Red{_c(model, 'red', 'exec', short=True)}.",
+        f"{t['improving']} {_plural(t['improving'], 'indicator was', 'indicators were')} showing an improving trend"
+        f"{_c(model, 'improving', 'exec', short=True)}, with {t['worsening']} showing a worsening trend"
+        f"{_c(model, 'worsening', 'exec', short=True)}.",
+    ]
+    return " ".join(parts)
+
+
+# --- directorate and sub-area blocks (spec 5.3 "block count") ------------------------------
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def block_sentence(name: str, counts: dict) -> str:
+    """"Customer Services – One of the three KPIs is rated Amber and two are rated Red. All
+    three are stable or show no clear trend." Counts by number word, never a wrong total."""
+    n = counts["kpis"]
+    total = number_word(n)
+    g, a, r = counts["green"], counts["amber"], counts["red"]
+    all_of = "The KPI" if n == 1 else ("Both KPIs" if n == 2 else f"All {total} KPIs")
+    if g == n:
+        rag = f"{all_of} met or exceeded target"
+    elif g:
+        rag = f"{_cap(number_word(g))} of the {total} KPIs met or exceeded target"
+    else:
+        rag = "The KPI did not meet target" if n == 1 else (
+            "Neither KPI met target" if n == 2 else f"None of the {total} KPIs met target")
+    rest = []
+    if a:
+        rest.append(f"{number_word(a)} {_plural(a, 'is', 'are')} rated Amber")
+    if r:
+        rest.append(f"{number_word(r)} {_plural(r, 'is', 'are')} rated Red")
+    if rest:
+        rag += (", " if g else "; ") + " and ".join(rest)
+    rag += "."
+    i, s, w = counts["improving"], counts["stable"], counts["worsening"]
+    if s == n:
+        dot = "It is stable or shows no clear trend." if n == 1 else (
+            f"{'Both' if n == 2 else f'All {total}'} are stable or show no clear trend.")
+    else:
+        bits = []
+        if i:
+            bits.append(f"{number_word(i)} {_plural(i, 'shows', 'show')} an improving trend")
+        if w:
+            bits.append(f"{number_word(w)} {_plural(w, 'shows', 'show')} a worsening trend")
+        if s:
+            bits.append(f"{number_word(s)} {_plural(s, 'is', 'are')} stable or show no clear trend")
+        dot = _cap(", ".join(bits[:-1]) + (" and " if len(bits) > 1 else "") + bits[-1]) + "."
+    return f"{name} – {rag} {dot}"
+
+
+# --- KPI sentences (spec 5.3) -------------------------------------------------------------
+def rag_transition(previous: str | None, current: str | None) -> str:
+    """"moving from a RAG rating of Red to Amber" / "and remains at Amber" / "" (no previous)."""
+    if not previous or not current:
+        return ""
+    if previous == current:
+        return f"and remains at {RAG_WORD[current]}" if current != "RED" else "and so remains RAG rated Red"
+    return f"moving from a RAG rating of {RAG_WORD[previous]} to {RAG_WORD[current]}"
+
+
+def trend_phrase(rag: str | None, dot: str | None) -> str:
+    """The trend clause from the direction of travel ("is below target but remains on a positive
+    trend")."""
+    if dot == "improving":
+        return "is on a positive trend" if rag == "GREEN" else "is below target but is on a positive trend"
+    if dot == "worsening":
+        return "remains on target but is on a declining trend" if rag == "GREEN" else "is on a negative trend"
+    if dot == "stable":
+        return "shows no clear trend over the last six Quarters"
+    return ""
+
+
+def streak(series: list[dict], polarity: str) -> str:
+    """"increased for the third Quarter in a row" when the stored history supports it.
+
+    Counts consecutive moves in the same direction ending at the latest value; every quarter
+    of the run must have a value (a gap ends the run). At least two moves are needed for a
+    claim; otherwise "".
+    """
+    values = [p.get("value") for p in series]
+    if len(values) < 3 or values[-1] is None:
+        return ""
+    moves = []
+    for a, b in zip(values, values[1:]):
+        if a is None or b is None:
+            moves.append(None)
+        else:
+            moves.append((b > a) - (b < a))
+    last = moves[-1]
+    if not last:
+        return ""
+    run = 0
+    for m in reversed(moves):
+        if m == last:
+            run += 1
+        else:
+            break
+    if run < 2:
+        return ""
+    verb = "increased" if last > 0 else "decreased"
+    return f"{verb} for the {ordinal_word(run)} Quarter in a row"
+
+
+def _data_label(kpi: dict, period: dict) -> str:
+    """The quarter the value describes: the previous quarter for an in-arrears KPI (3.8)."""
+    if kpi.get("in_arrears") and kpi.get("previous_period"):
+        prev = kpi["previous_period"]
+        q = prev.split("Q")[-1]
+        return f"Quarter {q} (reported one Quarter in arrears)"
+    return f"Quarter {period['quarter']}"
+
+
+def _vs_thresholds(kpi: dict) -> str:
+    unit, dec, rag = kpi["unit"], kpi["decimals"], kpi["rag"]
+    f = lambda v: format_value(v, unit, dec)  # noqa: E731
+    if kpi["polarity"] == "range":
+        band = f"the target range of between {f(kpi['target_low'])} and {f(kpi['target_high'])}"
+        if rag == "GREEN":
+            return f"within {band}"
+        return f"outside {band}"
+    target, floor = kpi.get("target"), kpi.get("floor")
+    lower = kpi["polarity"] == "lower"
+    if target is None:
+        return ""
+    if rag == "GREEN":
+        shown = kpi.get("value_displayed")
+        if shown is not None and shown == displayed(target, dec):
+            return f"on target at {f(target)}"
+        return f"{'below' if lower else 'above'} the target of {f(target)}" if shown is not None else f"meeting the target of {f(target)}"
+    if rag == "AMBER":
+        on_floor = kpi.get("value_displayed") is not None and floor is not None and kpi["value_displayed"] == displayed(floor, dec)
+        relation = "meeting" if on_floor else ("within" if lower else "above")
+        return f"{'above' if lower else 'below'} the target of {f(target)} but {relation} the floor standard of {f(floor)}"
+    if rag == "RED":
+        return f"{'above' if lower else 'below'} the target of {f(target)} and floor standard of {f(floor)}"
+    return ""
+
+
+def kpi_sentence(kpi: dict, period: dict, method: str = "trend") -> str:
+    """One or two sentences on a KPI from its computed result: value, position against target
+    and floor with the RAG word, movement since the previous quarter (percentage points for
+    percent KPIs), RAG transition, a supported streak, and the trend."""
+    name = kpi["name"]
+    unit, dec = kpi["unit"], kpi["decimals"]
+    rag = kpi.get("rag")
+    value = kpi.get("value")
+    rag_word = RAG_WORD.get(rag, "not rated") if rag else "not rated"
+    if value is None:
+        if rag and kpi.get("rag_source") == "manual":
+            reason = (kpi.get("manual_reason") or "").rstrip(".")
+            text = f"{name} is RAG rated {rag_word} for {_data_label(kpi, period)}"
+            if reason:
+                text += f" on a recorded manual rating ({reason[:1].lower() + reason[1:]})"
+            text += "."
+        else:
+            text = f"No value is available for {name} for {_data_label(kpi, period)}, so it is not rated."
+        return text + _trend_sentence(kpi, method)
+    v = format_value(value, unit, dec)
+    where = _vs_thresholds(kpi)
+    text = f"{name} was {v} in {_data_label(kpi, period)}"
+    if where:
+        text += f", {where}"
+    text += f" (RAG rated {rag_word})"
+    previous = kpi.get("previous")
+    if previous is not None:
+        moved = movement(value, previous, unit, dec)
+        p = format_value(previous, unit, dec)
+        if moved == "remained the same":
+            text += f". It remained at {v}, the same as the previous Quarter"
+        else:
+            text += f". It {moved} from {p} in the previous Quarter"
+        transition = rag_transition(kpi.get("previous_rag"), rag)
+        if transition:
+            text += f", {transition}"
+    s = streak(kpi.get("series") or [], kpi["polarity"])
+    if s:
+        text += f", and has {s}"
+    text += "."
+    return text + _trend_sentence(kpi, method)
+
+
+def _trend_sentence(kpi: dict, method: str) -> str:
+    dot = kpi.get("dot")
+    if method == "previous_period" or dot not in ("improving", "worsening"):
+        return ""
+    return f" Over the last six Quarters it {trend_phrase(kpi.get('rag'), dot)}."
+
+
+# --- activity indicators (spec 3.6) -------------------------------------------------------
+def activity_sentence(name: str, value: float | None, unit: str, decimals: int, position: str, when: str) -> str:
+    """"Website visits were 2,400,000 in Quarter 2, which is above expectations." """
+    if value is None:
+        return f"No value is available for {name} for {when}."
+    phrase = ACTIVITY_PHRASES[ActivityPosition(position)]
+    if ActivityPosition(position) == ActivityPosition.NOT_ASSESSED:
+        return f"{name} was {format_value(value, unit, decimals)} in {when}."
+    return f"{name} was {format_value(value, unit, decimals)} in {when}, which is {phrase}."
+
+
+def volume_sentence(noun: str, current: float, previous: float | None, last_year: float | None,
+                    subject: str = "There were") -> str:
+    """"There were 7% more calls compared to the previous Quarter but 3% fewer calls than the
+    same period last year." On unrounded data; parts without data are left out."""
+    parts = []
+    for other, against in ((previous, "compared to the previous Quarter"), (last_year, "than the same period last year")):
+        change = percent_change(current, other) if other is not None else None
+        if change is None:
+            continue
+        shown = format_number(abs(change), 0)
+        if shown == "0":
+            parts.append(f"a similar number of {noun} {against.replace('than', 'to')}")
+        else:
+            parts.append(f"{shown}% {'more' if change > 0 else 'fewer'} {noun} {against}")
+    if not parts:
+        return ""
+    if len(parts) == 2:
+        a, b = parts
+        same_way = (("more" in a) == ("more" in b))
+        return f"{subject} {a} {'and' if same_way else 'but'} {b}."
+    return f"{subject} {parts[0]}."
+
+
+# --- year-end commentary (spec 5.4) -------------------------------------------------------
+SEVERITY_TITLES = {
+    "well_below": "Well below floor standard",
+    "moderately_below": "Moderately below floor standard",
+    "slightly_below": "Slightly below floor standard",
+}
+
+
+def severity_line(kpi: dict, dot_text: str) -> str:
+    """"<KPI name> (<DoT>)" for the Reds-by-severity list."""
+    return f"{kpi['name']} ({dot_text})"

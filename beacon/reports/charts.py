@@ -1,0 +1,417 @@
+"""The one chart module for every output of the Quarterly Performance Report.
+
+Every chart the HTML, PDF and Word documents show is drawn here, in one house style:
+
+* :func:`kpi_chart`: a KPI over the last six quarters (the direction-of-travel window) with its
+  target line and floor line, or its target band and floor band for a range KPI;
+* :func:`activity_chart`: an activity indicator with its expected range (lower and upper
+  thresholds) as a band, or its benchmark / target as a line.
+
+Illustrative values (``illustrative`` in the data: not published figures) are drawn as hollow
+markers on a dashed segment and labelled "illustrative" in the legend, the text alternative
+and the data table.
+
+The palette is Okabe-Ito, which stays distinguishable under the common colour-vision
+deficiencies; lines also differ by dash pattern and markers, so nothing relies on colour.
+
+Each chart is a :class:`Chart` with ``svg`` (HTML and PDF), ``png`` (Word), ``alt`` (the text
+alternative) and ``table`` (its data, for a data table beside or under the chart). Pictures are
+drawn lazily and cached by a hash of everything that goes into them (the data, the labels and
+:data:`STYLE_VERSION`): in memory for the life of the process, and on disk under
+``<VAR_DIR>/cache/charts`` so a second run of the report draws nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from beacon.domain.narrative import format_value
+from beacon.domain.periods import parse_period
+
+__all__ = ["Chart", "kpi_chart", "activity_chart", "PALETTE", "STYLE_VERSION", "cache_dir", "clear_memory_cache"]
+
+STYLE_VERSION = "qpr-charts/1"
+
+# Okabe-Ito: colour-blind-safe categorical palette.
+PALETTE = {
+    "value": "#0072B2",  # blue
+    "target": "#009E73",  # bluish green
+    "floor": "#D55E00",  # vermillion
+    "benchmark": "#CC79A7",  # reddish purple
+    "band": "#56B4E9",  # sky blue
+    "floor_band": "#E69F00",  # orange
+    "illustrative": "#6B6B6B",  # grey
+    "text": "#0B0C0C",
+    "grid": "#D9D9D9",
+}
+
+FIGSIZE = (6.2, 2.6)  # inches; about the width of an A4 text column
+PNG_DPI = 150
+
+_lock = threading.Lock()
+_memory: OrderedDict[str, bytes] = OrderedDict()
+_MEMORY_MAX = 512
+
+
+def cache_dir() -> Path | None:
+    """Where pictures are cached on disk (``None`` when caching to disk is switched off with
+    ``BEACON_CHART_CACHE=off``)."""
+    if os.environ.get("BEACON_CHART_CACHE", "").lower() == "off":
+        return None
+    try:
+        from django.conf import settings
+
+        base = Path(settings.VAR_DIR)
+    except Exception:  # settings not configured (e.g. a plain script)
+        base = Path(os.environ.get("BEACON_VAR_DIR", "var"))
+    return base / "cache" / "charts"
+
+
+def clear_memory_cache() -> None:
+    with _lock:
+        _memory.clear()
+
+
+def _cached(key: str, ext: str, draw) -> bytes:
+    name = f"{key}.{ext}"
+    with _lock:
+        if name in _memory:
+            _memory.move_to_end(name)
+            return _memory[name]
+    folder = cache_dir()
+    path = folder / name if folder else None
+    data = None
+    if path is not None and path.exists():
+        data = path.read_bytes()
+    if data is None:
+        data = draw(ext)
+        if path is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+    with _lock:
+        _memory[name] = data
+        while len(_memory) > _MEMORY_MAX:
+            _memory.popitem(last=False)
+    return data
+
+
+@dataclass
+class Chart:
+    """A chart: its pictures (drawn on first use, cached), text alternative and data table."""
+
+    kind: str
+    title: str
+    alt: str
+    table: dict  # {"caption": str, "columns": [str], "rows": [[str]]}
+    spec: dict = field(repr=False)
+    key: str = ""
+
+    def __post_init__(self):
+        payload = json.dumps({"style": STYLE_VERSION, "kind": self.kind, "spec": self.spec}, sort_keys=True)
+        self.key = hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+    @property
+    def svg(self) -> str:
+        return _cached(self.key, "svg", self._draw).decode("utf-8")
+
+    @property
+    def png(self) -> bytes:
+        return _cached(self.key, "png", self._draw)
+
+    def svg_data_uri(self) -> str:
+        import base64
+
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+
+    def _draw(self, ext: str) -> bytes:
+        return _draw(self.kind, self.spec, ext)
+
+
+# --- inputs --------------------------------------------------------------------------------
+def _label(period: str) -> str:
+    """"Sep-22": the chart label of a quarter or month."""
+    try:
+        return parse_period(period).chart_label
+    except Exception:
+        return str(period)
+
+
+def _fmt(value, unit, decimals) -> str:
+    return "no data" if value is None else format_value(value, unit, decimals)
+
+
+def kpi_chart(kpi: dict) -> Chart:
+    """The chart of one KPI entry of the QPR model (``build_qpr()["kpis"][i]``)."""
+    unit, decimals = kpi["unit"], kpi["decimals"]
+    points = [
+        {"label": _label(p["period"]), "value": p["value"], "illustrative": bool(p.get("illustrative"))}
+        for p in kpi["series"]
+    ]
+    is_range = kpi["polarity"] == "range"
+    spec = {
+        "title": kpi["name"],
+        "unit": unit,
+        "unit_label": kpi.get("unit_label") or "",
+        "decimals": decimals,
+        "points": points,
+        "range": is_range,
+        "target": kpi.get("target"),
+        "floor": kpi.get("floor"),
+        "target_low": kpi.get("target_low"),
+        "target_high": kpi.get("target_high"),
+        "floor_low": kpi.get("floor_low"),
+        "floor_high": kpi.get("floor_high"),
+    }
+    columns = ["Quarter", "Value"]
+    if is_range:
+        columns += ["Target range", "Floor range"]
+    else:
+        columns += ["Target", "Floor"]
+    rows = []
+    for p in points:
+        value = _fmt(p["value"], unit, decimals) + (" (illustrative)" if p["illustrative"] and p["value"] is not None else "")
+        if is_range:
+            target = _range_text(spec["target_low"], spec["target_high"], unit, decimals)
+            floor = _range_text(spec["floor_low"], spec["floor_high"], unit, decimals)
+        else:
+            target = _fmt(spec["target"], unit, decimals) if spec["target"] is not None else "none"
+            floor = _fmt(spec["floor"], unit, decimals) if spec["floor"] is not None else "none"
+        rows.append([p["label"], value, target, floor])
+    shown = [p for p in points if p["value"] is not None]
+    alt = _kpi_alt(kpi["name"], points, shown, spec)
+    return Chart("kpi", kpi["name"], alt, {"caption": f"Data for the chart: {kpi['name']}", "columns": columns, "rows": rows}, spec)
+
+
+def _range_text(low, high, unit, decimals) -> str:
+    if low is None or high is None:
+        return "none"
+    return f"{format_value(low, unit, decimals)} - {format_value(high, unit, decimals)}"
+
+
+def _kpi_alt(name, points, shown, spec) -> str:
+    unit, decimals = spec["unit"], spec["decimals"]
+    span = f"{points[0]['label']} to {points[-1]['label']}" if points else "no quarters"
+    parts = [f"Line chart of {name}, quarterly, {span}."]
+    if shown:
+        values = ", ".join(
+            f"{p['label']} {_fmt(p['value'], unit, decimals)}{' (illustrative)' if p['illustrative'] else ''}" for p in shown
+        )
+        parts.append(f"Values: {values}.")
+    else:
+        parts.append("No values are available for these quarters.")
+    missing = len(points) - len(shown)
+    if missing:
+        parts.append(f"{missing} of {len(points)} quarters have no value.")
+    if spec["range"]:
+        parts.append(f"Target range {_range_text(spec['target_low'], spec['target_high'], unit, decimals)}")
+        if spec["floor_low"] is not None:
+            parts[-1] += f"; floor range {_range_text(spec['floor_low'], spec['floor_high'], unit, decimals)}"
+        parts[-1] += "."
+    else:
+        if spec["target"] is not None:
+            line = f"Target {_fmt(spec['target'], unit, decimals)}"
+            if spec["floor"] is not None:
+                line += f"; floor standard {_fmt(spec['floor'], unit, decimals)}"
+            parts.append(line + ".")
+    if any(p["illustrative"] for p in shown):
+        parts.append("Values marked illustrative are not published figures.")
+    return " ".join(parts)
+
+
+def activity_chart(indicator: dict) -> Chart:
+    """The chart of one activity indicator entry: ``{"name", "unit", "decimals", "series":
+    [{"period", "value", "lower_threshold", "upper_threshold", "benchmark", "target",
+    "illustrative"}]}``."""
+    unit, decimals = indicator["unit"], indicator.get("decimals", 0)
+    points = []
+    for p in indicator["series"]:
+        points.append(
+            {
+                "label": _label(p["period"]),
+                "value": p.get("value"),
+                "lower": p.get("lower_threshold"),
+                "upper": p.get("upper_threshold"),
+                "benchmark": p.get("benchmark"),
+                "target": p.get("target"),
+                "illustrative": bool(p.get("illustrative")),
+            }
+        )
+    spec = {"title": indicator["name"], "unit": unit, "unit_label": indicator.get("unit_label") or "",
+            "decimals": decimals, "points": points}
+    has = {k: any(p[k] is not None for p in points) for k in ("lower", "upper", "benchmark", "target")}
+    columns = ["Period", "Value"]
+    extra = [("lower", "Lower threshold"), ("upper", "Upper threshold"), ("benchmark", "Benchmark"), ("target", "Target")]
+    columns += [title for k, title in extra if has[k]]
+    rows = []
+    for p in points:
+        value = _fmt(p["value"], unit, decimals) + (" (illustrative)" if p["illustrative"] and p["value"] is not None else "")
+        rows.append([p["label"], value] + [_fmt(p[k], unit, decimals) for k, _ in extra if has[k]])
+    shown = [p for p in points if p["value"] is not None]
+    span = f"{points[0]['label']} to {points[-1]['label']}" if points else "no periods"
+    alt = [f"Line chart of {indicator['name']}, {span}."]
+    if shown:
+        alt.append("Values: " + ", ".join(
+            f"{p['label']} {_fmt(p['value'], unit, decimals)}{' (illustrative)' if p['illustrative'] else ''}" for p in shown
+        ) + ".")
+    last = points[-1] if points else None
+    if last and has["lower"] and has["upper"] and last["lower"] is not None:
+        alt.append(
+            f"Expected range in {last['label']}: {_fmt(last['lower'], unit, decimals)} to {_fmt(last['upper'], unit, decimals)}."
+        )
+    elif last and has["benchmark"] and last["benchmark"] is not None:
+        alt.append(f"Benchmark in {last['label']}: {_fmt(last['benchmark'], unit, decimals)}.")
+    if last and has["target"] and last["target"] is not None:
+        alt.append(f"Target in {last['label']}: {_fmt(last['target'], unit, decimals)}.")
+    if any(p["illustrative"] for p in shown):
+        alt.append("Values marked illustrative are not published figures.")
+    return Chart("activity", indicator["name"], " ".join(alt),
+                 {"caption": f"Data for the chart: {indicator['name']}", "columns": columns, "rows": rows}, spec)
+
+
+# --- drawing -------------------------------------------------------------------------------
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+_RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8.5,
+    "axes.edgecolor": "#505a5f",
+    "axes.labelcolor": PALETTE["text"],
+    "xtick.color": PALETTE["text"],
+    "ytick.color": PALETTE["text"],
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.fonttype": "path",
+    "svg.hashsalt": STYLE_VERSION,  # deterministic ids: same data, same file
+    "path.simplify": True,
+}
+
+
+def _draw(kind: str, spec: dict, ext: str) -> bytes:
+    plt = _pyplot()
+    import matplotlib as mpl
+
+    with _lock, mpl.rc_context(_RC):
+        fig, ax = plt.subplots(figsize=FIGSIZE)
+        try:
+            if kind == "kpi":
+                _draw_kpi(ax, spec)
+            else:
+                _draw_activity(ax, spec)
+            _finish(ax, spec)
+            fig.tight_layout(pad=0.4)
+            buf = io.BytesIO()
+            if ext == "svg":
+                fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+            else:
+                fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        finally:
+            plt.close(fig)
+    data = buf.getvalue()
+    if ext == "svg":
+        text = data.decode("utf-8")
+        text = text[text.index("<svg"):]  # drop the XML prolog and DOCTYPE
+        data = text.encode("utf-8")
+    return data
+
+
+def _plot_series(ax, xs, points, spec, key="value", colour=PALETTE["value"], label="Actual"):
+    """Solid line and filled markers for published values; hollow markers joined by a dashed
+    line where a value is illustrative; gaps stay gaps."""
+    values = [p[key] for p in points]
+    published = [(x, v) if not p["illustrative"] else (x, None) for x, v, p in zip(xs, values, points)]
+    px = [x for x, v in published]
+    py = [float("nan") if v is None else v for _, v in published]
+    ax.plot(px, py, color=colour, linewidth=2, marker="o", markersize=5, label=label, zorder=5)
+    if any(p["illustrative"] and p[key] is not None for p in points):
+        ix, iy = [], []
+        for i, (x, v, p) in enumerate(zip(xs, values, points)):
+            near = p["illustrative"] or (i > 0 and points[i - 1]["illustrative"]) or (
+                i + 1 < len(points) and points[i + 1]["illustrative"])
+            ix.append(x)
+            iy.append(v if (near and v is not None) else float("nan"))
+        ax.plot(ix, iy, color=PALETTE["illustrative"], linewidth=1.5, linestyle=(0, (3, 2)), zorder=4)
+        hx = [x for x, v, p in zip(xs, values, points) if p["illustrative"] and v is not None]
+        hy = [v for v, p in zip(values, points) if p["illustrative"] and v is not None]
+        ax.plot(hx, hy, linestyle="none", marker="o", markersize=6, markerfacecolor="white",
+                markeredgecolor=PALETTE["illustrative"], markeredgewidth=1.5, label="Illustrative (not published)", zorder=6)
+    for x, v in zip(xs, values):
+        if v is not None:
+            ax.annotate(format_value(v, spec["unit"], spec["decimals"], short=True), (x, v),
+                        textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7, color=PALETTE["text"])
+
+
+def _draw_kpi(ax, spec):
+    points = spec["points"]
+    xs = list(range(len(points)))
+    if spec["range"]:
+        if spec["floor_low"] is not None and spec["floor_high"] is not None:
+            ax.axhspan(spec["floor_low"], spec["floor_high"], color=PALETTE["floor_band"], alpha=0.12, lw=0,
+                       label="Floor range", hatch="..", zorder=0)
+        if spec["target_low"] is not None and spec["target_high"] is not None:
+            ax.axhspan(spec["target_low"], spec["target_high"], color=PALETTE["target"], alpha=0.22, lw=0,
+                       label="Target range", zorder=1)
+    else:
+        if spec["target"] is not None:
+            ax.axhline(spec["target"], color=PALETTE["target"], linestyle=(0, (6, 3)), linewidth=1.6, label="Target", zorder=2)
+        if spec["floor"] is not None:
+            ax.axhline(spec["floor"], color=PALETTE["floor"], linestyle=(0, (1, 2)), linewidth=1.8, label="Floor", zorder=2)
+    _plot_series(ax, xs, points, spec)
+    ax.set_xticks(xs, [p["label"] for p in points])
+
+
+def _draw_activity(ax, spec):
+    points = spec["points"]
+    xs = list(range(len(points)))
+    if any(p["lower"] is not None and p["upper"] is not None for p in points):
+        lo = [float("nan") if p["lower"] is None else p["lower"] for p in points]
+        hi = [float("nan") if p["upper"] is None else p["upper"] for p in points]
+        ax.fill_between(xs, lo, hi, color=PALETTE["band"], alpha=0.25, lw=0, label="Expected range", step=None, zorder=0)
+        ax.plot(xs, hi, color=PALETTE["band"], linewidth=1, linestyle=(0, (4, 2)), label="Upper threshold", zorder=1)
+        ax.plot(xs, lo, color=PALETTE["floor_band"], linewidth=1, linestyle=(0, (1, 2)), label="Lower threshold", zorder=1)
+    if any(p["benchmark"] is not None for p in points):
+        ax.plot(xs, [float("nan") if p["benchmark"] is None else p["benchmark"] for p in points],
+                color=PALETTE["benchmark"], linewidth=1.6, linestyle=(0, (6, 2, 1, 2)), label="Benchmark", zorder=2)
+    if any(p["target"] is not None for p in points):
+        ax.plot(xs, [float("nan") if p["target"] is None else p["target"] for p in points],
+                color=PALETTE["target"], linewidth=1.6, linestyle=(0, (6, 3)), label="Target", zorder=2)
+    _plot_series(ax, xs, points, spec)
+    step = max(1, len(points) // 12)
+    ax.set_xticks(xs[::step], [p["label"] for p in points][::step])
+
+
+def _finish(ax, spec):
+    ax.grid(axis="y", color=PALETTE["grid"], linewidth=0.6)
+    ax.set_axisbelow(True)
+    if spec.get("unit_label"):
+        ax.set_ylabel(spec["unit_label"], fontsize=7.5)
+    from matplotlib.ticker import FuncFormatter
+
+    unit = spec["unit"]
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_value(v, unit, 0, short=True) if unit != "percent" or v == int(v) else f"{v:g}%"))
+    ymin, ymax = ax.get_ylim()
+    pad = (ymax - ymin) * 0.12 or 1
+    ax.set_ylim(ymin, ymax + pad)
+    if len(ax.get_xticks()) and len(spec["points"]) == 1:
+        ax.set_xlim(-0.5, 0.5)
+    else:
+        ax.set_xlim(-0.4, max(len(spec["points"]) - 1, 0) + 0.4)
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=min(len(handles), 5),
+                  frameon=False, fontsize=7.5, handlelength=2.6)

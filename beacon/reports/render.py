@@ -1,0 +1,320 @@
+"""Turn a report's HTML into its PDF and Word forms.
+
+The HTML is the one source of a document (Django templates produce it); this module renders it:
+
+* :func:`html_to_pdf`: WeasyPrint, tagged for accessibility as PDF/UA-1 (WeasyPrint supports
+  ``pdf_variant="pdf/ua-1"``, which writes a structure tree, and the document's ``<title>`` and
+  ``<html lang>`` as the PDF title and language). Headings ``h1``-``h6`` become the PDF outline
+  (bookmarks). Page numbers and the contents' ``target-counter()`` come from the stylesheet.
+* :func:`html_to_docx`: python-docx, from the same HTML: ``h1``-``h4`` become the built-in
+  "Heading 1"-"Heading 4" styles (so Word's navigation pane and contents work), ``<table>``
+  becomes a Word table whose ``<thead>`` rows (or leading ``<th>`` rows) are marked as header
+  rows that repeat on each page, ``<img data-chart="KEY">`` is replaced by the chart's PNG with
+  its ``alt`` text as the picture description, and lists become list paragraphs.
+
+Nothing in this module knows about KPIs: the risk register documents use it as well.
+
+Conventions the converter understands in the HTML:
+
+* ``class="docx-skip"`` on any element leaves it (and its children) out of the Word file
+  (e.g. the PDF-only contents page with page numbers);
+* ``class="page-break"`` (or ``new-page``) on an element starts a new page before it in Word;
+* ``data-fill="RRGGBB"`` on ``td``/``th`` shades the Word cell (RAG tiles);
+* ``class="visually-hidden"`` text is kept (it is the text alternative of a symbol).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from html.parser import HTMLParser
+from typing import Callable
+
+__all__ = ["html_to_pdf", "html_to_docx", "PDF_VARIANT", "parse_html"]
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+# --- PDF -------------------------------------------------------------------------------------
+def html_to_pdf(html: str, base_url: str | None = None, variant: str | None = PDF_VARIANT) -> bytes:
+    """The PDF of ``html``: tagged (PDF/UA-1 by default), with the ``<title>`` as its title and
+    ``<html lang>`` as its language. ``variant=None`` gives an untagged PDF."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=base_url or ".")
+    options = {"pdf_variant": variant} if variant else {}
+    if variant:
+        options["pdf_tags"] = True
+    return document.write_pdf(**options)
+
+
+# --- a small HTML tree -----------------------------------------------------------------------
+_VOID = {"br", "img", "hr", "meta", "link", "input", "col", "source", "wbr"}
+
+
+class Node:
+    __slots__ = ("tag", "attrs", "children", "parent")
+
+    def __init__(self, tag: str, attrs: dict | None = None, parent: "Node | None" = None):
+        self.tag = tag
+        self.attrs = attrs or {}
+        self.children: list = []
+        self.parent = parent
+
+    @property
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def text(self) -> str:
+        out = []
+        for child in self.children:
+            if isinstance(child, str):
+                out.append(child)
+            elif child.tag not in ("script", "style"):
+                out.append(child.text())
+        return "".join(out)
+
+    def find_all(self, tag: str) -> list["Node"]:
+        found = []
+        for child in self.children:
+            if isinstance(child, Node):
+                if child.tag == tag:
+                    found.append(child)
+                found += child.find_all(tag)
+        return found
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#root")
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, {k: (v if v is not None else "") for k, v in attrs}, self.current)
+        self.current.children.append(node)
+        if tag not in _VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Node(tag, {k: (v if v is not None else "") for k, v in attrs}, self.current))
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not self.root and node.tag != tag:
+            node = node.parent
+        if node is not self.root:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse_html(html: str) -> Node:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+# --- DOCX ------------------------------------------------------------------------------------
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
+_BLOCKS = {"p", "div", "section", "article", "header", "footer", "main", "nav", "aside", "figure", "figcaption",
+           "ul", "ol", "li", "table", "dl", "dt", "dd", "blockquote", "details", "summary"} | set(_HEADINGS)
+_WS = re.compile(r"\s+")
+
+
+def html_to_docx(
+    html: str,
+    chart_png: Callable[[str], bytes] | None = None,
+    title: str | None = None,
+    language: str | None = None,
+    image_width_cm: float = 16.0,
+) -> bytes:
+    """The Word document of ``html``. ``chart_png(key)`` returns the PNG for
+    ``<img data-chart="key">``; other images must be PNG/JPEG data URIs or are left out
+    (with their alt text kept as a paragraph)."""
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt, RGBColor
+
+    root = parse_html(html)
+    html_node = next((n for n in root.children if isinstance(n, Node) and n.tag == "html"), root)
+    language = language or html_node.attrs.get("lang") or "en-GB"
+    if title is None:
+        titles = root.find_all("title")
+        title = _WS.sub(" ", titles[0].text()).strip() if titles else ""
+    body = (root.find_all("body") or [root])[0]
+
+    doc = Document()
+    doc.core_properties.title = title
+    doc.core_properties.language = language
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
+    rpr = normal.element.get_or_add_rPr()
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), language)
+    rpr.append(lang)
+    for level in range(1, 5):
+        style = styles[f"Heading {level}"]
+        style.font.name = "Arial"
+        style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
+        style.font.size = Pt({1: 18, 2: 15, 3: 13, 4: 11.5}[level])
+    section = doc.sections[0]
+    section.left_margin = section.right_margin = Cm(2)
+    section.top_margin = section.bottom_margin = Cm(2)
+
+    state = {"pending_break": False}
+
+    def new_paragraph(style=None):
+        p = doc.add_paragraph(style=style)
+        if state["pending_break"]:
+            p.paragraph_format.page_break_before = True
+            state["pending_break"] = False
+        return p
+
+    def add_inline(paragraph, node, bold=False, italic=False):
+        for child in node.children:
+            if isinstance(child, str):
+                text = _WS.sub(" ", child)
+                if text:
+                    run = paragraph.add_run(text)
+                    run.bold = bold or None
+                    run.italic = italic or None
+            elif "docx-skip" in child.classes or child.tag in ("script", "style"):
+                continue
+            elif child.tag == "br":
+                paragraph.add_run().add_break(WD_BREAK.LINE)
+            elif child.tag == "img":
+                add_image(paragraph, child)
+            elif child.tag in ("svg",):
+                label = child.attrs.get("aria-label")
+                if label:
+                    paragraph.add_run(label)
+            else:
+                add_inline(
+                    paragraph,
+                    child,
+                    bold or child.tag in ("strong", "b", "th"),
+                    italic or child.tag in ("em", "i"),
+                )
+
+    def add_image(paragraph, img):
+        data = None
+        key = img.attrs.get("data-chart")
+        if key and chart_png:
+            data = chart_png(key)
+        else:
+            src = img.attrs.get("src", "")
+            m = re.match(r"data:image/(png|jpeg);base64,(.*)", src, re.S)
+            if m:
+                data = base64.b64decode(m.group(2))
+        alt = img.attrs.get("alt", "")
+        if data is None:
+            if alt:
+                paragraph.add_run(alt)
+            return
+        width = img.attrs.get("data-docx-width-cm")
+        run = paragraph.add_run()
+        shape = run.add_picture(io.BytesIO(data), width=Cm(float(width) if width else image_width_cm))
+        doc_pr = shape._inline.docPr
+        doc_pr.set("descr", alt)
+        doc_pr.set("title", img.attrs.get("title", "") or alt[:80])
+
+    def has_block_children(node):
+        return any(isinstance(c, Node) and (c.tag in _BLOCKS or c.tag == "img" and c.parent.tag == "figure") for c in node.children)
+
+    def add_table(node):
+        rows = []  # (is_header, [cells])
+        for part in node.children:
+            if not isinstance(part, Node):
+                continue
+            if part.tag == "caption":
+                p = new_paragraph("Caption" if "Caption" in [s.name for s in styles] else None)
+                add_inline(p, part, bold=True)
+                continue
+            trs = [part] if part.tag == "tr" else [c for c in part.children if isinstance(c, Node) and c.tag == "tr"]
+            for tr in trs:
+                cells = [c for c in tr.children if isinstance(c, Node) and c.tag in ("td", "th")]
+                header = part.tag == "thead" or (cells and all(c.tag == "th" for c in cells) and not rows)
+                rows.append((header, cells))
+        if not rows:
+            return
+        ncols = max(sum(int(c.attrs.get("colspan", 1) or 1) for c in cells) for _, cells in rows)
+        table = doc.add_table(rows=len(rows), cols=ncols)
+        table.style = styles["Table Grid"]
+        for r, (header, cells) in enumerate(rows):
+            row = table.rows[r]
+            if header:
+                tr_pr = row._tr.get_or_add_trPr()
+                el = OxmlElement("w:tblHeader")
+                el.set(qn("w:val"), "true")
+                tr_pr.append(el)
+            col = 0
+            for cell_node in cells:
+                span = int(cell_node.attrs.get("colspan", 1) or 1)
+                cell = row.cells[col]
+                if span > 1 and col + span - 1 < ncols:
+                    cell = cell.merge(row.cells[col + span - 1])
+                paragraph = cell.paragraphs[0]
+                add_inline(paragraph, cell_node, bold=header or cell_node.tag == "th")
+                fill = cell_node.attrs.get("data-fill")
+                if fill:
+                    shd = OxmlElement("w:shd")
+                    shd.set(qn("w:val"), "clear")
+                    shd.set(qn("w:color"), "auto")
+                    shd.set(qn("w:fill"), fill.lstrip("#"))
+                    cell._tc.get_or_add_tcPr().append(shd)
+                col += span
+        new_paragraph()  # space after the table
+
+    def walk(node, list_style=None):
+        for child in node.children:
+            if isinstance(child, str):
+                text = _WS.sub(" ", child).strip()
+                if text:
+                    p = new_paragraph()
+                    p.add_run(text)
+                continue
+            if "docx-skip" in child.classes or child.tag in ("script", "style", "head", "title"):
+                continue
+            if child.classes & {"page-break", "new-page"}:
+                state["pending_break"] = True
+            tag = child.tag
+            if tag in _HEADINGS:
+                p = new_paragraph(f"Heading {_HEADINGS[tag]}")
+                add_inline(p, child)
+            elif tag == "table":
+                add_table(child)
+            elif tag in ("ul", "ol"):
+                walk(child, "List Number" if tag == "ol" else "List Bullet")
+            elif tag == "li":
+                if has_block_children(child):
+                    walk(child, list_style)
+                else:
+                    p = new_paragraph(list_style or "List Bullet")
+                    add_inline(p, child)
+            elif tag == "img":
+                add_image(new_paragraph(), child)
+            elif tag in ("p", "figcaption", "dt", "dd", "summary", "caption") or (tag not in _BLOCKS and tag != "br"):
+                if tag not in _BLOCKS and not child.text().strip() and not child.find_all("img"):
+                    continue
+                if tag in ("p", "figcaption", "dt", "dd", "summary") and has_block_children(child):
+                    walk(child, list_style)
+                    continue
+                p = new_paragraph()
+                add_inline(p, child, bold=tag == "dt")
+            elif not has_block_children(child) and (child.text().strip() or child.find_all("img")):
+                add_inline(new_paragraph(), child)  # a div or section holding only inline content
+            else:
+                walk(child, list_style)
+
+    walk(body)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
