@@ -96,9 +96,11 @@ def read_csv_bytes(name: str, data: bytes) -> Sheet:
     errors = BundleErrors()
     header: list[str] | None = None
     sheet: Sheet | None = None
+    end = 0
     try:
         for record in reader:
-            line = reader.line_num
+            # a quoted cell may span lines: report the line the record starts on
+            line, end = end + 1, reader.line_num
             if header is None:
                 if not any(cell.strip() for cell in record):
                     continue
