@@ -73,6 +73,8 @@ def validate(bundle: Bundle, errors: BundleErrors) -> PerformanceBundle:
 
     directorate_codes = set(models.Directorate.objects.values_list("code", flat=True))
     directorate_codes |= {r["code"] for r in result.get("directorates.csv")}
+    # a row rejected above has its own error: references to it are not reported again
+    directorate_codes |= _codes_in_file(bundle, "directorates.csv", "code")
 
     kpis = {
         k.code: KpiInfo(k.code, k.unit, k.polarity, k.frequency, k.directorate.code)
@@ -88,12 +90,15 @@ def validate(bundle: Bundle, errors: BundleErrors) -> PerformanceBundle:
         if r["sub_area"]:
             sub_areas.add((r["directorate"], r["sub_area"]))
 
+    rejected = _codes_in_file(bundle, "kpis.csv", "code") - set(kpis)
     for r in result.get("targets.csv"):
-        _check_target(r, kpis, errors)
+        if r["kpi"] not in rejected:
+            _check_target(r, kpis, errors)
     for r in result.get("observations.csv"):
-        _check_observation(r, kpis, errors)
+        if r["kpi"] not in rejected:
+            _check_observation(r, kpis, errors)
     for r in result.get("published.csv"):
-        if r["kpi"] not in kpis:
+        if r["kpi"] not in kpis and r["kpi"] not in rejected:
             errors.add(f"{r.where('kpi')}: unknown KPI {r['kpi']!r}")
     for r in result.get("published_counts.csv"):
         if r["directorate"] and r["directorate"] not in directorate_codes:
@@ -111,6 +116,14 @@ def validate(bundle: Bundle, errors: BundleErrors) -> PerformanceBundle:
 
     _validate_tables(bundle, result, directorate_codes, errors)
     return result
+
+
+def _codes_in_file(bundle: Bundle, name: str, column: str) -> set[str]:
+    """The codes a file names, valid rows or not (a rejected row is already reported)."""
+    sheet = bundle.sheets.get(name)
+    if sheet is None:
+        return set()
+    return {(row.values.get(column) or "").strip() for row in sheet.rows} - {""}
 
 
 def _percent_problem(number, what: str) -> str | None:
@@ -162,16 +175,19 @@ def _check_target(r: Record, kpis: dict[str, KpiInfo], errors: BundleErrors) -> 
 
     thresholds = thresholds_from(r.data)
     for problem in thresholds.problems(Polarity(info.polarity)):
-        column = _column_named_in(problem, columns)
-        errors.add(f"{r.where(column)}: {problem} (KPI {info.code} is {info.polarity} is better)"
-                   if info.polarity != "range" else f"{r.where(column)}: {problem}")
+        column = _column_named_in(problem, columns, info.polarity)
+        errors.add(f"{r.where(column)}: {problem} (KPI {info.code})")
 
 
-def _column_named_in(problem: str, columns) -> str:
-    for column in sorted(columns, key=len, reverse=True):
-        if column in problem:
-            return column
-    return columns[0]
+def _column_named_in(problem: str, columns, polarity: str) -> str:
+    """The column a threshold problem is about: the first one its text names ("floor standard
+    (98) must be below target (97)" is about the floor; a range KPI's "floor band" is floor_low)."""
+    names = "|".join(sorted((re.escape(c) for c in columns), key=len, reverse=True))
+    found = re.search(rf"\b({names})\b", problem)
+    column = found.group(1) if found else columns[0]
+    if polarity == "range" and column in ("target", "floor"):
+        column += "_low"
+    return column
 
 
 def thresholds_from(data: dict):
