@@ -1,0 +1,210 @@
+"""Shared fixtures: the demo bundle, editable copies of it, and row counts of the database.
+
+Keep this small and generic; fixtures used by one folder belong in that folder's tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from beacon.demo import DEMO_BUNDLE, DEMO_PERIOD
+
+
+class BundleCopy:
+    """A copy of a bundle folder whose files a test edits one cell, row or column at a time.
+
+    Every edit returns the 1-based line number it touched, counted from the file text itself
+    (so tests can predict the ``file:line:`` of an error without asking the code under test).
+    """
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+    def text(self, name: str) -> str:
+        return self.path(name).read_text(encoding="utf-8")
+
+    def write(self, name: str, text: str) -> None:
+        self.path(name).parent.mkdir(parents=True, exist_ok=True)
+        self.path(name).write_text(text, encoding="utf-8", newline="")
+
+    def lines(self, name: str) -> list[str]:
+        return self.text(name).split("\n")
+
+    def header(self, name: str) -> list[str]:
+        return next(csv.reader([self.lines(name)[0]]))
+
+    def line_of(self, name: str, prefix: str) -> int:
+        """The line number of the one line that starts with ``prefix``."""
+        hits = [i for i, line in enumerate(self.lines(name), start=1) if line.startswith(prefix)]
+        assert len(hits) == 1, f"{name}: {len(hits)} lines start with {prefix!r}"
+        return hits[0]
+
+    def _replace_line(self, name: str, number: int, cells: list[str]) -> None:
+        lines = self.lines(name)
+        lines[number - 1] = _csv_line(cells)
+        self.write(name, "\n".join(lines))
+
+    def row(self, name: str, prefix: str) -> dict[str, str]:
+        line = self.lines(name)[self.line_of(name, prefix) - 1]
+        return dict(zip(self.header(name), next(csv.reader([line]))))
+
+    def set_cell(self, name: str, prefix: str, column: str, value: str) -> int:
+        """Set one cell of the (single-line) row starting with ``prefix``; returns its line."""
+        number = self.line_of(name, prefix)
+        header = self.header(name)
+        cells = next(csv.reader([self.lines(name)[number - 1]]))
+        cells += [""] * (len(header) - len(cells))
+        cells[header.index(column)] = value
+        self._replace_line(name, number, cells)
+        return number
+
+    def append_row(self, name: str, values: dict[str, str]) -> int:
+        """Add a row at the end of the file; returns its line."""
+        header = self.header(name)
+        unknown = set(values) - set(header)
+        assert not unknown, f"{name} has no columns {unknown}"
+        lines = self.lines(name)
+        while lines and lines[-1] == "":
+            lines.pop()
+        lines.append(_csv_line([values.get(c, "") for c in header]))
+        self.write(name, "\n".join(lines) + "\n")
+        return len(lines)
+
+    def append_line(self, name: str, line: str) -> int:
+        lines = self.lines(name)
+        while lines and lines[-1] == "":
+            lines.pop()
+        lines.append(line)
+        self.write(name, "\n".join(lines) + "\n")
+        return len(lines)
+
+    def rename_column(self, name: str, old: str, new: str) -> None:
+        header = self.header(name)
+        header[header.index(old)] = new
+        self._replace_line(name, 1, header)
+
+    def drop_column(self, name: str, column: str) -> None:
+        rows = list(csv.reader(io.StringIO(self.text(name), newline="")))
+        index = rows[0].index(column)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        for row in rows:
+            writer.writerow(row[:index] + row[index + 1 :])
+        self.write(name, out.getvalue())
+
+
+def _csv_line(cells: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo_dir() -> Path:
+    """The demo bundle shipped with Beacon (read only)."""
+    return DEMO_BUNDLE
+
+
+@pytest.fixture
+def demo_period() -> str:
+    return DEMO_PERIOD
+
+
+@pytest.fixture
+def make_bundle(tmp_path):
+    """``make_bundle()`` copies the demo bundle into tmp_path and returns a :class:`BundleCopy`;
+    ``make_bundle(empty=True)`` gives an empty folder to write a synthetic bundle into."""
+    made = []
+
+    def make(empty: bool = False, name: str | None = None) -> BundleCopy:
+        target = tmp_path / (name or f"bundle{len(made) + 1}")
+        if empty:
+            target.mkdir(parents=True)
+        else:
+            shutil.copytree(DEMO_BUNDLE, target)
+        made.append(target)
+        return BundleCopy(target)
+
+    return make
+
+
+@pytest.fixture
+def demo_imported(db):
+    """The demo bundle imported into the test database (by user ``demo-test``)."""
+    from beacon.bundle.importer import import_bundle
+
+    return import_bundle(DEMO_BUNDLE, user="demo-test")
+
+
+def performance_row_counts() -> dict[str, int]:
+    """Rows per model of beacon.performance (Revision and ImportRun included)."""
+    from django.apps import apps
+
+    return {model.__name__: model.objects.count() for model in apps.get_app_config("performance").get_models()}
+
+
+@pytest.fixture
+def row_counts():
+    """A function returning the number of rows of every performance model."""
+    return performance_row_counts
+
+
+def canonical_dump(history: bool = True) -> dict[str, list[str]]:
+    """Every performance model as sorted JSON rows keyed by natural keys, never by pk.
+
+    Foreign keys are replaced by the referenced row's own canonical form; decimals are
+    normalised (``97`` and ``97.0000000000`` are the same number). With ``history=False``
+    import runs and the when/where of revisions are left out, so two databases loaded from
+    equivalent bundles at different times compare equal.
+    """
+    import json
+    from decimal import Decimal
+
+    from django.apps import apps
+    from django.db import models as dj
+
+    skip = {"ImportRun": None} if not history else {}
+    skip_fields = {"Revision": {"changed_at", "source"}} if not history else {}
+    memo: dict = {}
+
+    def plain(obj) -> dict:
+        key = (type(obj).__name__, obj.pk)
+        if key in memo:
+            return memo[key]
+        out = {}
+        for f in type(obj)._meta.concrete_fields:
+            if f.primary_key or f.name in skip_fields.get(type(obj).__name__, ()):
+                continue
+            if isinstance(f, dj.ForeignKey):
+                related = getattr(obj, f.name)
+                out[f.name] = None if related is None else plain(related)
+                continue
+            value = getattr(obj, f.attname)
+            if isinstance(value, Decimal):
+                value = format(value.normalize(), "f")
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            out[f.name] = value
+        memo[key] = out
+        return out
+
+    dump = {}
+    for model in apps.get_app_config("performance").get_models():
+        if model.__name__ in skip:
+            continue
+        dump[model.__name__] = sorted(json.dumps(plain(o), sort_keys=True, ensure_ascii=False) for o in model.objects.all())
+    return dump
+
+
+@pytest.fixture
+def db_dump():
+    """A function returning :func:`canonical_dump` of the database."""
+    return canonical_dump
