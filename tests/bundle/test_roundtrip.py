@@ -70,7 +70,7 @@ def demo_as_workbook(demo_dir: Path, target: Path, typed_numbers: bool) -> Path:
 def test_csv_export_reimports_into_a_fresh_database_identically(demo_imported, tmp_path, row_counts, db_dump):
     original = db_dump(history=False)
     counts = row_counts()
-    assert len(original["Kpi"]) == 37 and len(original["SupportingTableCell"]) == 7
+    assert len(original["Kpi"]) == 37 and len(original["SupportingTable"]) == 7
     first = tmp_path / "first"
     export_bundle(first)
     exported = files_of(first)
