@@ -46,6 +46,8 @@ __all__ = [
     "direction_of_travel",
     "parse_printed_direction",
     "month_start",
+    "counts_by_level",
+    "NOT_YET_RATED",
 ]
 
 
@@ -486,3 +488,15 @@ def parse_printed_direction(text: str | None) -> Direction | None:
     """A direction as printed, normalised; None when it cannot be read (e.g. the lost glyph ``Û``)."""
     raw = " ".join((text or "").strip().lower().split())
     return _PRINTED_DIRECTIONS.get(raw)
+
+
+# --- counts by level (§2.9) -------------------------------------------------------------------
+NOT_YET_RATED = "Not yet rated"
+
+
+def counts_by_level(ratings: Iterable[Rating]) -> dict[str, int]:
+    """Low, Medium, High and "Not yet rated" (TBC, never counted in a level)."""
+    counts = {Level.LOW.value: 0, Level.MEDIUM.value: 0, Level.HIGH.value: 0, NOT_YET_RATED: 0}
+    for rating in ratings:
+        counts[NOT_YET_RATED if rating.is_tbc else rating.level.value] += 1
+    return counts

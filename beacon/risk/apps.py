@@ -5,3 +5,10 @@ class RiskConfig(AppConfig):
     name = "beacon.risk"
     label = "risk"
     verbose_name = "Risk"
+
+    def ready(self):
+        from beacon.bundle.importer import register
+
+        from .bundle import PART
+
+        register(PART)

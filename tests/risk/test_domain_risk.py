@@ -311,3 +311,11 @@ def test_dot_compares_scores(l0, i0, l1, i1):
     d = direction_of_travel(JULY, now, [(JULY, before)], []).direction
     expected = Direction.INCREASED if now > before else Direction.REDUCED if now < before else Direction.UNCHANGED
     assert d == expected
+
+
+def test_counts_by_level():
+    from beacon.domain.risk import counts_by_level
+
+    ratings = [Rating(5, 2), Rating(5, 5), Rating.tbc(), Rating(1, 5), Rating(4, 4)]
+    assert counts_by_level(ratings) == {"Low": 1, "Medium": 1, "High": 2, "Not yet rated": 1}
+    assert counts_by_level([]) == {"Low": 0, "Medium": 0, "High": 0, "Not yet rated": 0}

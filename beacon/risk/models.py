@@ -1,0 +1,251 @@
+"""The corporate risk register (risk spec §2): registers, risks, the dated history of every
+rating, controls, mitigating actions with their date revisions and progress updates,
+lifecycle events, issued ids and editions.
+
+Likelihood and impact are stored; score, level, "At target" and direction of travel are always
+derived (``beacon.domain.risk``), never stored as typed figures. Nothing is silently
+overwritten: ratings are appended, changed fields are recorded as
+:class:`beacon.performance.models.Revision` rows, and lifecycle events are append-only.
+"""
+
+from django.db import models
+
+from beacon.domain.risk import Rating
+
+STATUSES = ("active", "closed", "withdrawn", "delegated", "de_escalated", "merged")
+ACTION_STATUSES = ("planned", "complete", "partially_complete", "regular_review", "not_completed", "outstanding")
+EVENTS = (
+    "new", "merged", "closed", "replaced", "withdrawn", "delegated", "de_escalated", "escalated", "re_escalated",
+    "descoped", "revised", "rerated", "target_changed", "review_flagged", "action_superseded", "action_date_revised",
+)
+
+
+def _choices(values):
+    return [(v, v.replace("_", " ")) for v in values]
+
+
+class Register(models.Model):
+    """A list of risks with a scope: the corporate register, or a directorate or service one."""
+
+    code = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    owner_body = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def corporate(cls) -> "Register":
+        register, _ = cls.objects.get_or_create(
+            code="corporate", defaults={"name": "Corporate Risk Register", "owner_body": "Cabinet"}
+        )
+        return register
+
+    @classmethod
+    def named(cls, code: str) -> "Register":
+        if not code or code == "corporate":
+            return cls.corporate()
+        register, _ = cls.objects.get_or_create(code=code, defaults={"name": code})
+        return register
+
+
+class IssuedId(models.Model):
+    """Every risk id ever issued or seen, so that none is reused (§3.5). Includes ids that left
+    the register and are known only from events (CRR0051, CRR0055, CRR0010)."""
+
+    risk_id = models.CharField(max_length=7, unique=True)
+    first_recorded_at = models.DateTimeField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["risk_id"]
+
+
+class Risk(models.Model):
+    risk_id = models.CharField(max_length=7, unique=True, help_text="CRR and four digits; permanent.")
+    title = models.CharField(max_length=500)
+    register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="risks")
+    owners = models.JSONField(default=list, help_text='"Name, post" entries, without the "On behalf of" prefix')
+    owners_on_behalf_of = models.CharField(max_length=20, blank=True, help_text='"CMT" when printed "On behalf of CMT:"')
+    owner_directorates = models.JSONField(default=list)
+    cabinet_members = models.JSONField(default=list)
+    cabinet_on_behalf_of = models.CharField(max_length=20, blank=True, help_text='"Cabinet" when printed "On behalf of Cabinet:"')
+    cause = models.TextField(blank=True)
+    event = models.TextField(blank=True)
+    consequence = models.TextField(blank=True)
+    current_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
+    current_impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    timescale_to_target = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=20, choices=_choices(STATUSES), default="active")
+    replaced_by = models.JSONField(default=list, blank=True, help_text="ids that replaced or absorbed it")
+    review_note = models.TextField(blank=True)
+    scope_note = models.TextField(blank=True, help_text="the latest de-scoping, if any")
+
+    class Meta:
+        ordering = ["risk_id"]
+
+    def __str__(self):
+        return f"{self.risk_id} {self.title}"
+
+    @property
+    def current(self) -> Rating:
+        return Rating(self.current_likelihood, self.current_impact, "current")
+
+    @property
+    def target(self) -> Rating:
+        return Rating(self.target_likelihood, self.target_impact, "target")
+
+
+class RiskRating(models.Model):
+    """One rating change (§2.4). Never overwritten: a change is a new row."""
+
+    KINDS = (("current", "current"), ("target", "target"))
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="ratings")
+    kind = models.CharField(max_length=10, choices=KINDS)
+    likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
+    impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    effective_date = models.DateField()
+    recorded_by = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField()
+    source = models.CharField(max_length=500, blank=True, help_text="edition, import or lifecycle event")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["risk__risk_id", "kind", "effective_date", "pk"]
+
+    @property
+    def rating(self) -> Rating:
+        return Rating(self.likelihood, self.impact, self.kind)
+
+
+class Control(models.Model):
+    """A mitigation in place: no date and no status (§2.5)."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="controls")
+    title = models.TextField()
+    owner = models.TextField(blank=True)
+    order = models.IntegerField(default=0)
+    removed_at = models.DateTimeField(null=True, blank=True, help_text="set when it left the register; kept for history")
+
+    class Meta:
+        ordering = ["risk__risk_id", "order", "pk"]
+
+
+class Action(models.Model):
+    """A mitigating action (§2.6). (risk, title) is unique: a date change is a revision."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="actions")
+    title = models.TextField()
+    owner = models.TextField(blank=True)
+    due_text = models.CharField(max_length=200, blank=True, help_text="verbatim, e.g. 'March 2023 (review)'")
+    due_date = models.DateField(null=True, blank=True, help_text="parsed; a month is dated the first")
+    due_kind = models.CharField(max_length=12, default="completion", help_text="completion or review")
+    status = models.CharField(max_length=20, choices=_choices(ACTION_STATUSES), default="planned")
+    order = models.IntegerField(default=0)
+    superseded_by = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="supersedes")
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["risk__risk_id", "order", "pk"]
+
+    @property
+    def latest_update(self):
+        return self.updates.order_by("-recorded_at", "-pk").first()
+
+
+class ActionDateRevision(models.Model):
+    """A revised due date: the old one is kept (§3.6)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="date_revisions")
+    old_text = models.CharField(max_length=200, blank=True)
+    old_date = models.DateField(null=True, blank=True)
+    new_text = models.CharField(max_length=200, blank=True)
+    new_date = models.DateField(null=True, blank=True)
+    recorded_by = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+
+class ActionUpdate(models.Model):
+    """A dated progress update (§2.7)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    reported_in = models.CharField(max_length=300, blank=True)
+    status_as_printed = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=_choices(ACTION_STATUSES))
+    short_name = models.CharField(max_length=300, blank=True)
+    text = models.TextField()
+    recorded_by = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+
+class RiskEvent(models.Model):
+    """A lifecycle event and its change note (§2.8). Append-only. ``risk_code`` may name an id
+    that is no longer on any register (CRR0051)."""
+
+    risk_code = models.CharField(max_length=7)
+    risk = models.ForeignKey(Risk, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    event = models.CharField(max_length=30, choices=_choices(EVENTS))
+    occurred_after = models.DateField(null=True, blank=True)
+    occurred_by = models.DateField(null=True, blank=True)
+    rating = models.CharField(max_length=10, blank=True)
+    direction = models.CharField(max_length=10, blank=True)
+    from_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    to_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    related = models.JSONField(default=list, blank=True)
+    register = models.CharField(max_length=100, blank=True, help_text="destination register")
+    reported_in = models.CharField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField()
+    source = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["risk_code", "occurred_by", "pk"]
+        indexes = [models.Index(fields=["risk_code", "event"])]
+
+
+class PublishedRisk(models.Model):
+    """The summary row as printed, for checking only (§9.3); never used as data."""
+
+    risk_code = models.CharField(max_length=7, unique=True)
+    title = models.CharField(max_length=500, blank=True)
+    current_rating_as_printed = models.CharField(max_length=50, blank=True)
+    target_rating_as_printed = models.CharField(max_length=50, blank=True)
+    direction_as_printed = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["risk_code"]
+
+
+class Edition(models.Model):
+    """The register as presented to one body on one date: a frozen snapshot (§2.2)."""
+
+    body = models.CharField(max_length=200)
+    date = models.DateField()
+    baseline_date = models.DateField()
+    baseline_basis = models.CharField(max_length=200, blank=True, help_text="why this baseline")
+    directorate = models.CharField(max_length=32, blank=True, help_text="for a Cabinet Committee edition")
+    snapshot = models.JSONField(default=dict)
+    footnotes = models.JSONField(default=list, blank=True)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["body", "date"]
+        constraints = [models.UniqueConstraint(fields=["body", "date"], name="unique_edition")]
+
+    def __str__(self):
+        return f"{self.body} {self.date:%d/%m/%Y}"
