@@ -38,28 +38,29 @@ def set_rating(
     source: str,
     reason: str = "",
 ) -> RiskRating | None:
-    """Append a rating row when ``rating`` differs from the latest one (or none exists yet), and set
-    it on the risk. Returns the new row, or None when nothing changed."""
+    """Append a rating row when ``rating`` differs from the one in force on ``effective_date`` (or
+    none is), and set the risk's rating to the latest in the history (a back-dated row does not
+    displace a later one). Returns the new row, or None when nothing changed."""
+    in_force = risk.ratings.filter(kind=kind, effective_date__lte=effective_date).order_by("-effective_date", "-pk").first()
+    same = in_force is not None and (in_force.likelihood, in_force.impact) == (rating.likelihood, rating.impact)
+    row = None
+    if not same:
+        row = RiskRating.objects.create(
+            risk=risk,
+            kind=kind,
+            likelihood=rating.likelihood,
+            impact=rating.impact,
+            effective_date=effective_date,
+            recorded_by=by,
+            recorded_at=at,
+            source=source,
+            reason=reason,
+        )
     latest = latest_rating(risk, kind)
-    same = latest is not None and (latest.likelihood, latest.impact) == (rating.likelihood, rating.impact)
-    if kind == "current":
-        risk.current_likelihood, risk.current_impact = rating.likelihood, rating.impact
-    else:
-        risk.target_likelihood, risk.target_impact = rating.likelihood, rating.impact
+    setattr(risk, f"{kind}_likelihood", latest.likelihood)
+    setattr(risk, f"{kind}_impact", latest.impact)
     risk.save(update_fields=[f"{kind}_likelihood", f"{kind}_impact"])
-    if same:
-        return None
-    return RiskRating.objects.create(
-        risk=risk,
-        kind=kind,
-        likelihood=rating.likelihood,
-        impact=rating.impact,
-        effective_date=effective_date,
-        recorded_by=by,
-        recorded_at=at,
-        source=source,
-        reason=reason,
-    )
+    return row
 
 
 def ensure_issued(risk_id: str, at: dt.datetime, note: str = "") -> IssuedId:

@@ -1,0 +1,283 @@
+"""Lifecycle operations on the register (risk spec §3.6). Each one keeps history: it records a
+:class:`RiskEvent` (what, when it happened, who recorded it and when, the change note), appends a
+rating row where a rating changes, and records every changed field as a Revision. Nothing is
+deleted and no id is ever reused.
+
+Every operation takes ``by`` (who) and optionally ``on`` (the date it took effect, default
+today), ``note`` (the change note, used by the documents) and ``reported_in``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from beacon.domain.risk import Rating, RiskRuleError, check_risk_id, next_risk_id, parse_due
+from beacon.performance.bundle.load import value_text
+from beacon.performance.models import Revision
+
+from .history import ensure_issued, set_rating
+from .models import Action, ActionDateRevision, IssuedId, Register, Risk, RiskEvent
+
+
+class LifecycleError(ValueError):
+    """An operation that the register's state does not allow."""
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def _record(entity: str, key: str, name: str, old, new, by: str, at: dt.datetime, reason: str, source: str) -> None:
+    Revision.objects.create(
+        entity=entity, key=key, field=name, old_value=value_text(old), new_value=value_text(new),
+        changed_by=by, changed_at=at, reason=reason, source=source,
+    )
+
+
+def _set(risk: Risk, by: str, at: dt.datetime, reason: str, source: str, **fields) -> None:
+    changed = []
+    for name, new in fields.items():
+        old = getattr(risk, name)
+        if old != new:
+            _record("risk", risk.risk_id, name, old if not isinstance(old, Register) else old.code,
+                    new if not isinstance(new, Register) else new.code, by, at, reason, source)
+            setattr(risk, name, new)
+            changed.append(name)
+    if changed:
+        risk.save(update_fields=changed)
+
+
+def _event(risk_code: str, event: str, *, by: str, at: dt.datetime, on: dt.date, note: str = "",
+           reported_in: str = "", risk: Risk | None = None, **fields) -> RiskEvent:
+    return RiskEvent.objects.create(
+        risk_code=risk_code, risk=risk, event=event, occurred_after=on, occurred_by=on, note=note,
+        reported_in=reported_in, recorded_by=by, recorded_at=at, source="lifecycle", **fields,
+    )
+
+
+def _active(risk: Risk, operation: str) -> None:
+    if risk.status != "active":
+        raise LifecycleError(f"{risk.risk_id} is {risk.status}; only an active risk can be {operation}")
+
+
+def issued_ids() -> list[str]:
+    return list(IssuedId.objects.values_list("risk_id", flat=True)) + list(Risk.objects.values_list("risk_id", flat=True))
+
+
+def _create(title: str, owners: Sequence[str], *, by, at, on, register, current: Rating, target: Rating,
+            source: str, **fields) -> Risk:
+    if not title.strip():
+        raise LifecycleError("title: a risk needs a title")
+    if not owners:
+        raise LifecycleError("owners: a risk needs at least one owner")
+    risk_id = next_risk_id(issued_ids())
+    ensure_issued(risk_id, at)
+    risk = Risk.objects.create(risk_id=risk_id, title=title, owners=list(owners), register=Register.named(register), **fields)
+    _record("risk", risk_id, "title", None, title, by, at, "", source)
+    for kind, rating in (("current", current), ("target", target)):
+        set_rating(risk, kind, rating, effective_date=on, by=by, at=at, source=source)
+    return risk
+
+
+@transaction.atomic
+def add_risk(title: str, owners: Sequence[str], *, by: str, on: dt.date | None = None, register: str = "corporate",
+             current: Rating | None = None, target: Rating | None = None, note: str = "", reported_in: str = "",
+             **fields) -> Risk:
+    """A new risk with the next unused id (§3.5), status active."""
+    at, on = _now(), on or dt.date.today()
+    risk = _create(title, owners, by=by, at=at, on=on, register=register, current=current or Rating.tbc(),
+                   target=target or Rating.tbc(), source="lifecycle: new", **fields)
+    _event(risk.risk_id, "new", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in)
+    return risk
+
+
+@transaction.atomic
+def rerate(risk: Risk, current: Rating, *, by: str, on: dt.date | None = None, note: str = "", reported_in: str = "") -> RiskEvent:
+    """A new current rating; the old one stays in the history."""
+    _active(risk, "re-rated")
+    at, on = _now(), on or dt.date.today()
+    before = risk.current
+    if (before.likelihood, before.impact) == (current.likelihood, current.impact):
+        raise LifecycleError(f"{risk.risk_id} is already rated {before.display}")
+    set_rating(risk, "current", current, effective_date=on, by=by, at=at, source="lifecycle: rerated", reason=note)
+    return _event(risk.risk_id, "rerated", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in,
+                  rating="current", direction=_direction(before, current), from_score=before.score, to_score=current.score)
+
+
+def _direction(before: Rating, after: Rating) -> str:
+    if before.is_tbc or after.is_tbc or before.score == after.score:
+        return "" if before.is_tbc or after.is_tbc else "unchanged"
+    return "increased" if after.score > before.score else "reduced"
+
+
+@transaction.atomic
+def change_target(risk: Risk, target: Rating, *, by: str, on: dt.date | None = None, note: str = "",
+                  reported_in: str = "") -> RiskEvent:
+    """Raise or lower the target (raising it to the current rating is "contain at current level")."""
+    _active(risk, "given a new target")
+    at, on = _now(), on or dt.date.today()
+    before = risk.target
+    set_rating(risk, "target", target, effective_date=on, by=by, at=at, source="lifecycle: target_changed", reason=note)
+    return _event(risk.risk_id, "target_changed", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in,
+                  rating="target", direction=_direction(before, target), from_score=before.score, to_score=target.score)
+
+
+@transaction.atomic
+def merge(risks: Sequence[Risk], title: str, owners: Sequence[str], *, by: str, current: Rating, target: Rating,
+          on: dt.date | None = None, note: str = "", reported_in: str = "", **fields) -> Risk:
+    """Merge several risks into a **new** id: the predecessors become ``merged`` into it."""
+    if len(risks) < 2:
+        raise LifecycleError("a merger needs at least two risks")
+    for r in risks:
+        _active(r, "merged")
+    at, on = _now(), on or dt.date.today()
+    new = _create(title, owners, by=by, at=at, on=on, register="corporate", current=current, target=target,
+                  source="lifecycle: merged", **fields)
+    olds = [r.risk_id for r in risks]
+    _event(new.risk_id, "merged", risk=new, by=by, at=at, on=on, note=note, reported_in=reported_in,
+           rating="current", to_score=current.score, related=olds)
+    for r in risks:
+        _set(r, by, at, note, f"lifecycle: merged into {new.risk_id}", status="merged", replaced_by=[new.risk_id])
+        _event(r.risk_id, "merged", risk=r, by=by, at=at, on=on, note=note, reported_in=reported_in,
+               related=[new.risk_id])
+    return new
+
+
+@transaction.atomic
+def close_and_replace(risk: Risk, title: str, owners: Sequence[str], *, by: str, current: Rating | None = None,
+                      target: Rating | None = None, on: dt.date | None = None, note: str = "", reported_in: str = "",
+                      **fields) -> Risk:
+    """Close a risk and enter a new one (a new id) in its place."""
+    _active(risk, "closed")
+    at, on = _now(), on or dt.date.today()
+    new = _create(title, owners, by=by, at=at, on=on, register=risk.register.code, current=current or Rating.tbc(),
+                  target=target or Rating.tbc(), source=f"lifecycle: replaces {risk.risk_id}", **fields)
+    _event(new.risk_id, "new", risk=new, by=by, at=at, on=on, note=note, reported_in=reported_in, related=[risk.risk_id])
+    _set(risk, by, at, note, f"lifecycle: replaced by {new.risk_id}", status="closed", replaced_by=[new.risk_id])
+    _event(risk.risk_id, "closed", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in, related=[new.risk_id])
+    return new
+
+
+@transaction.atomic
+def descope(risk: Risk, scope: str, *, by: str, on: dt.date | None = None, note: str = "", reported_in: str = "",
+            title: str | None = None) -> RiskEvent:
+    """Revise the scope (and optionally the title) of a risk; the id stays."""
+    _active(risk, "de-scoped")
+    at, on = _now(), on or dt.date.today()
+    changes = {"scope_note": scope}
+    if title:
+        changes["title"] = title
+    _set(risk, by, at, note, "lifecycle: descoped", **changes)
+    return _event(risk.risk_id, "descoped", risk=risk, by=by, at=at, on=on, note=note or scope, reported_in=reported_in)
+
+
+@transaction.atomic
+def revise(risk: Risk, *, by: str, on: dt.date | None = None, note: str = "", reported_in: str = "", **fields) -> RiskEvent:
+    """Content revised (cause, event, consequence, owners...), without a rating change."""
+    at, on = _now(), on or dt.date.today()
+    _set(risk, by, at, note, "lifecycle: revised", **fields)
+    return _event(risk.risk_id, "revised", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in)
+
+
+@transaction.atomic
+def withdraw(risk: Risk, *, by: str, on: dt.date | None = None, note: str = "", reported_in: str = "") -> RiskEvent:
+    """Withdraw a risk (it may be re-entered later with a new id)."""
+    _active(risk, "withdrawn")
+    at, on = _now(), on or dt.date.today()
+    _set(risk, by, at, note, "lifecycle: withdrawn", status="withdrawn")
+    return _event(risk.risk_id, "withdrawn", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in)
+
+
+@transaction.atomic
+def delegate(risk: Risk, register: str, *, by: str, de_escalate: bool = False, on: dt.date | None = None,
+             note: str = "", reported_in: str = "") -> RiskEvent:
+    """Move a risk to a directorate or service register, keeping its id. ``de_escalate``: the
+    owner may escalate it again to the corporate register (:func:`re_escalate`)."""
+    _active(risk, "delegated")
+    if not register or register == "corporate":
+        raise LifecycleError("register: delegate to a directorate or service register, not the corporate one")
+    at, on = _now(), on or dt.date.today()
+    event = "de_escalated" if de_escalate else "delegated"
+    _set(risk, by, at, note, f"lifecycle: {event}", register=Register.named(register), status=event)
+    return _event(risk.risk_id, event, risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in, register=register)
+
+
+@transaction.atomic
+def re_escalate(risk: Risk, *, by: str, on: dt.date | None = None, note: str = "", reported_in: str = "") -> RiskEvent:
+    """Bring a delegated or de-escalated risk back to the corporate register, same id."""
+    if risk.status not in ("delegated", "de_escalated"):
+        raise LifecycleError(f"{risk.risk_id} is {risk.status}; only a delegated or de-escalated risk can be re-escalated")
+    at, on = _now(), on or dt.date.today()
+    _set(risk, by, at, note, "lifecycle: re_escalated", register=Register.corporate(), status="active")
+    return _event(risk.risk_id, "re_escalated", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in,
+                  register="corporate")
+
+
+@transaction.atomic
+def flag_for_review(risk: Risk, review_note: str, *, by: str, on: dt.date | None = None, reported_in: str = "") -> RiskEvent:
+    """A review note on the rating, printed as a footnote on the risk's summary row."""
+    at, on = _now(), on or dt.date.today()
+    _set(risk, by, at, review_note, "lifecycle: review_flagged", review_note=review_note)
+    return _event(risk.risk_id, "review_flagged", risk=risk, by=by, at=at, on=on, note=review_note, reported_in=reported_in)
+
+
+@transaction.atomic
+def supersede_actions(actions: Sequence[Action], replacements: Sequence[dict], *, by: str, on: dt.date | None = None,
+                      note: str = "", reported_in: str = "") -> list[Action]:
+    """Mark actions ``not_completed`` and link them to their new actions. ``replacements``:
+    dicts with ``title`` and optionally ``owner`` and ``due``. Returns the new actions."""
+    if not actions:
+        raise LifecycleError("no actions to supersede")
+    risk = actions[0].risk
+    if any(a.risk_id != risk.pk for a in actions):
+        raise LifecycleError("the superseded actions must belong to one risk")
+    at, on = _now(), on or dt.date.today()
+    order = max((a.order for a in risk.actions.all()), default=0)
+    new_actions = []
+    for i, spec in enumerate(replacements, start=1):
+        if risk.actions.filter(title=spec["title"]).exists():
+            raise LifecycleError(f"{risk.risk_id} already has an action titled {spec['title']!r}")
+        due = parse_due(spec.get("due", ""))
+        new_actions.append(Action.objects.create(
+            risk=risk, title=spec["title"], owner=spec.get("owner", ""), due_text=due.text, due_date=due.date,
+            due_kind=due.kind, order=order + i,
+        ))
+    for a in actions:
+        _record("action", f"{risk.risk_id} {a.title[:60]}", "status", a.status, "not_completed", by, at, note, "lifecycle: superseded")
+        a.status = "not_completed"
+        a.save(update_fields=["status"])
+        a.superseded_by.set(new_actions)
+    _event(risk.risk_id, "action_superseded", risk=risk, by=by, at=at, on=on, reported_in=reported_in,
+           note=note or "The listed actions will not be completed and will be superseded by new actions.")
+    return new_actions
+
+
+@transaction.atomic
+def revise_action_date(action: Action, due: str, *, by: str, on: dt.date | None = None, note: str = "",
+                       reported_in: str = "") -> ActionDateRevision:
+    """A new due date; the old one is kept as a revision."""
+    parsed = parse_due(due)
+    if parsed.text == action.due_text:
+        raise LifecycleError(f"the action is already due {due!r}")
+    at, on = _now(), on or dt.date.today()
+    revision = ActionDateRevision.objects.create(
+        action=action, old_text=action.due_text, old_date=action.due_date, new_text=parsed.text, new_date=parsed.date,
+        recorded_by=by, recorded_at=at, reason=note,
+    )
+    action.due_text, action.due_date, action.due_kind = parsed.text, parsed.date, parsed.kind
+    action.save(update_fields=["due_text", "due_date", "due_kind"])
+    _event(action.risk.risk_id, "action_date_revised", risk=action.risk, by=by, at=at, on=on, reported_in=reported_in,
+           note=note or f"\"{action.title}\": {revision.old_text or 'no date'} → {parsed.text}")
+    return revision
+
+
+def get_risk(risk_id: str) -> Risk:
+    try:
+        check_risk_id(risk_id)
+    except RiskRuleError as exc:
+        raise LifecycleError(str(exc)) from None
+    return Risk.objects.get(risk_id=risk_id)
