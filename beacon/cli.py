@@ -13,6 +13,7 @@ BEACON_COMMANDS = {
     "export": "export the database as a data bundle that re-imports unchanged",
     "report": "compute the Quarterly Performance Report for a period",
     "demo": "set up the demo: migrate, import the demo bundle and write its reports",
+    "serve": "run the web application (gunicorn, production settings; --dev for Django's server)",
 }
 
 

@@ -29,10 +29,12 @@ INSTALLED_APPS = [
     "beacon.reports",
     "beacon.web",
     "beacon.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -53,6 +55,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "beacon.web.context.navigation",
             ],
         },
     },
@@ -84,8 +87,42 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+try:  # whitenoise warns on every start when the collected-files folder is missing
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
+# GOV.UK Frontend and htmx come from npm (package.json); `npm ci` puts them in node_modules.
+NODE_MODULES = Path(os.environ.get("BEACON_NODE_MODULES", BASE_DIR / "node_modules"))
+STATICFILES_DIRS = [
+    (prefix, NODE_MODULES / folder)
+    for prefix, folder in (("govuk", "govuk-frontend/dist/govuk"), ("htmx", "htmx.org/dist"))
+    if (NODE_MODULES / folder).is_dir()
+]
+# Development and tests serve static files through the finders; production collects them
+# (beacon serve runs collectstatic) and whitenoise serves the hashed, compressed copies.
+WHITENOISE_USE_FINDERS = True
+
+# --- the web application (beacon.web) -----------------------------------------------------
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon"}}
+# Login throttling: this many failed sign-ins for one username, or from one address, within
+# the window lock that username or address out for the window.
+BEACON_LOGIN_MAX_FAILURES = int(os.environ.get("BEACON_LOGIN_MAX_FAILURES", "5"))
+BEACON_LOGIN_WINDOW_SECONDS = int(os.environ.get("BEACON_LOGIN_WINDOW_SECONDS", "900"))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+NINJA_PAGINATION_PER_PAGE = 50
 
 # The output folder for reports written by the demo and by `beacon report --out`.
 BEACON_OUTPUT_DIR = Path(os.environ.get("BEACON_OUTPUT_DIR", BASE_DIR / "out"))

@@ -29,3 +29,6 @@ class Command(BaseCommand):
         call_command("report", period=DEMO_PERIOD, format="json", out=str(target), stdout=self.stdout)
         self.stdout.write(f"\nDemo reports for {DEMO_PERIOD} are in {folder.resolve()}:")
         self.stdout.write(f"  {target.resolve()}")
+        self.stdout.write("")
+        call_command("demo_users", stdout=self.stdout)
+        self.stdout.write("Run `beacon serve` and sign in at http://127.0.0.1:8000/")

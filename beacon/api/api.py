@@ -1,0 +1,310 @@
+"""Beacon's JSON API (django-ninja), served under /api/ with its OpenAPI schema at
+/api/openapi.json and interactive docs at /api/docs.
+
+Authentication: ``Authorization: Bearer <token>`` with a token from ``beacon api_token USER``
+(or the admin). Every endpoint asks :mod:`beacon.web.permissions`, as the pages do.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import NinjaAPI, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import HttpBearer
+
+from beacon.domain.periods import PeriodError, Quarter
+from beacon.performance import models as pm
+from beacon.web import permissions as perm
+from beacon.web.models import ApiToken, Return, ReturnPeriod
+from beacon.web.services import dashboards, returns
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        if not token:
+            return None
+        obj = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token), revoked=False).first()
+        if obj is None or not obj.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=obj.pk).update(last_used_at=timezone.now())
+        request.user = obj.user
+        return obj.user
+
+
+api = NinjaAPI(
+    title="Beacon API",
+    version="1",
+    description="Performance data, results and quarterly returns. Authenticate with `Authorization: Bearer <token>`.",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"detail": "forbidden: your role does not allow this"}, status=403)
+
+
+@api.exception_handler(returns.ReturnError)
+def _return_error(request, exc):
+    return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=400)
+
+
+def _need(request, action, directorate=None):
+    perm.check(request.auth, action, directorate)
+
+
+def _quarter(slug: str) -> Quarter:
+    try:
+        return Quarter.parse(slug)
+    except PeriodError:
+        raise Http404("no such period") from None
+
+
+# --- schemas ---------------------------------------------------------------------------------
+class KpiOut(Schema):
+    code: str
+    name: str
+    short_name: str
+    directorate: str
+    sub_area: str | None
+    unit: str
+    polarity: str
+    decimals: int
+    frequency: str
+    rolling_12_months: bool
+    in_arrears: bool
+
+    @staticmethod
+    def resolve_directorate(obj):
+        return obj.directorate.code
+
+    @staticmethod
+    def resolve_sub_area(obj):
+        return obj.sub_area.name if obj.sub_area else None
+
+
+class ObservationOut(Schema):
+    kpi: str
+    period: str
+    value: float | None
+    status: str
+    note: str
+    illustrative: bool
+
+    @staticmethod
+    def resolve_kpi(obj):
+        return obj.kpi.code
+
+    @staticmethod
+    def resolve_value(obj):
+        return None if obj.value is None else float(obj.value)
+
+
+class ResultOut(Schema):
+    code: str
+    name: str
+    directorate: str
+    value: float | None
+    target: float | None
+    floor: float | None
+    rag: str | None
+    rag_source: str | None
+    dot: str | None
+    value_status: str | None
+
+
+class CountsOut(Schema):
+    green: int
+    amber: int
+    red: int
+    improving: int
+    stable: int
+    worsening: int
+    not_rated: int
+    not_available: int
+    kpis: int
+
+
+class PeriodResultsOut(Schema):
+    period: str
+    totals: CountsOut
+    changes: dict | None
+    results: list[ResultOut]
+
+
+class LineIn(Schema):
+    code: str
+    kind: str = "kpi"
+    value: str = ""
+    note: str = ""
+    commentary: str = ""
+
+
+class ReturnIn(Schema):
+    lines: list[LineIn] = []
+    commentary: str | None = None
+    submit: bool = False
+
+
+class LineOut(Schema):
+    kind: str
+    code: str
+    name: str
+    last_value: float | None
+    last_period: str
+    target: str
+    floor: str
+    value: str
+    note: str
+    commentary: str
+
+
+class ReturnOut(Schema):
+    period: str
+    directorate: str
+    status: str
+    due_date: date
+    late: bool
+    commentary: str
+    review_comment: str
+    lines: list[LineOut]
+
+
+def _return_out(ret: Return) -> dict:
+    return {
+        "period": ret.period.period,
+        "directorate": ret.directorate.code,
+        "status": ret.status,
+        "due_date": ret.period.due_date,
+        "late": returns.is_late(ret),
+        "commentary": ret.commentary,
+        "review_comment": ret.review_comment,
+        "lines": [
+            {
+                "kind": line.kind,
+                "code": line.code,
+                "name": line.name,
+                "last_value": None if line.last_value is None else float(line.last_value),
+                "last_period": line.last_period,
+                "target": line.target_text,
+                "floor": line.floor_text,
+                "value": line.value_text,
+                "note": line.note,
+                "commentary": line.commentary,
+            }
+            for line in returns.return_lines(ret)
+        ],
+    }
+
+
+# --- endpoints -------------------------------------------------------------------------------
+@api.get("/kpis", response=list[KpiOut], tags=["performance"])
+@paginate(PageNumberPagination, page_size=50)
+def list_kpis(request, directorate: str | None = None, q: str | None = None):
+    """KPIs in catalogue order; filter by directorate code or a text search on the name."""
+    _need(request, perm.VIEW_DASHBOARDS)
+    qs = pm.Kpi.objects.select_related("directorate", "sub_area")
+    if directorate:
+        qs = qs.filter(directorate__code=directorate)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs
+
+
+@api.get("/kpis/{code}", response=KpiOut, tags=["performance"])
+def get_kpi(request, code: str):
+    _need(request, perm.VIEW_DASHBOARDS)
+    return get_object_or_404(pm.Kpi.objects.select_related("directorate", "sub_area"), code=code)
+
+
+@api.get("/observations", response=list[ObservationOut], tags=["performance"])
+@paginate(PageNumberPagination, page_size=100)
+def list_observations(request, kpi: str | None = None, period: str | None = None, directorate: str | None = None, status: str | None = None):
+    """Observations (values) with their status; filter by KPI code, period label, directorate or status."""
+    _need(request, perm.VIEW_DASHBOARDS)
+    qs = pm.Observation.objects.select_related("kpi").order_by("kpi__directorate__display_order", "kpi__display_order", "period_sort")
+    if kpi:
+        qs = qs.filter(kpi__code=kpi)
+    if period:
+        qs = qs.filter(period=period)
+    if directorate:
+        qs = qs.filter(kpi__directorate__code=directorate)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+@api.get("/periods", response=list[str], tags=["performance"])
+def list_periods(request):
+    """Quarters with data or open for returns, newest first (as slugs, e.g. 2022-23-Q2)."""
+    _need(request, perm.VIEW_DASHBOARDS)
+    return [q.slug for q in dashboards.available_periods()]
+
+
+@api.get("/periods/{slug}/results", response=PeriodResultsOut, tags=["performance"])
+def period_results(request, slug: str, rag: str | None = None, dot: str | None = None, directorate: str | None = None):
+    """Each KPI's value, target, floor, RAG and direction of travel for a quarter, with the
+    counts and their change against the comparison period. Filter by rag (GREEN, AMBER, RED,
+    NOT_RATED), dot (improving, stable, worsening, not_available) and directorate code."""
+    _need(request, perm.VIEW_DASHBOARDS)
+    q = _quarter(slug)
+    if q not in dashboards.available_periods():
+        raise Http404("no data for this period")
+    model = dashboards.qpr(q)
+    rows = dashboards.filter_kpis(model, rag or "", dot or "", directorate or "")
+    return {
+        "period": q.label,
+        "totals": model["totals"],
+        "changes": model["comparison"]["changes"],
+        "results": rows,
+    }
+
+
+@api.get("/returns", response=list[ReturnOut], tags=["returns"])
+def list_returns(request, period: str | None = None):
+    """The returns the caller may see: all for the performance lead, their directorates' for a data owner."""
+    _need(request, perm.VIEW_RETURNS)
+    qs = Return.objects.select_related("period", "directorate")
+    if period:
+        qs = qs.filter(period__period=_quarter(period).label)
+    if not perm.can(request.auth, perm.OPEN_PERIOD):
+        qs = qs.filter(directorate_id__in=perm.directorate_ids(request.auth))
+    return [_return_out(r) for r in qs]
+
+
+def _get_return(request, slug: str, code: str) -> Return:
+    _need(request, perm.VIEW_RETURNS)
+    rp = get_object_or_404(ReturnPeriod, period=_quarter(slug).label)
+    ret = get_object_or_404(Return.objects.select_related("period", "directorate"), period=rp, directorate__code=code)
+    _need(request, perm.VIEW_RETURN, ret.directorate)
+    return ret
+
+
+@api.get("/returns/{slug}/{code}", response=ReturnOut, tags=["returns"])
+def get_return(request, slug: str, code: str):
+    return _return_out(_get_return(request, slug, code))
+
+
+@api.put("/returns/{slug}/{code}", response=ReturnOut, tags=["returns"])
+def put_return(request, slug: str, code: str, body: ReturnIn):
+    """Save values and commentary (a draft); with ``submit: true`` also submit for review.
+    A field left out of ``lines`` keeps what was saved."""
+    ret = _get_return(request, slug, code)
+    _need(request, perm.EDIT_RETURN, ret.directorate)
+    lines = {f"{line.kind}-{line.code}": {"value": line.value, "note": line.note, "commentary": line.commentary} for line in body.lines}
+    known = {line.field_prefix for line in returns.return_lines(ret)}
+    unknown = sorted(set(lines) - known)
+    if unknown:
+        raise returns.ReturnError("The return was not saved", {u: f"{u}: not a KPI or activity indicator of this return" for u in unknown})
+    commentary = ret.commentary if body.commentary is None else body.commentary
+    returns.save_draft(ret, lines, commentary, request.auth)
+    if body.submit:
+        returns.submit(ret, request.auth)
+    ret.refresh_from_db()
+    return _return_out(ret)

@@ -1,0 +1,72 @@
+"""Production settings: ``DJANGO_SETTINGS_MODULE=beacon.settings_production``.
+
+`manage.py check --deploy` is clean under these settings with no environment at all. Beacon
+expects to sit behind a TLS-terminating proxy that sets ``X-Forwarded-Proto``.
+
+Environment:
+
+* ``BEACON_SECRET_KEY``: the secret key. Without it, a random key is made once and kept in
+  ``var/secret_key`` (readable by the owner only), so sessions survive restarts.
+* ``BEACON_ALLOWED_HOSTS``: comma-separated host names (default ``localhost,127.0.0.1``).
+* ``BEACON_INSECURE_LOCAL_HTTP=1``: plain HTTP on the loopback address, for a demo on one's own
+  machine: no HTTPS redirect, no HSTS, cookies without the Secure flag. ``beacon serve`` sets it
+  only when it binds a loopback address; never set it for a server other people reach.
+"""
+
+import os
+import secrets
+
+from .settings import *  # noqa: F401,F403
+from .settings import VAR_DIR
+
+DEBUG = False
+
+
+def _secret_key() -> str:
+    key = os.environ.get("BEACON_SECRET_KEY", "")
+    if key:
+        return key
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+_LOCAL_HTTP = os.environ.get("BEACON_INSECURE_LOCAL_HTTP") == "1"
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = not _LOCAL_HTTP
+SECURE_HSTS_SECONDS = 0 if _LOCAL_HTTP else 31_536_000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not _LOCAL_HTTP
+SECURE_HSTS_PRELOAD = not _LOCAL_HTTP
+SESSION_COOKIE_SECURE = not _LOCAL_HTTP
+CSRF_COOKIE_SECURE = not _LOCAL_HTTP
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Hashed, compressed static files collected by `beacon serve` (collectstatic) and served by
+# whitenoise; no finders at run time.
+WHITENOISE_USE_FINDERS = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Shared by every gunicorn worker, so a login lockout holds whichever worker answers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

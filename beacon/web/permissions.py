@@ -1,0 +1,122 @@
+"""Roles and what each may do: the one place the web pages and the API ask.
+
+Roles are Django groups. A data owner's directorates are :class:`DirectorateAssignment` rows.
+Administrators are Django staff users (the admin site manages users, groups and assignments).
+
+=====================  =============================================================
+Role                   May
+=====================  =============================================================
+Performance lead       everything on performance: read, open periods, review returns,
+                       close a year, enter any return, import and export bundles
+Data owner             read dashboards; enter, save and submit the returns of their
+                       assigned directorates, and nothing else
+Risk manager           read dashboards (the risk registers when they land)
+Risk owner             read dashboards (their risks when the register lands)
+Reader                 read dashboards and download exports
+Public (not signed in) the home page and sign-in only (published reports when they land)
+Administrator          the Django admin (users, roles, assignments, tokens)
+=====================  =============================================================
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+LEAD = "Performance lead"
+DATA_OWNER = "Data owner"
+RISK_MANAGER = "Risk manager"
+RISK_OWNER = "Risk owner"
+READER = "Reader"
+ROLES = (LEAD, DATA_OWNER, RISK_MANAGER, RISK_OWNER, READER)
+
+# action -> roles allowed (directorate-scoped actions are checked further in `can`)
+VIEW_DASHBOARDS = "view_dashboards"
+EXPORT_DATA = "export_data"
+IMPORT_DATA = "import_data"
+OPEN_PERIOD = "open_period"
+REVIEW_RETURN = "review_return"
+CLOSE_YEAR = "close_year"
+VIEW_RETURNS = "view_returns"  # the returns area: lead and data owners
+VIEW_RETURN = "view_return"  # one directorate's return
+EDIT_RETURN = "edit_return"  # enter, save and submit one directorate's return
+
+RULES: dict[str, tuple[str, ...]] = {
+    VIEW_DASHBOARDS: (LEAD, DATA_OWNER, RISK_MANAGER, RISK_OWNER, READER),
+    EXPORT_DATA: (LEAD, READER),
+    IMPORT_DATA: (LEAD,),
+    OPEN_PERIOD: (LEAD,),
+    REVIEW_RETURN: (LEAD,),
+    CLOSE_YEAR: (LEAD,),
+    VIEW_RETURNS: (LEAD, DATA_OWNER),
+    VIEW_RETURN: (LEAD, DATA_OWNER),
+    EDIT_RETURN: (LEAD, DATA_OWNER),
+}
+SCOPED = {VIEW_RETURN, EDIT_RETURN}
+
+
+def roles_of(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    cached = getattr(user, "_beacon_roles", None)
+    if cached is None:
+        cached = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        user._beacon_roles = cached
+    return cached
+
+
+def directorate_ids(user) -> set[int]:
+    """The directorates a data owner is assigned to."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_beacon_directorates", None)
+    if cached is None:
+        cached = set(user.directorate_assignments.values_list("directorate_id", flat=True))
+        user._beacon_directorates = cached
+    return cached
+
+
+def can(user, action: str, directorate=None) -> bool:
+    """May ``user`` do ``action`` (on ``directorate``, for the scoped return actions)?"""
+    if action not in RULES:
+        raise ValueError(f"unknown action {action!r}")
+    roles = roles_of(user)
+    if not roles & set(RULES[action]):
+        return False
+    if action in SCOPED and LEAD not in roles:
+        if directorate is None:
+            return False
+        directorate_id = directorate if isinstance(directorate, int) else directorate.pk
+        return directorate_id in directorate_ids(user)
+    return True
+
+
+def check(user, action: str, directorate=None) -> None:
+    if not can(user, action, directorate):
+        raise PermissionDenied(f"not allowed: {action}")
+
+
+def require(action: str):
+    """View decorator: anonymous users go to sign in; signed-in users without the right get 403."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            check(request.user, action)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def ensure_groups() -> None:
+    """Create the role groups (idempotent)."""
+    from django.contrib.auth.models import Group
+
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)

@@ -1,0 +1,123 @@
+"""What the dashboards show, computed from the QPR model and the stored data.
+
+The rules (RAG, direction of travel, counts, changes) are the domain's and the report model's;
+this module only selects and arranges them for pages and the API.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db.models import Max
+
+from beacon.domain.periods import Month, PeriodError, Quarter, parse_period, quarter_of
+from beacon.domain.rules import get_rule_set
+from beacon.performance import models as pm
+from beacon.performance.results import compute_results
+from beacon.reports.qpr import build_qpr
+
+from ..models import ReturnPeriod, YearClosure
+
+RAGS = ("GREEN", "AMBER", "RED")
+DOTS = ("improving", "stable", "worsening", "not_available")
+
+
+def available_periods() -> list[Quarter]:
+    """Quarters with data or open for returns, newest first."""
+    quarters = set()
+    for label in pm.Observation.objects.values_list("period", flat=True).distinct():
+        try:
+            quarters.add(quarter_of(parse_period(label)))
+        except PeriodError:
+            continue
+    for label in ReturnPeriod.objects.values_list("period", flat=True):
+        quarters.add(Quarter.parse(label))
+    return sorted(quarters, reverse=True)
+
+
+def latest_period() -> Quarter | None:
+    periods = available_periods()
+    return periods[0] if periods else None
+
+
+def parse_slug(slug: str) -> Quarter:
+    """``2022-23-Q2`` -> the quarter; raises PeriodError."""
+    return Quarter.parse(slug)
+
+
+def _data_version() -> tuple:
+    return (
+        pm.ImportRun.objects.aggregate(m=Max("pk"))["m"],
+        pm.Revision.objects.aggregate(m=Max("pk"))["m"],
+        YearClosure.objects.count(),
+    )
+
+
+def qpr(q: Quarter) -> dict:
+    """The QPR model for a quarter, cached until the data changes (any import, approval or
+    year closure changes the version)."""
+    key = "beacon:qpr:" + q.slug + ":" + ":".join(str(v) for v in _data_version())
+    model = cache.get(key)
+    if model is None:
+        model = build_qpr(q)
+        cache.set(key, model, 600)
+    return model
+
+
+def filter_kpis(model: dict, rag: str = "", dot: str = "", directorate: str = "") -> list[dict]:
+    rows = model["kpis"]
+    if rag:
+        rows = [k for k in rows if (k["rag"] or "NOT_RATED") == rag]
+    if dot:
+        rows = [k for k in rows if (k["dot"] or "not_available") == dot]
+    if directorate:
+        rows = [k for k in rows if k["directorate"] == directorate]
+    return rows
+
+
+def kpi_history(kpi: pm.Kpi, quarters: int = 8) -> dict:
+    """Values with their revisions, targets by year, commentary and ratings over time."""
+    observations = list(kpi.observations.all())
+    keys = [f"{kpi.code} {o.period}" for o in observations]
+    revisions = list(pm.Revision.objects.filter(entity="observation", key__in=keys).order_by("-changed_at", "-pk"))
+    by_key: dict[str, list] = {}
+    for r in revisions:
+        by_key.setdefault(r.key, []).append(r)
+    values = [{"obs": o, "revisions": by_key.get(f"{kpi.code} {o.period}", [])} for o in reversed(observations)]
+    targets = list(kpi.targets.order_by("-financial_year", "effective_from"))
+    commentary = list(pm.Commentary.objects.filter(kpi=kpi).order_by("-period", "display_order"))
+    rule_set = get_rule_set()
+    rated_quarters = sorted({quarter_of(parse_period(o.period)) for o in observations}, reverse=True)[:quarters]
+    ratings = []
+    for q in rated_quarters:
+        result = next((r for r in compute_results(q, rule_set) if r.kpi.pk == kpi.pk), None)
+        if result is not None:
+            ratings.append(
+                {
+                    "period": q,
+                    "value": result.value,
+                    "rag": result.rag.value if result.rag else None,
+                    "rag_source": result.rag_source,
+                    "dot": result.dot.value if result.dot else None,
+                    "target": result.thresholds.target if result.thresholds else None,
+                    "floor": result.thresholds.floor if result.thresholds else None,
+                }
+            )
+    return {"values": values, "targets": targets, "commentary": commentary, "ratings": ratings}
+
+
+def indicator_history(indicator: pm.ActivityIndicator) -> dict:
+    observations = list(indicator.observations.order_by("-period_sort"))
+    keys = [f"{indicator.code} {o.period}" for o in observations]
+    revisions = list(pm.Revision.objects.filter(entity="activity_observation", key__in=keys).order_by("-changed_at", "-pk"))
+    by_key: dict[str, list] = {}
+    for r in revisions:
+        by_key.setdefault(r.key, []).append(r)
+    return {"values": [{"obs": o, "revisions": by_key.get(f"{indicator.code} {o.period}", [])} for o in observations]}
+
+
+def period_label(text: str) -> str:
+    try:
+        p = parse_period(text)
+    except PeriodError:
+        return text
+    return p.long_label if isinstance(p, (Quarter, Month)) else text

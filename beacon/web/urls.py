@@ -1,0 +1,24 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from .views import auth, dashboards, data, returns
+
+app_name = "web"
+
+urlpatterns = [
+    path("", dashboards.home, name="home"),
+    path("sign-in/", auth.ThrottledLoginView.as_view(), name="login"),
+    path("sign-out/", LogoutView.as_view(), name="logout"),
+    path("performance/", dashboards.performance_index, name="performance"),
+    path("performance/<str:slug>/", dashboards.overview, name="overview"),
+    path("performance/<str:slug>/directorates/<str:code>/", dashboards.directorate, name="directorate"),
+    path("kpis/<str:code>/", dashboards.kpi, name="kpi"),
+    path("activity/<str:code>/", dashboards.indicator, name="indicator"),
+    path("returns/", returns.index, name="returns"),
+    path("returns/close-year/", returns.close_year, name="close_year"),
+    path("returns/<str:slug>/", returns.period, name="returns_period"),
+    path("returns/<str:slug>/<str:code>/", returns.detail, name="return"),
+    path("data/", data.index, name="data"),
+    path("data/export/bundle.zip", data.export_zip, name="export_zip"),
+    path("data/export/bundle.xlsx", data.export_workbook, name="export_workbook"),
+]
