@@ -48,6 +48,7 @@ __all__ = [
     "month_start",
     "counts_by_level",
     "NOT_YET_RATED",
+    "heat_map",
 ]
 
 
@@ -500,3 +501,34 @@ def counts_by_level(ratings: Iterable[Rating]) -> dict[str, int]:
     for rating in ratings:
         counts[NOT_YET_RATED if rating.is_tbc else rating.level.value] += 1
     return counts
+
+
+# --- heat map (§6.2) --------------------------------------------------------------------------
+def heat_map(items: Iterable[tuple[str, Rating]]) -> dict:
+    """A 5 x 5 grid, likelihood 5 at the top, impact 1 on the left. Each cell has its score, its
+    band in words and the ids in it; TBC risks go to ``not_rated``."""
+    cells: dict[tuple[int, int], list[str]] = {}
+    not_rated = []
+    for risk_id, rating in items:
+        if rating.is_tbc:
+            not_rated.append(risk_id)
+        else:
+            cells.setdefault((rating.likelihood, rating.impact), []).append(risk_id)
+    rows = []
+    for likelihood in range(5, 0, -1):
+        row = []
+        for impact in range(1, 6):
+            score = likelihood * impact
+            row.append({
+                "likelihood": likelihood,
+                "impact": impact,
+                "score": score,
+                "level": level_for_score(score).value,
+                "risks": sorted(cells.get((likelihood, impact), [])),
+            })
+        rows.append({"likelihood": likelihood, "label": LIKELIHOOD[likelihood], "cells": row})
+    return {
+        "rows": rows,
+        "impacts": [{"impact": i, "label": IMPACT[i]} for i in range(1, 6)],
+        "not_rated": sorted(not_rated),
+    }

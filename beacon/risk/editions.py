@@ -1,0 +1,259 @@
+"""Editions (risk spec §2.2, §5): the register as presented to one body on one date.
+
+* **Selection** (§5.1): Cabinet, G&A and County Council editions hold every active risk on the
+  corporate register. A Cabinet Committee edition holds every active corporate risk whose
+  ``owner_directorates`` contains the committee's directorate code.
+* **Baseline** (§5.2): the same body's previous edition by default; overridable. When the body has
+  no earlier edition, the Decision here is the same date a year earlier, dated the first of the
+  month (the committees' annual cycle: the CYPE edition of 08/03/2023 used March 2022).
+* **Values**: each risk's rating in force on the edition date. When the history holds nothing that
+  early (data recorded after the event), the earliest recorded rating is used.
+* **Freezing**: :func:`create_edition` stores the snapshot; later edits never change it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import transaction
+from django.utils import timezone
+
+from beacon.domain.risk import (
+    BAND_LINE,
+    IMPACT,
+    LIKELIHOOD,
+    HistoryEvent,
+    Rating,
+    at_target,
+    counts_by_level,
+    direction_of_travel,
+    heat_map,
+    month_start,
+)
+
+from . import models
+from .checks import risk_flags
+
+ID_FOOTNOTE = (
+    "Each risk is allocated a unique code, which is retained even if a risk is transferred off the Corporate "
+    "Register. Therefore, there will be some 'gaps' between risk IDs."
+)
+RATINGS_NOTE = (
+    "NB: Current & Target risk ratings: The 'current' risk rating refers to the current level of risk taking into "
+    "account any mitigating controls already in place. The 'target residual' rating represents what is deemed to be "
+    "a realistic level of risk to be achieved once any additional actions have been put in place. On some occasions "
+    "the aim will be to contain risk at current level."
+)
+WHOLE_COUNCIL_BODIES = ("cabinet", "governance & audit committee", "governance and audit committee", "county council")
+CROSS_REFERENCE = re.compile(r"\bCRR\d{4}\b")
+
+
+class EditionError(ValueError):
+    pass
+
+
+def committee_directorate(body: str) -> str | None:
+    """The directorate code of a Cabinet Committee ("CYPE Cabinet Committee" -> "CYPE"); None for
+    a whole-council body. Unknown bodies are refused."""
+    name = " ".join(body.split())
+    if name.lower() in WHOLE_COUNCIL_BODIES:
+        return None
+    m = re.fullmatch(r"(.+?)\s+Cabinet Committee", name, re.I)
+    if not m:
+        raise EditionError(
+            f"--body {body!r}: give Cabinet, Governance & Audit Committee, County Council or '<directorate> Cabinet Committee'"
+        )
+    prefix = m.group(1).strip()
+    from beacon.performance.models import Directorate
+
+    for d in Directorate.objects.all():
+        if prefix.lower() in (d.code.lower(), d.name.lower(), (d.section_title or "").lower()):
+            return d.code
+    codes = {c for r in models.Risk.objects.all() for c in r.owner_directorates}
+    for code in codes:
+        if code.lower() == prefix.lower():
+            return code
+    raise EditionError(f"--body {body!r}: no directorate {prefix!r} (import directorates.csv first)")
+
+
+def select_risks(directorate: str | None) -> list[models.Risk]:
+    risks = models.Risk.objects.filter(status="active", register__code="corporate").order_by("risk_id")
+    if directorate is None:
+        return list(risks)
+    return [r for r in risks if directorate in r.owner_directorates]
+
+
+def previous_edition(body: str, date: dt.date) -> models.Edition | None:
+    return models.Edition.objects.filter(body=body, date__lt=date).order_by("-date").first()
+
+
+def default_baseline(body: str, date: dt.date) -> tuple[dt.date, str]:
+    previous = previous_edition(body, date)
+    if previous is not None:
+        return previous.date, f"the previous edition for {body} ({previous.date:%d/%m/%Y})"
+    try:
+        year_before = date.replace(year=date.year - 1)
+    except ValueError:  # 29 February
+        year_before = date.replace(year=date.year - 1, day=28)
+    return month_start(year_before), f"no earlier edition for {body}: a year before, from the first of the month"
+
+
+def _rating_at(risk: models.Risk, kind: str, day: dt.date) -> Rating:
+    rows = risk.ratings.filter(kind=kind)
+    row = rows.filter(effective_date__lte=day).order_by("-effective_date", "-pk").first()
+    if row is None:
+        row = rows.order_by("effective_date", "pk").first()
+    if row is None:
+        return risk.current if kind == "current" else risk.target
+    return row.rating
+
+
+def _history_events(risk: models.Risk, date: dt.date) -> list[HistoryEvent]:
+    out = []
+    for e in models.RiskEvent.objects.filter(risk_code=risk.risk_id):
+        when = e.occurred_after or e.occurred_by
+        if when is not None and when > date:
+            continue
+        if e.event == "merged" and not e.rating:
+            continue  # a predecessor's record of the merger, not the resulting risk's
+        out.append(HistoryEvent(e.event, e.occurred_by, e.occurred_after, e.rating, e.direction, e.to_score))
+    return out
+
+
+def _rating_dict(r: Rating) -> dict:
+    d = r.as_dict()
+    d["likelihood_label"] = r.likelihood_label
+    d["impact_label"] = r.impact_label
+    return d
+
+
+def _owners(names, on_behalf_of) -> dict:
+    return {"names": list(names), "on_behalf_of": on_behalf_of or None}
+
+
+def risk_snapshot(risk: models.Risk, date: dt.date, baseline: dt.date) -> dict:
+    current, target = _rating_at(risk, "current", date), _rating_at(risk, "target", date)
+    history = [(d, s) for d, s in ((r.effective_date, r.rating.score) for r in risk.ratings.filter(kind="current"))
+               if d <= baseline]
+    dot = direction_of_travel(baseline, current.score, history, _history_events(risk, date))
+    texts = " ".join([risk.cause, risk.event, risk.consequence])
+    controls = risk.controls.filter(removed_at__isnull=True).order_by("order", "pk")
+    actions = risk.actions.filter(removed_at__isnull=True).order_by("order", "pk")
+    flags = risk_flags(risk) + [f"{risk.risk_id}: direction of travel: {f}" for f in dot.flags]
+    return {
+        "id": risk.risk_id,
+        "title": risk.title,
+        "status": risk.status,
+        "register": risk.register.code,
+        "owners": _owners(risk.owners, risk.owners_on_behalf_of),
+        "owner_directorates": list(risk.owner_directorates),
+        "cabinet_members": _owners(risk.cabinet_members, risk.cabinet_on_behalf_of),
+        "cause": risk.cause,
+        "event": risk.event,
+        "consequence": risk.consequence,
+        "current": _rating_dict(current),
+        "target": _rating_dict(target),
+        "timescale_to_target": risk.timescale_to_target,
+        "at_target": at_target(current, target),
+        "direction": {
+            "value": dot.direction.value,
+            "text": dot.direction.text,
+            "symbol": dot.direction.symbol,
+            "printed": dot.direction.printed,
+            "reason": dot.reason,
+        },
+        "review_note": risk.review_note or None,
+        "cross_references": sorted(set(CROSS_REFERENCE.findall(texts)) - {risk.risk_id}),
+        "controls": [{"title": c.title, "owner": c.owner} for c in controls],
+        "actions": [
+            {
+                "title": a.title,
+                "owner": a.owner,
+                "due": a.due_text,
+                "due_date": a.due_date.isoformat() if a.due_date else None,
+                "due_kind": a.due_kind,
+                "status": a.status,
+            }
+            for a in actions
+        ],
+        "flags": flags,
+    }
+
+
+def build_edition(body: str, date: dt.date, baseline: dt.date | None = None, directorate: str | None = None) -> dict:
+    """The edition's content, computed now (not stored)."""
+    body = " ".join(body.split())
+    if directorate is None:
+        directorate = committee_directorate(body)
+    if baseline is None:
+        baseline, basis = default_baseline(body, date)
+    else:
+        basis = "given"
+    if baseline >= date:
+        raise EditionError(f"--baseline {baseline.isoformat()} must be before the edition date {date.isoformat()}")
+    risks = [risk_snapshot(r, date, baseline) for r in select_risks(directorate)]
+    footnotes = []
+    marker = "*"
+    for r in risks:
+        if r["review_note"]:
+            marker += "*"
+            r["footnote_marker"] = marker
+            footnotes.append({"marker": marker, "risk": r["id"], "text": r["review_note"]})
+        else:
+            r["footnote_marker"] = None
+    ratings = {r["id"]: Rating(r["current"]["likelihood"], r["current"]["impact"]) for r in risks}
+    targets = {r["id"]: Rating(r["target"]["likelihood"], r["target"]["impact"]) for r in risks}
+    return {
+        "title": "KCC Corporate Risk Register",
+        "body": body,
+        "date": date.isoformat(),
+        "date_printed": f"{date:%d/%m/%Y}",
+        "heading": f"For Presentation to {body} on {date:%d/%m/%Y}",
+        "directorate": directorate,
+        "baseline_date": baseline.isoformat(),
+        "baseline_basis": basis,
+        "direction_heading": f"Direction of Travel since {baseline:%B %Y}",
+        "band_line": BAND_LINE,
+        "risks": risks,
+        "counts_by_level": counts_by_level(ratings.values()),
+        "target_counts_by_level": counts_by_level(targets.values()),
+        "heat_map": {"current": heat_map(ratings.items()), "target": heat_map(targets.items())},
+        "footnotes": {
+            "id": ID_FOOTNOTE,
+            "ratings": RATINGS_NOTE,
+            "scales": {
+                "likelihood": [f"{LIKELIHOOD[n]} ({n})" for n in range(1, 6)],
+                "impact": [f"{IMPACT[n]} ({n})" for n in range(1, 6)],
+            },
+            "risks": footnotes,
+        },
+        "flags": [f for r in risks for f in r["flags"]],
+    }
+
+
+@transaction.atomic
+def create_edition(body: str, date: dt.date, *, by: str, baseline: dt.date | None = None,
+                   directorate: str | None = None) -> models.Edition:
+    """Freeze the edition for (body, date). An edition that exists is returned unchanged: it is
+    frozen; a different baseline for it is refused."""
+    body = " ".join(body.split())
+    existing = models.Edition.objects.filter(body=body, date=date).first()
+    if existing is not None:
+        if baseline is not None and baseline != existing.baseline_date:
+            raise EditionError(
+                f"the {body} edition of {date:%d/%m/%Y} is frozen with baseline {existing.baseline_date.isoformat()}"
+            )
+        return existing
+    content = build_edition(body, date, baseline, directorate)
+    return models.Edition.objects.create(
+        body=body,
+        date=date,
+        baseline_date=dt.date.fromisoformat(content["baseline_date"]),
+        baseline_basis=content["baseline_basis"],
+        directorate=content["directorate"] or "",
+        snapshot=content,
+        footnotes=content["footnotes"]["risks"],
+        created_by=by,
+        created_at=timezone.now(),
+    )
