@@ -37,7 +37,7 @@ from beacon.domain.periods import parse_period
 
 __all__ = ["Chart", "kpi_chart", "activity_chart", "PALETTE", "STYLE_VERSION", "cache_dir", "clear_memory_cache"]
 
-STYLE_VERSION = "qpr-charts/1"
+STYLE_VERSION = "qpr-charts/2"
 
 # Okabe-Ito: colour-blind-safe categorical palette.
 PALETTE = {
@@ -52,7 +52,7 @@ PALETTE = {
     "grid": "#D9D9D9",
 }
 
-FIGSIZE = (6.2, 2.6)  # inches; about the width of an A4 text column
+FIGSIZE = (6.4, 2.05)  # inches; about the width of an A4 text column
 PNG_DPI = 150
 
 _lock = threading.Lock()
@@ -118,6 +118,10 @@ class Chart:
     def __post_init__(self):
         payload = json.dumps({"style": STYLE_VERSION, "kind": self.kind, "spec": self.spec}, sort_keys=True)
         self.key = hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+    @property
+    def has_values(self) -> bool:
+        return any(p.get("value") is not None for p in self.spec.get("points", []))
 
     @property
     def svg(self) -> str:
@@ -296,7 +300,7 @@ _RC = {
     "ytick.color": PALETTE["text"],
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",  # text stays text: smaller files, faster PDF, searchable
     "svg.hashsalt": STYLE_VERSION,  # deterministic ids: same data, same file
     "path.simplify": True,
 }
@@ -405,8 +409,8 @@ def _finish(ax, spec):
     unit = spec["unit"]
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_value(v, unit, 0, short=True) if unit != "percent" or v == int(v) else f"{v:g}%"))
     ymin, ymax = ax.get_ylim()
-    pad = (ymax - ymin) * 0.12 or 1
-    ax.set_ylim(ymin, ymax + pad)
+    pad = (ymax - ymin) * 0.08 or 1
+    ax.set_ylim(ymin - pad, ymax + 2 * pad)
     if len(ax.get_xticks()) and len(spec["points"]) == 1:
         ax.set_xlim(-0.5, 0.5)
     else:

@@ -184,6 +184,9 @@ def build_qpr(period: Quarter, rule_set: RuleSet | None = None) -> dict:
             }
         )
     totals = count(results)
+    kpi_entries = [_kpi_entry(r) for r in results]
+    if period.is_year_end:
+        _add_prior_year(kpi_entries, period, rule_set)
     reds = [
         {"directorate": b["code"], "name": b["name"], "kpis": [{"code": c, "name": _name(results, c)} for c in b["reds"]]}
         for b in blocks
@@ -193,7 +196,7 @@ def build_qpr(period: Quarter, rule_set: RuleSet | None = None) -> dict:
         "schema": SCHEMA,
         "period": _period_entry(period),
         "rule_set": rule_set.to_dict(),
-        "kpis": [_kpi_entry(r) for r in results],
+        "kpis": kpi_entries,
         "directorates": blocks,
         "totals": totals,
         "comparison": {**comparison, "changes": _changes(totals, comparison["totals"])},
@@ -204,10 +207,24 @@ def build_qpr(period: Quarter, rule_set: RuleSet | None = None) -> dict:
         },
         "watch_list": [r.code for r in results if r.watch_list],
         "tables": _tables(period),
+        "activity": _activity(period, rule_set),
+        "commentary": _commentary(period),
     }
     model["checks"] = consistency_checks(model, results, rule_set)
     model["reconciliation"] = reconciliation(model, period)
     return model
+
+
+def _add_prior_year(entries: list[dict], period: Quarter, rule_set: RuleSet) -> None:
+    """Year end (spec 4.5): the RAG of the same quarter last year, or "New KPI in yy/yy"."""
+    last_year = period.same_quarter_last_year()
+    prior = {r.code: r for r in compute_results(last_year, rule_set)}
+    for entry in entries:
+        r = prior.get(entry["code"])
+        entry["rag_prior_year"] = r.rag.value if r is not None and r.rag else None
+        entry["prior_year_period"] = last_year.label
+        if entry["rag_prior_year"] is None and entry.get("first_year") == period.financial_year.label:
+            entry["rag_prior_year_note"] = f"New KPI in {period.financial_year.short_label}"
 
 
 def _name(results, code):
@@ -226,6 +243,72 @@ def _period_entry(period: Quarter) -> dict:
         "variant": "year_end" if period.is_year_end else "quarterly",
         "comparison_period": period.comparison_quarter().label,
     }
+
+
+def _activity(period: Quarter, rule_set: RuleSet) -> list[dict]:
+    """Activity indicators with their values over the last six quarters (monthly indicators:
+    every month in that window) and where the latest value sits against its expectations."""
+    from beacon.domain.activity import activity_position
+    from beacon.domain.rag import ThresholdError
+
+    first = period.shift(-5).months[0]
+    last = period.months[-1]
+    low, high = first.year * 12 + first.month, last.year * 12 + last.month
+    out = []
+    indicators = models.ActivityIndicator.objects.select_related("directorate").prefetch_related("observations")
+    for ind in indicators:
+        series = [
+            {
+                "period": o.period,
+                "value": _num(o.value),
+                "lower_threshold": _num(o.lower_threshold),
+                "upper_threshold": _num(o.upper_threshold),
+                "benchmark": _num(o.benchmark),
+                "target": _num(o.target),
+                "illustrative": o.illustrative,
+            }
+            for o in ind.observations.all()
+            if low <= o.period_sort <= high
+        ]
+        if not series:
+            continue
+        latest = series[-1]
+        try:
+            position = activity_position(
+                None if latest["illustrative"] else latest["value"], latest["lower_threshold"],
+                latest["upper_threshold"], latest["benchmark"], rule_set.activity, ind.decimals,
+            ).value
+        except ThresholdError:
+            position = "not_assessed"
+        out.append(
+            {
+                "code": ind.code,
+                "name": ind.name,
+                "directorate": ind.directorate.code,
+                "unit": ind.unit,
+                "decimals": ind.decimals,
+                "notes": ind.notes,
+                "series": series,
+                "latest_period": latest["period"],
+                "position": position,
+            }
+        )
+    return out
+
+
+def _commentary(period: Quarter) -> list[dict]:
+    """Authored commentary of the period: on the edition, a directorate, a sub-area or a KPI."""
+    return [
+        {
+            "directorate": c.directorate.code if c.directorate else None,
+            "sub_area": c.sub_area.name if c.sub_area else None,
+            "kpi": c.kpi.code if c.kpi else None,
+            "topic": c.topic,
+            "text": c.text,
+            "author": c.author,
+        }
+        for c in models.Commentary.objects.filter(period=period.label).select_related("directorate", "sub_area", "kpi")
+    ]
 
 
 def _tables(period: Quarter) -> list[dict]:

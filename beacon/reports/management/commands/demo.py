@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from beacon.bundle.importer import import_bundle
 from beacon.demo import DEMO_BUNDLE, DEMO_PERIOD
+from beacon.reports.report_settings import DEMO_REPORT_SETTINGS, seed_report_settings
 
 
 class Command(BaseCommand):
@@ -25,10 +26,15 @@ class Command(BaseCommand):
         out_dir = Path(out) if out else Path(settings.BEACON_OUTPUT_DIR)
         folder = out_dir / DEMO_PERIOD.replace("/", "-").replace(" ", "-")
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / "qpr.json"
-        call_command("report", period=DEMO_PERIOD, format="json", out=str(target), stdout=self.stdout)
+        seed_report_settings(DEMO_REPORT_SETTINGS)
+        written = []
+        for fmt in ("json", "html", "pdf", "docx"):
+            target = folder / f"qpr.{fmt}"
+            call_command("report", period=DEMO_PERIOD, format=fmt, out=str(target), stdout=self.stdout)
+            written.append(target)
         self.stdout.write(f"\nDemo reports for {DEMO_PERIOD} are in {folder.resolve()}:")
-        self.stdout.write(f"  {target.resolve()}")
+        for target in written:
+            self.stdout.write(f"  {target.resolve()}")
         self.stdout.write("")
         call_command("demo_users", stdout=self.stdout)
         self.stdout.write("Run `beacon serve` and sign in at http://127.0.0.1:8000/")

@@ -37,20 +37,25 @@ def _coerce(text: str):
 class Command(BaseCommand):
     help = (
         "Compute the Quarterly Performance Report for a period and write it. "
-        "--format json prints the computed model (schema: docs/report-model.md)."
+        "--format json prints the computed model (schema: docs/report-model.md); html, pdf and docx "
+        "write the cover report and the QPR appendix as one document (docs/documents.md). A published "
+        "period renders from its frozen snapshot unless --live is given."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--period", required=True, help='the report quarter, e.g. "2022/23 Q2" or 2022-23-Q2')
-        parser.add_argument("--format", default="json", choices=["json"], help="output format (default json)")
+        parser.add_argument("--format", default="json", choices=["json", "html", "pdf", "docx"],
+                            help="output format: json (default), html, pdf or docx")
         parser.add_argument("--out", help="file to write (default: standard output)")
         parser.add_argument("--rule-set", default="2022", help="rule set: 2022 (default) or 2016")
+        parser.add_argument("--live", action="store_true",
+                            help="render a published period from the current data instead of its frozen snapshot")
         parser.add_argument(
             "--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
             help="override one rule setting, e.g. --set dot.method=previous_period (repeatable)",
         )
 
-    def handle(self, period, format, out=None, rule_set="2022", set=(), **options):
+    def handle(self, period, format, out=None, rule_set="2022", set=(), live=False, **options):
         require_prepared_database()
         try:
             quarter = Quarter.parse(period)
@@ -60,9 +65,28 @@ class Command(BaseCommand):
             rules = get_rule_set(rule_set, parse_overrides(list(set)))
         except (RuleSetError, KeyError) as exc:
             raise CommandError(f"rule set: {exc}") from None
-        model = build_qpr(quarter, rules)
+        from beacon.reports import documents
+
+        edition = None if (live or set or rule_set != "2022") else documents.published_edition(quarter.label)
+        if edition is None:
+            model = build_qpr(quarter, rules)
+            edition = documents.Edition(
+                model, documents.settings_dict(quarter.label), documents.overrides_dict(quarter.label)
+            )
+        model = edition.model
         if not model["kpis"]:
             raise CommandError(f"no KPIs for {quarter.label}: import targets or values for that period first")
+        if format != "json":
+            data = documents.render(edition, format)
+            if not out:
+                if format == "html":
+                    sys.stdout.write(data.decode("utf-8"))
+                    return
+                raise CommandError(f"--format {format} writes a binary file: give --out FILE")
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            Path(out).write_bytes(data)
+            self.stdout.write(f"Wrote {out}")
+            return
         text = json.dumps(model, indent=2, ensure_ascii=False)
         if out:
             Path(out).parent.mkdir(parents=True, exist_ok=True)

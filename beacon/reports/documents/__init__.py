@@ -1,0 +1,144 @@
+"""The Quarterly Performance Report as documents: accessible HTML, tagged PDF and Word.
+
+One HTML document (cover report to Cabinet + the QPR appendix) is rendered from the computed
+model by the templates under ``templates/reports/qpr/``; the PDF and the Word file are made
+from that same HTML by :mod:`beacon.reports.render`, so the three formats cannot disagree.
+
+* :func:`qpr_html`, :func:`qpr_pdf`, :func:`qpr_docx` render a model;
+* :func:`edition_inputs` loads what a live edition needs from the database (the model, its
+  report settings and narrative overrides);
+* :func:`render` is the one call the commands use: it renders a published edition from its
+  frozen snapshot, and a draft from the live data.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from django.template import Context, Engine
+
+from beacon.reports import render as renderer
+
+from .context import build_context
+
+__all__ = ["qpr_html", "qpr_pdf", "qpr_docx", "build_context", "Edition", "edition_inputs", "render", "FORMATS"]
+
+FORMATS = ("html", "pdf", "docx")
+
+_engine: Engine | None = None
+
+
+def engine() -> Engine:
+    global _engine
+    if _engine is None:
+        _engine = Engine(
+            app_dirs=True,
+            builtins=["beacon.reports.templatetags.qpr"],
+            autoescape=True,
+        )
+    return _engine
+
+
+@dataclass
+class Edition:
+    """What one edition renders from."""
+
+    model: dict
+    settings: dict = field(default_factory=dict)
+    overrides: dict = field(default_factory=dict)
+    published: dict | None = None
+
+
+def _context(edition: Edition, timings: dict | None = None) -> dict:
+    t = time.perf_counter()
+    ctx = build_context(edition.model, edition.settings, edition.overrides, edition.published)
+    if timings is not None:
+        timings["context"] = timings.get("context", 0) + time.perf_counter() - t
+    return ctx
+
+
+def qpr_html(edition: Edition, timings: dict | None = None, ctx: dict | None = None) -> str:
+    ctx = ctx or _context(edition, timings)
+    t = time.perf_counter()
+    for chart in ctx["charts"].values():  # draw (or fetch from the cache) before templating
+        chart.svg
+    if timings is not None:
+        timings["charts_svg"] = timings.get("charts_svg", 0) + time.perf_counter() - t
+    t = time.perf_counter()
+    html = engine().get_template("reports/qpr/document.html").render(Context(ctx))
+    if timings is not None:
+        timings["templates"] = timings.get("templates", 0) + time.perf_counter() - t
+    return html
+
+
+def qpr_pdf(edition: Edition, timings: dict | None = None) -> bytes:
+    html = qpr_html(edition, timings)
+    t = time.perf_counter()
+    pdf = renderer.html_to_pdf(html)
+    if timings is not None:
+        timings["weasyprint"] = timings.get("weasyprint", 0) + time.perf_counter() - t
+    return pdf
+
+
+def qpr_docx(edition: Edition, timings: dict | None = None) -> bytes:
+    ctx = _context(edition, timings)
+    html = qpr_html(edition, timings, ctx)
+    charts = ctx["charts"]
+    t = time.perf_counter()
+    data = renderer.html_to_docx(html, chart_png=lambda key: charts[key].png, title=ctx["title"], language="en-GB")
+    if timings is not None:
+        timings["docx"] = timings.get("docx", 0) + time.perf_counter() - t
+    return data
+
+
+def settings_dict(period_label: str) -> dict:
+    from beacon.reports.models import ReportSettings
+
+    row = ReportSettings.objects.filter(period=period_label).first()
+    if row is None:
+        return {}
+    return {
+        f.name: getattr(row, f.name)
+        for f in ReportSettings._meta.fields
+        if f.name not in ("id", "period")
+    }
+
+
+def overrides_dict(period_label: str) -> dict[str, str]:
+    from beacon.reports.models import NarrativeOverride
+
+    return {o.key: o.text for o in NarrativeOverride.objects.filter(period=period_label)}
+
+
+def edition_inputs(period, rule_set=None) -> Edition:
+    """A live (draft) edition: computed now from the database."""
+    from beacon.reports.qpr import build_qpr
+
+    model = build_qpr(period, rule_set)
+    return Edition(model=model, settings=settings_dict(period.label), overrides=overrides_dict(period.label))
+
+
+def published_edition(period_label: str) -> Edition | None:
+    """The frozen edition of a published period, or ``None``."""
+    from beacon.reports.models import PublishedReport
+
+    row = PublishedReport.objects.filter(period=period_label).first()
+    if row is None:
+        return None
+    return Edition(
+        model=row.model,
+        settings=row.context.get("settings", {}),
+        overrides=row.context.get("overrides", {}),
+        published={"published_at": row.published_at.strftime("%d %B %Y %H:%M %Z").strip(), "published_by": row.published_by},
+    )
+
+
+def render(edition: Edition, fmt: str, timings: dict | None = None) -> bytes:
+    if fmt == "html":
+        return qpr_html(edition, timings).encode("utf-8")
+    if fmt == "pdf":
+        return qpr_pdf(edition, timings)
+    if fmt == "docx":
+        return qpr_docx(edition, timings)
+    raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")

@@ -1,0 +1,95 @@
+"""Report records: the cover settings of an edition, overrides of generated sentences, and
+published (frozen) editions with their files."""
+
+from django.db import models
+
+
+class ReportSettings(models.Model):
+    """The cover-report header and contacts of one edition (performance spec 2.1, 4.1).
+
+    Data, not template text: an empty field falls back to a documented default (see
+    ``beacon.reports.documents.context.cover_header``)."""
+
+    period = models.CharField(max_length=12, unique=True, help_text="Canonical label, e.g. 2022/23 Q2.")
+    council = models.CharField(max_length=200, default="Kent County Council")
+    from_text = models.TextField(blank=True, help_text='"From:" one line per person or office.')
+    to_text = models.CharField(max_length=200, blank=True, help_text='"To:" e.g. Cabinet')
+    meeting_date = models.CharField(max_length=60, blank=True, help_text='e.g. "5 January 2023"')
+    decision_no = models.CharField(max_length=60, blank=True, default="n/a")
+    subject = models.CharField(max_length=300, blank=True, help_text="Blank: generated from the period.")
+    classification = models.CharField(max_length=100, default="Unrestricted")
+    past_pathway = models.TextField(blank=True)
+    future_pathway = models.TextField(blank=True)
+    electoral_division = models.CharField(max_length=200, blank=True, default="All")
+    contacts = models.JSONField(default=list, blank=True, help_text='[{"role", "name", "title", "phone", "email"}]')
+    producer = models.CharField(max_length=200, blank=True, help_text='Title page "Produced by".')
+    producer_email = models.CharField(max_length=200, blank=True)
+    producer_phone = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        verbose_name_plural = "report settings"
+
+    def __str__(self):
+        return f"Report settings {self.period}"
+
+
+class NarrativeOverride(models.Model):
+    """A person's replacement for one generated sentence of one edition, kept with the period.
+
+    ``key`` is the sentence key from ``beacon.domain.narrative`` (e.g. ``cover.2.2.green``,
+    ``kpi.CS1``, ``block.CS``). ``generated`` records the sentence it replaced, so a reviewer
+    can see when the data moved under an override."""
+
+    period = models.CharField(max_length=12)
+    key = models.CharField(max_length=120)
+    text = models.TextField()
+    generated = models.TextField(blank=True, help_text="The generated sentence when the override was made.")
+    author = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "key"], name="unique_narrative_override")]
+        ordering = ["period", "key"]
+
+    def __str__(self):
+        return f"{self.period} {self.key}"
+
+
+class PublishedReport(models.Model):
+    """A published edition: an immutable snapshot (performance spec 1, 3.7).
+
+    ``model`` is the computed QPR model as rendered (with the narrative and settings in
+    ``context``); ``data`` is the input data it was computed from, for ``beacon diff``.
+    """
+
+    period = models.CharField(max_length=12, unique=True)
+    published_at = models.DateTimeField()
+    published_by = models.CharField(max_length=150)
+    rule_set = models.JSONField()
+    model = models.JSONField(help_text="The computed QPR model, frozen.")
+    context = models.JSONField(default=dict, help_text="Settings and narrative overrides used.")
+    data = models.JSONField(help_text="The input data used (definitions, targets, observations, tables).")
+    data_checksum = models.CharField(max_length=64)
+    checks = models.JSONField(default=list)
+    overridden_checks = models.JSONField(
+        default=list, help_text='Failed checks published anyway: [{"id", "failures", "reason"}].'
+    )
+
+    class Meta:
+        ordering = ["-published_at"]
+
+    def __str__(self):
+        return f"Published {self.period}"
+
+
+class PublishedFile(models.Model):
+    report = models.ForeignKey(PublishedReport, on_delete=models.PROTECT, related_name="files")
+    format = models.CharField(max_length=10)
+    name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.IntegerField()
+    content = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "format"], name="unique_published_file")]

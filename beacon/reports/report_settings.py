@@ -1,0 +1,60 @@
+"""Report settings (cover header, contacts, title-page producer) from a JSON file.
+
+The file holds one object, or a list of objects, each with ``period`` and any of the
+:class:`beacon.reports.models.ReportSettings` fields; fields left out keep their value (or the
+default). ``beacon report-settings FILE`` loads one; ``beacon demo`` loads the demo's.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from beacon.demo import HERE
+
+DEMO_REPORT_SETTINGS = HERE / "report-settings.json"
+
+FIELDS = (
+    "council", "from_text", "to_text", "meeting_date", "decision_no", "subject", "classification",
+    "past_pathway", "future_pathway", "electoral_division", "contacts", "producer", "producer_email",
+    "producer_phone",
+)
+CONTACT_KEYS = {"role", "name", "title", "phone", "email"}
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def parse(data) -> list[dict]:
+    from beacon.domain.periods import PeriodError, Quarter
+
+    items = data if isinstance(data, list) else [data]
+    out = []
+    for i, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            raise SettingsError(f"entry {i}: expected an object")
+        unknown = set(item) - set(FIELDS) - {"period"}
+        if unknown:
+            raise SettingsError(f"entry {i}: unknown field(s) {', '.join(sorted(unknown))}; known: period, {', '.join(FIELDS)}")
+        try:
+            period = Quarter.parse(str(item.get("period", ""))).label
+        except PeriodError as exc:
+            raise SettingsError(f"entry {i}: period: {exc}") from None
+        contacts = item.get("contacts", [])
+        if not isinstance(contacts, list) or any(not isinstance(c, dict) or set(c) - CONTACT_KEYS for c in contacts):
+            raise SettingsError(f"entry {i}: contacts must be a list of objects with {', '.join(sorted(CONTACT_KEYS))}")
+        out.append({"period": period, **{k: item[k] for k in FIELDS if k in item}})
+    return out
+
+
+def seed_report_settings(path: str | Path) -> list[str]:
+    """Create or update the settings in ``path``; returns the periods set."""
+    from beacon.reports.models import ReportSettings
+
+    entries = parse(json.loads(Path(path).read_text(encoding="utf-8")))
+    for entry in entries:
+        period = entry.pop("period")
+        ReportSettings.objects.update_or_create(period=period, defaults=entry)
+        entry["period"] = period
+    return [e["period"] for e in entries]
