@@ -171,37 +171,37 @@ def canonical_dump(history: bool = True) -> dict[str, list[str]]:
     from django.apps import apps
     from django.db import models as dj
 
-    skip = {"ImportRun": None} if not history else {}
+    skip = {"ImportRun"} if not history else set()
     skip_fields = {"Revision": {"changed_at", "source"}} if not history else {}
+    app_models = [m for m in apps.get_app_config("performance").get_models()]
+    rows = {m: {o.pk: o for o in m.objects.all()} for m in app_models}  # one query per model
     memo: dict = {}
 
-    def plain(obj) -> dict:
-        key = (type(obj).__name__, obj.pk)
-        if key in memo:
-            return memo[key]
+    def plain(model, pk) -> dict:
+        if (model, pk) in memo:
+            return memo[(model, pk)]
+        obj = rows[model][pk]
         out = {}
-        for f in type(obj)._meta.concrete_fields:
-            if f.primary_key or f.name in skip_fields.get(type(obj).__name__, ()):
-                continue
-            if isinstance(f, dj.ForeignKey):
-                related = getattr(obj, f.name)
-                out[f.name] = None if related is None else plain(related)
+        for f in model._meta.concrete_fields:
+            if f.primary_key or f.name in skip_fields.get(model.__name__, ()):
                 continue
             value = getattr(obj, f.attname)
+            if isinstance(f, dj.ForeignKey):
+                out[f.name] = None if value is None else plain(f.related_model, value)
+                continue
             if isinstance(value, Decimal):
                 value = format(value.normalize(), "f")
             elif hasattr(value, "isoformat"):
                 value = value.isoformat()
             out[f.name] = value
-        memo[key] = out
+        memo[(model, pk)] = out
         return out
 
-    dump = {}
-    for model in apps.get_app_config("performance").get_models():
-        if model.__name__ in skip:
-            continue
-        dump[model.__name__] = sorted(json.dumps(plain(o), sort_keys=True, ensure_ascii=False) for o in model.objects.all())
-    return dump
+    return {
+        m.__name__: sorted(json.dumps(plain(m, pk), sort_keys=True, ensure_ascii=False) for pk in rows[m])
+        for m in app_models
+        if m.__name__ not in skip
+    }
 
 
 @pytest.fixture
