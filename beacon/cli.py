@@ -11,7 +11,10 @@ BEACON_COMMANDS = {
     "migrate": "prepare (or upgrade) the database",
     "import": "import a data bundle (CSV folder or .xlsx), all or nothing",
     "export": "export the database as a data bundle that re-imports unchanged",
-    "report": "compute the Quarterly Performance Report for a period",
+    "report": "write the Quarterly Performance Report for a period (json, html, pdf, docx)",
+    "report_settings": "load the cover header and contacts of report editions from a JSON file",
+    "publish": "freeze a period's report: data, figures, files and checksums, who and when",
+    "diff": "list what changed in a published period's data since publication",
     "demo": "set up the demo: migrate, import the demo bundle and write its reports",
     "serve": "run the web application (gunicorn, production settings; --dev for Django's server)",
 }

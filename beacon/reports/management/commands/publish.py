@@ -1,0 +1,56 @@
+import getpass
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from beacon.domain.periods import PeriodError, Quarter
+from beacon.performance.management.commands._common import require_prepared_database
+from beacon.reports.publish import PublishError, publish
+
+
+class Command(BaseCommand):
+    help = (
+        "Publish (freeze) the Quarterly Performance Report of a period: the data used, the computed "
+        "figures, the rendered JSON/HTML/PDF/Word files with SHA-256 checksums, who and when. Refuses "
+        "while a consistency check fails, naming each failure; accept a failed check explicitly with "
+        '--allow-failed-check ID --reason "why" (recorded with the edition and printed in it).'
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, help='the report quarter, e.g. "2022/23 Q2"')
+        parser.add_argument("--allow-failed-check", action="append", default=[], metavar="ID",
+                            help="publish although this check fails, e.g. 6.1.9 (repeatable; needs --reason)")
+        parser.add_argument("--reason", default="", help="why the failed check(s) are accepted (recorded)")
+        parser.add_argument("--user", default=None, help="who publishes (default: the login name)")
+        parser.add_argument("--out", default=None, help="also write the published files to this folder")
+
+    def handle(self, period, allow_failed_check=(), reason="", user=None, out=None, **options):
+        require_prepared_database()
+        try:
+            quarter = Quarter.parse(period)
+        except PeriodError as exc:
+            raise CommandError(f"--period: {exc}") from None
+        if allow_failed_check and not reason.strip():
+            raise CommandError("--allow-failed-check needs --reason: say why the failure is accepted")
+        allow = {check: reason for check in allow_failed_check}
+        try:
+            result = publish(quarter, user or getpass.getuser(), allow)
+        except PublishError as exc:
+            lines = [str(exc)] + [f"  - {f}" for f in exc.failures]
+            if exc.failures:
+                lines.append("Fix the data, or accept a check with --allow-failed-check ID --reason \"...\".")
+            raise CommandError("\n".join(lines)) from None
+        self.stdout.write(f"Published {result.period} by {result.published_by} at {result.published_at}")
+        for c in result.overridden:
+            self.stdout.write(f"  accepted failed check {c['id']} ({c['name']}): {c['reason']}")
+        from beacon.reports.models import PublishedFile
+
+        for f in result.files:
+            self.stdout.write(f"  {f['name']}  {f['size']:>9} bytes  sha256 {f['sha256']}")
+            if out:
+                folder = Path(out)
+                folder.mkdir(parents=True, exist_ok=True)
+                row = PublishedFile.objects.get(report__period=result.period, format=f["format"])
+                (folder / f["name"]).write_bytes(bytes(row.content))
+        if out:
+            self.stdout.write(f"Files written to {Path(out).resolve()}")

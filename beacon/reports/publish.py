@@ -1,0 +1,254 @@
+"""Publishing a QPR edition: freeze it, and later list what changed in the data since.
+
+``publish`` computes the edition, runs the consistency checks (performance spec 6.1) and
+refuses, naming each failure, unless every failed check is accepted with a reason
+(``allow={"6.1.9": "reason"}``). It then stores, in one transaction:
+
+* the computed model exactly as rendered, the report settings and narrative overrides used
+  and the rule set (so the edition re-renders with the same figures forever);
+* the input data it was computed from (``data_snapshot``) and its checksum;
+* the rendered files (JSON, HTML, PDF, Word) with their SHA-256 checksums;
+* who published it and when, and the accepted check failures with their reasons.
+
+``diff`` compares the current data with the snapshot: added, removed and changed records, and
+the results (RAG, DoT, value, counts) that would differ if the edition were computed today.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beacon.domain.periods import Quarter
+
+FILE_FORMATS = ("json", "html", "pdf", "docx")
+
+
+class PublishError(Exception):
+    def __init__(self, message: str, failures: list[str] | None = None):
+        super().__init__(message)
+        self.failures = failures or []
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return format(value, "f")
+    return str(value)
+
+
+def data_snapshot(period: Quarter) -> dict:
+    """The inputs of an edition, keyed by natural key, as text (so a diff is exact)."""
+    from beacon.performance import models as pm
+    from beacon.performance.results import kpis_in_edition
+    from beacon.reports import models as rm
+
+    kpis = list(kpis_in_edition(period))
+    ids = [k.pk for k in kpis]
+    first = period.shift(-5).months[0]
+    last = period.months[-1]
+    low, high = first.year * 12 + first.month, last.year * 12 + last.month
+    years = {period.financial_year.label, period.previous().financial_year.label,
+             period.same_quarter_last_year().financial_year.label}
+    snap: dict[str, dict] = {"kpis": {}, "targets": {}, "observations": {}, "directorates": {}, "activity": {},
+                             "commentary": {}, "tables": {}, "published_counts": {}, "settings": {}, "overrides": {}}
+    for k in kpis:
+        snap["kpis"][k.code] = {
+            f: _text(getattr(k, f)) for f in ("name", "short_name", "unit", "unit_label", "polarity", "decimals",
+                                              "frequency", "rolling_12_months", "in_arrears", "notes", "first_year",
+                                              "display_order")
+        } | {"directorate": k.directorate.code, "sub_area": k.sub_area.name if k.sub_area else ""}
+    for t in pm.KpiTarget.objects.filter(kpi_id__in=ids, financial_year__in=years).select_related("kpi"):
+        snap["targets"][f"{t.kpi.code} {t.financial_year} {t.effective_from}".strip()] = {
+            f: _text(getattr(t, f)) for f in ("target", "floor", "target_low", "target_high", "floor_low", "floor_high",
+                                              "target_source", "floor_source")
+        }
+    for o in pm.Observation.objects.filter(kpi_id__in=ids, period_sort__gte=low - 12, period_sort__lte=high).select_related("kpi"):
+        snap["observations"][f"{o.kpi.code} {o.period}"] = {
+            f: _text(getattr(o, f)) for f in ("value", "status", "note", "manual_rating", "manual_reason", "manual_dot",
+                                              "manual_dot_reason", "illustrative")
+        }
+    for d in pm.Directorate.objects.all():
+        snap["directorates"][d.code] = {
+            "name": d.name, "section_title": d.section_title, "cabinet_members": "; ".join(d.cabinet_members),
+            "corporate_director": d.corporate_director, "director_label": d.director_label,
+            "display_order": _text(d.display_order),
+        }
+    for o in pm.ActivityObservation.objects.filter(period_sort__gte=low, period_sort__lte=high).select_related("indicator"):
+        snap["activity"][f"{o.indicator.code} {o.period}"] = {
+            f: _text(getattr(o, f)) for f in ("value", "lower_threshold", "upper_threshold", "benchmark", "target", "illustrative")
+        }
+    for c in pm.Commentary.objects.filter(period=period.label).select_related("directorate", "sub_area", "kpi"):
+        key = " / ".join(x for x in (c.directorate.code if c.directorate else "", c.sub_area.name if c.sub_area else "",
+                                     c.kpi.code if c.kpi else "", c.topic, str(c.display_order), str(c.pk)) if x)
+        snap["commentary"][key] = {"text": c.text, "author": c.author}
+    for t in pm.SupportingTable.objects.filter(period=period.label).prefetch_related("cells"):
+        for cell in t.cells.all():
+            snap["tables"][f"{t.name} line {cell.line}"] = {k: _text(v) for k, v in cell.data.items()}
+    for p in pm.PublishedCounts.objects.filter(period__in=[period.label, period.comparison_quarter().label]).select_related("directorate"):
+        snap["published_counts"][f"{p.period} {p.directorate.code if p.directorate else 'TOTAL'}"] = {
+            f: _text(getattr(p, f)) for f in ("green", "amber", "red", "improving", "stable", "worsening")
+        }
+    s = rm.ReportSettings.objects.filter(period=period.label).first()
+    if s is not None:
+        from beacon.reports.documents import settings_dict
+
+        snap["settings"]["cover"] = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else _text(v)
+                                     for k, v in settings_dict(period.label).items()}
+    for o in rm.NarrativeOverride.objects.filter(period=period.label):
+        snap["overrides"][o.key] = {"text": o.text, "author": o.author, "reason": o.reason}
+    return snap
+
+
+def checksum(obj) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Published:
+    period: str
+    published_by: str
+    published_at: str
+    files: list[dict] = field(default_factory=list)
+    overridden: list[dict] = field(default_factory=list)
+
+
+def failed_checks(model: dict) -> list[dict]:
+    return [c for c in model.get("checks", []) if not c["passed"]]
+
+
+def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rule_set=None, now=None) -> Published:
+    """Freeze the edition of ``period``. ``allow`` maps a check id to the reason it is accepted."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from beacon.reports import documents
+    from beacon.reports.models import PublishedFile, PublishedReport
+
+    allow = {k: v.strip() for k, v in (allow or {}).items()}
+    if PublishedReport.objects.filter(period=period.label).exists():
+        raise PublishError(f"{period.label} is already published; a published edition is never changed")
+    missing_reason = [k for k, v in allow.items() if not v]
+    if missing_reason:
+        raise PublishError(f"give a reason for each accepted check: {', '.join(missing_reason)}")
+    edition = documents.edition_inputs(period, rule_set)
+    model = edition.model
+    if not model["kpis"]:
+        raise PublishError(f"no KPIs for {period.label}")
+    failed = failed_checks(model)
+    blocking = [c for c in failed if c["id"] not in allow]
+    if blocking:
+        lines = [f"{c['id']} {c['name']}: {f}" for c in blocking for f in (c["failures"] or ["failed"])]
+        raise PublishError(
+            f"{period.label} cannot be published: {len(blocking)} consistency check(s) failed", lines
+        )
+    unknown = sorted(set(allow) - {c["id"] for c in failed})
+    if unknown:
+        raise PublishError(f"--allow-failed-check {', '.join(unknown)}: no such failed check in {period.label}")
+    overridden = [{"id": c["id"], "name": c["name"], "failures": c["failures"], "reason": allow[c["id"]]} for c in failed]
+    now = now or timezone.now()
+    data = data_snapshot(period)
+    with transaction.atomic():
+        row = PublishedReport.objects.create(
+            period=period.label,
+            published_at=now,
+            published_by=user,
+            rule_set=model["rule_set"],
+            model=model,
+            context={"settings": edition.settings, "overrides": edition.overrides},
+            data=data,
+            data_checksum=checksum(data),
+            checks=model["checks"],
+            overridden_checks=overridden,
+        )
+        frozen = documents.published_edition(period.label)
+        files = []
+        for fmt in FILE_FORMATS:
+            if fmt == "json":
+                content = (json.dumps(model, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+            else:
+                content = documents.render(frozen, fmt)
+            digest = hashlib.sha256(content).hexdigest()
+            PublishedFile.objects.create(report=row, format=fmt, name=f"qpr-{period.slug}.{fmt}", sha256=digest,
+                                         size=len(content), content=content)
+            files.append({"format": fmt, "name": f"qpr-{period.slug}.{fmt}", "sha256": digest, "size": len(content)})
+    return Published(period.label, user, now.isoformat(), files, overridden)
+
+
+# --- diff -----------------------------------------------------------------------------------
+@dataclass
+class Change:
+    area: str
+    key: str
+    kind: str  # added | removed | changed
+    fields: dict = field(default_factory=dict)  # name -> (old, new)
+
+    def line(self) -> str:
+        if self.kind == "changed":
+            parts = "; ".join(f"{f}: {old!r} -> {new!r}" for f, (old, new) in self.fields.items())
+            return f"{self.area} {self.key}: {parts}"
+        return f"{self.area} {self.key}: {self.kind}"
+
+
+def compare(old: dict, new: dict) -> list[Change]:
+    changes = []
+    for area in sorted(set(old) | set(new)):
+        a, b = old.get(area, {}), new.get(area, {})
+        for key in sorted(set(a) | set(b)):
+            if key not in a:
+                changes.append(Change(area, key, "added", {f: (None, v) for f, v in b[key].items()}))
+            elif key not in b:
+                changes.append(Change(area, key, "removed", {f: (v, None) for f, v in a[key].items()}))
+            else:
+                diff = {f: (a[key].get(f), b[key].get(f)) for f in sorted(set(a[key]) | set(b[key]))
+                        if a[key].get(f) != b[key].get(f)}
+                if diff:
+                    changes.append(Change(area, key, "changed", diff))
+    return changes
+
+
+def result_changes(frozen_model: dict, current_model: dict) -> list[Change]:
+    """Figures of the edition that would differ if it were computed today."""
+    out = []
+    old = {k["code"]: k for k in frozen_model["kpis"]}
+    new = {k["code"]: k for k in current_model["kpis"]}
+    for code in sorted(set(old) | set(new)):
+        if code not in old:
+            out.append(Change("results", code, "added"))
+        elif code not in new:
+            out.append(Change("results", code, "removed"))
+        else:
+            diff = {f: (old[code].get(f), new[code].get(f)) for f in ("value", "previous", "target", "floor", "rag", "dot")
+                    if old[code].get(f) != new[code].get(f)}
+            if diff:
+                out.append(Change("results", code, "changed", diff))
+    diff = {k: (frozen_model["totals"].get(k), current_model["totals"].get(k)) for k in frozen_model["totals"]
+            if frozen_model["totals"].get(k) != current_model["totals"].get(k)}
+    if diff:
+        out.append(Change("results", "TOTAL", "changed", diff))
+    return out
+
+
+def diff(period: Quarter) -> dict:
+    from beacon.domain.rules import RuleSet
+    from beacon.reports.models import PublishedReport
+    from beacon.reports.qpr import build_qpr
+
+    row = PublishedReport.objects.filter(period=period.label).first()
+    if row is None:
+        raise PublishError(f"{period.label} is not published: nothing to compare with")
+    current = data_snapshot(period)
+    data_changes = compare(row.data, current)
+    model = build_qpr(period, RuleSet.from_dict(row.rule_set))
+    return {
+        "period": period.label,
+        "published_at": row.published_at,
+        "published_by": row.published_by,
+        "data_unchanged": checksum(current) == row.data_checksum,
+        "data_changes": data_changes,
+        "result_changes": result_changes(row.model, model),
+    }
