@@ -15,6 +15,7 @@ BEACON_COMMANDS = {
     "report_settings": "load the cover header and contacts of report editions from a JSON file",
     "publish": "freeze a period's report: data, figures, files and checksums, who and when",
     "diff": "list what changed in a published period's data since publication",
+    "register": "write the Corporate Risk Register edition for a body and date (json, html, pdf, docx)",
     "demo": "set up the demo: migrate, import the demo bundle and write its reports",
     "serve": "run the web application (gunicorn, production settings; --dev for Django's server)",
 }

@@ -1,0 +1,68 @@
+import datetime as dt
+import getpass
+import json
+import re
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from beacon.performance.management.commands._common import require_prepared_database
+from beacon.risk.editions import EditionError
+
+
+def parse_day(text: str, option: str, month_allowed: bool = False) -> dt.date:
+    raw = text.strip()
+    if month_allowed and re.fullmatch(r"\d{4}-\d{2}", raw):
+        raw += "-01"  # a month-only baseline is dated the first of that month (risk.md §5.2)
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        hint = "YYYY-MM-DD or YYYY-MM" if month_allowed else "YYYY-MM-DD"
+        raise CommandError(f"{option} {text!r}: write the date as {hint}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the Corporate Risk Register as presented to a body on a date (an edition). The first run "
+        "freezes the edition; later runs read it back unchanged. --format json prints the model "
+        "(schema: docs/register-model.md)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--body", required=True, help='"Cabinet", "Governance & Audit Committee" or e.g. "CYPE Cabinet Committee"')
+        parser.add_argument("--date", required=True, help="the presentation date, YYYY-MM-DD")
+        parser.add_argument("--baseline", help="direction of travel since this date (YYYY-MM-DD or YYYY-MM); "
+                                               "default: the body's previous edition")
+        parser.add_argument("--format", default="json", choices=["json", "html", "pdf", "docx"],
+                            help="output format (default json)")
+        parser.add_argument("--out", help="file to write (default: standard output; needed for pdf and docx)")
+        parser.add_argument("--draft", action="store_true", help="compute from the current data without freezing an edition")
+
+    def handle(self, body, date, baseline=None, format="json", out=None, draft=False, **options):
+        require_prepared_database()
+        from beacon.reports.register import build_register_model, edition_for
+
+        day = parse_day(date, "--date")
+        base = parse_day(baseline, "--baseline", month_allowed=True) if baseline else None
+        try:
+            content, edition = edition_for(body, day, baseline=base, draft=draft, by=getpass.getuser())
+        except EditionError as exc:
+            raise CommandError(str(exc)) from None
+        if format in ("pdf", "docx") and not out:
+            raise CommandError(f"--format {format} writes a binary file: give --out FILE")
+        model = build_register_model(content, edition)
+        if not model["risks"]:
+            self.stderr.write(f"warning: no active corporate risks are selected for {model['body']}")
+        if format == "json":
+            data = (json.dumps(model, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        else:
+            from beacon.reports.register.documents import render_register
+
+            data = render_register(model, format)
+        if not out:
+            sys.stdout.write(data.decode("utf-8"))
+            return
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_bytes(data)
+        self.stdout.write(f"Wrote {out}")
