@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from beacon.domain.numbers import format_number
 from beacon.domain.wording import DOT_SYMBOL, dot_text_alternative
@@ -25,7 +26,7 @@ STATUS_CLASS = {
 @register.simple_tag
 def rag(value, source=None):
     if not value:
-        return format_html('<strong class="govuk-tag govuk-tag--grey">Not rated</strong>')
+        return mark_safe('<strong class="govuk-tag govuk-tag--grey">Not rated</strong>')
     suffix = " (manual)" if source == "manual" else ""
     return format_html('<strong class="govuk-tag {}">{}{}</strong>', RAG_CLASS.get(value, ""), value.title(), suffix)
 
@@ -83,4 +84,4 @@ def change(value):
         return format_html('+{}<span class="govuk-visually-hidden"> more</span>', value)
     if value < 0:
         return format_html('−{}<span class="govuk-visually-hidden"> fewer</span>', abs(value))
-    return format_html('0<span class="govuk-visually-hidden"> no change</span>')
+    return mark_safe('0<span class="govuk-visually-hidden"> no change</span>')

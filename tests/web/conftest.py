@@ -1,0 +1,55 @@
+"""Fixtures for the web tests (the data and users are made by web_fixtures)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from web_fixtures import NEXT, make_data, make_users
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def data(db):
+    return make_data()
+
+
+@pytest.fixture
+def users(data):
+    return make_users()
+
+
+@pytest.fixture
+def client_for(users, client):
+    """``client_for("lead")``: a test client signed in as that user (None: anonymous)."""
+    from django.test import Client
+
+    def make(username):
+        c = Client()
+        if username:
+            c.force_login(users[username])
+        return c
+
+    return make
+
+
+@pytest.fixture
+def open_period(users):
+    """2022/23 Q3 opened for returns by the lead, due in the future."""
+    from beacon.web.services import returns
+
+    return returns.open_period(NEXT, dt.date.today() + dt.timedelta(days=30), users["lead"])
