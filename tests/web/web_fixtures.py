@@ -50,7 +50,7 @@ def make_data():
     for label, (va, vb, vc) in values.items():
         for kpi, v in ((a1, va), (a2, vb), (b1, vc)):
             pm.Observation.objects.create(kpi=kpi, period=label, period_sort=_sort(label), value=Decimal(str(v)))
-    ind = pm.ActivityIndicator.objects.create(code="AI1", name="Calls received – by quarter", directorate=aa, unit="count")
+    ind = pm.ActivityIndicator.objects.create(code="AI1", name="Calls received – by quarter", directorate=aa, unit="count", display_order=1)
     pm.ActivityObservation.objects.create(indicator=ind, period=PERIOD, period_sort=_sort(PERIOD), value=Decimal(1200),
                                           lower_threshold=Decimal(1000), upper_threshold=Decimal(1500))
     pm.Commentary.objects.create(period=PERIOD, directorate=aa, text="Calls rose over the summer.", author="A. Owner")
