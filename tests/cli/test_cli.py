@@ -12,6 +12,11 @@ import pytest
 from beacon.cli import BEACON_COMMANDS, main
 from beacon.performance import models
 
+# A command run through the command line closes the database connections when it ends
+# (BaseCommand.run_from_argv), which would end a test wrapped in one transaction on
+# PostgreSQL: these tests run outside one and flush the database afterwards.
+cli_db = pytest.mark.django_db(transaction=True)
+
 
 def test_help_lists_the_commands(capsys):
     assert main(["--help"]) == 0
@@ -22,7 +27,7 @@ def test_help_lists_the_commands(capsys):
     assert main([]) == 0
 
 
-@pytest.mark.django_db
+@cli_db
 def test_import_of_a_bad_bundle_exits_non_zero_with_the_report_on_stderr(make_bundle, capsys, row_counts):
     bundle = make_bundle()
     line = bundle.set_cell("observations.csv", "CS2,2022/23 Q2", "value", "abc")
@@ -38,7 +43,7 @@ def test_import_of_a_bad_bundle_exits_non_zero_with_the_report_on_stderr(make_bu
     assert row_counts() == counts
 
 
-@pytest.mark.django_db
+@cli_db
 def test_import_and_export_through_the_cli(demo_dir, tmp_path, capsys):
     assert main(["import", str(demo_dir), "--user", "cli-user"]) == 0
     out = capsys.readouterr().out
@@ -48,7 +53,7 @@ def test_import_and_export_through_the_cli(demo_dir, tmp_path, capsys):
     assert (tmp_path / "out" / "kpis.csv").is_file()
 
 
-@pytest.mark.django_db
+@cli_db
 def test_report_with_a_slug_period_writes_json(demo_imported, tmp_path, capsys):
     out = tmp_path / "reports" / "qpr.json"
     assert main(["report", "--period", "2022-23-Q2", "--out", str(out)]) == 0
@@ -58,7 +63,7 @@ def test_report_with_a_slug_period_writes_json(demo_imported, tmp_path, capsys):
     assert str(out) in capsys.readouterr().out
 
 
-@pytest.mark.django_db
+@cli_db
 def test_report_for_an_impossible_quarter_fails_clearly(demo_imported, capsys):
     code = main(["report", "--period", "2022/23 Q7"])
     err = capsys.readouterr().err
@@ -67,13 +72,13 @@ def test_report_for_an_impossible_quarter_fails_clearly(demo_imported, capsys):
     assert "Traceback" not in err
 
 
-@pytest.mark.django_db
+@cli_db
 def test_report_for_a_period_without_data_fails_clearly(demo_imported, capsys):
     assert main(["report", "--period", "2019/20 Q1"]) != 0
     assert "no KPIs for 2019/20 Q1" in capsys.readouterr().err
 
 
-@pytest.mark.django_db
+@cli_db
 def test_a_bad_rule_override_fails_clearly(demo_imported, capsys):
     assert main(["report", "--period", "2022/23 Q2", "--set", "dot.method=guess"]) != 0
     assert "Traceback" not in capsys.readouterr().err
