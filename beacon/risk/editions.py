@@ -140,7 +140,9 @@ def risk_snapshot(risk: models.Risk, date: dt.date, baseline: dt.date) -> dict:
     texts = " ".join([risk.cause, risk.event, risk.consequence])
     controls = risk.controls.filter(removed_at__isnull=True).order_by("order", "pk")
     actions = risk.actions.filter(removed_at__isnull=True).order_by("order", "pk")
-    flags = risk_flags(risk) + [f"{risk.risk_id}: direction of travel: {f}" for f in dot.flags]
+    flags = risk_flags(risk) + [  # risk_flags already compares the latest change note with the rating
+        f"{risk.risk_id}: direction of travel: {f}" for f in dot.flags if not f.startswith("the latest re-rating")
+    ]
     return {
         "id": risk.risk_id,
         "title": risk.title,
