@@ -1,0 +1,152 @@
+"""End to end in headless Chromium (Playwright driving Debian's chromium) against the live
+server: a data owner submits a return, the lead returns it, the owner fixes it, the lead
+approves it. axe-core checks every page the journey visits for serious or critical
+accessibility violations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from web_fixtures import NEXT, NEXT_SLUG, PASSWORD, SLUG, make_data, make_users
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"),
+    pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (run npm ci)"),
+]
+
+AXE_RUN = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+}"""
+
+
+@pytest.fixture
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the test thread checks the database while Playwright runs
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def site(transactional_db, live_server, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    make_data()
+    users = make_users()
+    from beacon.web.services import returns
+
+    returns.open_period(NEXT, dt.date.today() + dt.timedelta(days=14), users["lead"])
+    return live_server.url
+
+
+class Visitor:
+    """One person's browser session; every page it lands on is checked with axe."""
+
+    def __init__(self, browser, base: str, checked: dict):
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(15000)
+        self.base = base
+        self.checked = checked
+
+    def axe(self):
+        self.page.add_script_tag(path=str(AXE))
+        violations = self.page.evaluate(AXE_RUN)
+        serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+        self.checked[self.page.url] = serious
+        assert not serious, f"{self.page.url}: {serious}"
+
+    def go(self, path: str):
+        self.page.goto(self.base + path)
+        self.axe()
+
+    def sign_in(self, username: str):
+        self.go("/sign-in/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("button:has-text('Sign in')")
+        self.page.wait_for_url(self.base + "/")
+        self.axe()
+
+    def click(self, selector: str):
+        with self.page.expect_navigation():
+            self.page.click(selector)
+        self.axe()
+
+
+def test_return_journey_in_the_browser(browser, site):
+    from beacon.performance.models import Observation
+    from beacon.web.models import Return
+
+    checked: dict = {}
+    owner = Visitor(browser, site, checked)
+    lead = Visitor(browser, site, checked)
+    return_url = f"/returns/{NEXT_SLUG}/AA/"
+
+    # the data owner opens their return from the returns page
+    owner.sign_in("owner")
+    owner.click("a:has-text('Returns')")
+    owner.click("a:has-text('Alpha Services')")
+    assert "Last value: 75%" in owner.page.content()
+    # a mistake: the error summary names the field and the reason
+    owner.page.fill("#kpi-A1-value", "ninety")
+    owner.page.fill("#kpi-A2-value", "12")
+    owner.click("button[value='save']")
+    summary = owner.page.locator(".govuk-error-summary").inner_text()
+    assert "A1 value: 'ninety' is not a number" in summary
+    owner.page.fill("#kpi-A1-value", "91")
+    owner.page.fill("#kpi-A1-commentary", "Staffing improved.")
+    owner.page.fill("#indicator-AI1-value", "1300")
+    owner.click("button[value='submit']")
+    assert "The return was submitted for review." in owner.page.content()
+    assert Return.objects.get(period__period=NEXT, directorate__code="AA").status == "submitted"
+
+    # the lead sees it on the board and sends it back with a comment
+    lead.sign_in("lead")
+    lead.click("a:has-text('Returns')")
+    lead.go(f"/returns/{NEXT_SLUG}/")
+    lead.click("a:has-text('Alpha Services')")
+    lead.page.fill("#comment", "A2 looks too high: please check.")
+    lead.click("button[value='send_back']")
+    assert "was sent back" in lead.page.content()
+
+    # the owner sees the comment, fixes the value and resubmits
+    owner.go(return_url)
+    assert "A2 looks too high: please check." in owner.page.content()
+    owner.page.fill("#kpi-A2-value", "8")
+    owner.click("button[value='submit']")
+    assert Return.objects.get(period__period=NEXT, directorate__code="AA").status == "submitted"
+
+    # the lead approves: the values become provisional data, shown on the dashboards
+    lead.go(return_url)
+    lead.click("button[value='approve']")
+    assert "was approved" in lead.page.content()
+    assert Observation.objects.get(kpi__code="A2", period=NEXT).value == 8
+    lead.go(f"/performance/{NEXT_SLUG}/")
+    lead.page.select_option("#filter-rag", "GREEN")
+    lead.click("button:has-text('Filter')")
+    lead.click("a:has-text('% of calls answered')")
+    assert "Staffing improved." in lead.page.content()
+    assert "91" in lead.page.content()
+    lead.go(f"/performance/{NEXT_SLUG}/directorates/AA/")
+    lead.go("/activity/AI1/")
+    lead.go(f"/performance/{SLUG}/")
+    lead.go("/data/")
+
+    # every page visited was checked and none had a serious or critical violation
+    assert len(checked) >= 12
+    assert all(not v for v in checked.values())
