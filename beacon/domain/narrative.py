@@ -300,10 +300,10 @@ def streak(series: list[dict], polarity: str) -> str:
     """"increased for the third Quarter in a row" when the stored history supports it.
 
     Counts consecutive moves in the same direction ending at the latest value; every quarter
-    of the run must have a value (a gap ends the run). At least two moves are needed for a
-    claim; otherwise "".
+    of the run must have a published value (a gap or an illustrative value ends the run). At
+    least two moves are needed for a claim; otherwise "".
     """
-    values = [p.get("value") for p in series]
+    values = [None if p.get("illustrative") else p.get("value") for p in series]
     if len(values) < 3 or values[-1] is None:
         return ""
     moves = []
@@ -414,13 +414,14 @@ def _trend_sentence(kpi: dict, method: str) -> str:
 
 # --- activity indicators (spec 3.6) -------------------------------------------------------
 def activity_sentence(name: str, value: float | None, unit: str, decimals: int, position: str, when: str) -> str:
-    """"Website visits were 2,400,000 in Quarter 2, which is above expectations." """
+    """"The latest value of Visits to the website is 2,400,000 (Quarter 2), which is above
+    expectations." """
     if value is None:
         return f"No value is available for {name} for {when}."
     phrase = ACTIVITY_PHRASES[ActivityPosition(position)]
     if ActivityPosition(position) == ActivityPosition.NOT_ASSESSED:
-        return f"{name} was {format_value(value, unit, decimals)} in {when}."
-    return f"{name} was {format_value(value, unit, decimals)} in {when}, which is {phrase}."
+        return f"The latest value of {name} is {format_value(value, unit, decimals)} ({when})."
+    return f"The latest value of {name} is {format_value(value, unit, decimals)} ({when}), which is {phrase}."
 
 
 def volume_sentence(noun: str, current: float, previous: float | None, last_year: float | None,

@@ -1,0 +1,161 @@
+"""Narrative sentences (performance spec 5) from computed results: pure, no database."""
+
+import pytest
+
+from beacon.domain import narrative as n
+
+PERIOD = {"label": "2022/23 Q2", "quarter": 2, "financial_year": "2022/23", "data_to_label": "September 2022",
+          "variant": "quarterly"}
+
+
+def model(totals=None, changes=None, basis="previous_quarter", clauses="all"):
+    totals = totals or {"green": 17, "amber": 13, "red": 7, "improving": 2, "stable": 30, "worsening": 5, "kpis": 37}
+    return {
+        "period": PERIOD,
+        "rule_set": {"rag": {"wording": "2022"}, "counts": {"clauses": clauses}},
+        "totals": totals,
+        "comparison": {"basis": basis, "changes": changes},
+    }
+
+
+Q2_CHANGES = {"green": -4, "amber": 5, "red": -1, "improving": -3, "stable": 3, "worsening": 0}
+
+
+def test_cover_counts_with_change_clauses():
+    s = n.cover_sentences(model(changes=Q2_CHANGES))
+    assert s["cover.2.2.green"] == (
+        "17 are rated Green the target was achieved or exceeded (four fewer than the previous Quarter)."
+    )
+    assert s["cover.2.2.amber"].endswith("(five more than the previous Quarter).")
+    assert s["cover.2.2.red"].endswith("(one fewer than the previous Quarter).")
+    assert s["cover.2.4"] == (
+        "With regards to Direction of Travel 2 indicators show a positive trend (three fewer than the previous "
+        "Quarter), 30 are stable or with no clear trend (three more than the previous Quarter), and 5 are showing a "
+        "negative trend (the same as the previous Quarter)."
+    )
+    assert s["cover.summary.counts"] == (
+        "Of the 37 Key Performance Indicators (KPIs) contained within the QPR, 17 achieved target (Green), 13 "
+        "achieved and exceeded the floor standard but did not meet target (Amber). 7 KPIs did not meet the floor "
+        "standard (Red)."
+    )
+    assert s["cover.2.3"] == "The 7 indicators where the RAG rating is Red, are in:"
+
+
+def test_no_comparison_gives_no_clause_and_as_published_drops_stable():
+    assert "(" not in n.cover_sentences(model(changes=None))["cover.2.2.green"]
+    s = n.cover_sentences(model(changes=Q2_CHANGES, clauses="as_published"))
+    assert "30 are stable or with no clear trend," in s["cover.2.4"]
+
+
+def test_year_end_clauses_compare_with_same_quarter_last_year():
+    s = n.cover_sentences(model(changes={**Q2_CHANGES, "green": 2}, basis="same_quarter_last_year"))
+    assert s["cover.2.2.green"].endswith("(two more than the same Quarter last year).")
+
+
+def test_headline():
+    text = n.headline(model(changes=Q2_CHANGES))
+    assert text.startswith("17 of the 37 indicators are rated as Green, on or ahead of target (four fewer than last Quarter).")
+    assert "with 7 indicators not achieving the floor standard and so RAG rated Red (one fewer than last Quarter)" in text
+    assert text.endswith("with 5 showing a worsening trend (the same as last Quarter).")
+
+
+@pytest.mark.parametrize(
+    "counts, expected",
+    [
+        ({"green": 0, "amber": 1, "red": 2, "improving": 0, "stable": 3, "worsening": 0, "kpis": 3},
+         "Customer Services – None of the three KPIs met target; one is rated Amber and two are rated Red. "
+         "All three are stable or show no clear trend."),
+        ({"green": 2, "amber": 0, "red": 0, "improving": 0, "stable": 2, "worsening": 0, "kpis": 2},
+         "Customer Services – Both KPIs met or exceeded target. Both are stable or show no clear trend."),
+        ({"green": 2, "amber": 3, "red": 1, "improving": 0, "stable": 6, "worsening": 0, "kpis": 6},
+         "Customer Services – Two of the six KPIs met or exceeded target, three are rated Amber and one is rated Red. "
+         "All six are stable or show no clear trend."),
+    ],
+)
+def test_block_sentence_counts_agree_with_the_block(counts, expected):
+    assert n.block_sentence("Customer Services", counts) == expected
+
+
+def kpi(**kw):
+    base = {"code": "X1", "name": "Percentage of foster care placements in-house", "unit": "percent", "decimals": 1,
+            "polarity": "higher", "value": 74.8, "value_displayed": 74.8, "previous": 75.4, "target": 85.0,
+            "floor": 75.0, "rag": "RED", "previous_rag": "AMBER", "dot": "worsening", "series": [],
+            "in_arrears": False, "previous_period": "2022/23 Q1", "rag_source": "computed"}
+    base.update(kw)
+    return base
+
+
+def test_kpi_sentence_percentage_points_and_transition():
+    text = n.kpi_sentence(kpi(), PERIOD)
+    assert "was 74.8% in Quarter 2, below the target of 85.0% and floor standard of 75.0% (RAG rated Red)" in text
+    assert "It decreased by 0.6 percentage points from 75.4% in the previous Quarter" in text
+    assert "moving from a RAG rating of Amber to Red" in text
+    assert "is on a negative trend" in text
+    assert "%" not in text.split("decreased by")[1].split("from")[0]  # a movement, never "0.6%"
+
+
+def test_kpi_sentence_percentage_change_on_unrounded_values():
+    text = n.kpi_sentence(kpi(unit="count", decimals=0, value=142.4, value_displayed=142, previous=133.1,
+                              target=100, floor=90, rag="GREEN", previous_rag="GREEN", dot="stable"), PERIOD)
+    # 142.4 / 133.1 - 1 = 6.99% -> 7%; on rounded 142 / 133 it would be 6.8% -> 7% as well, so check the wording
+    assert "It increased by 7% from 133 in the previous Quarter, and remains at Green." in text
+    assert n.percent_change(142.4, 133.1) == pytest.approx(6.987, abs=0.001)
+
+
+def test_remains_at_and_equal_to_target():
+    text = n.kpi_sentence(kpi(unit="percent", decimals=0, value=98, value_displayed=98, previous=None, target=98,
+                              floor=95, rag="GREEN", previous_rag=None, dot="stable"), PERIOD)
+    assert "on target at 98% (RAG rated Green)" in text
+
+
+def test_in_arrears_names_the_data_quarter():
+    text = n.kpi_sentence(kpi(in_arrears=True, previous=None, previous_rag=None), PERIOD)
+    assert "in Quarter 1 (reported one Quarter in arrears)" in text
+
+
+def test_streak_only_when_history_supports_it():
+    def series(*values):
+        return [{"period": f"p{i}", "value": v} for i, v in enumerate(values)]
+
+    assert n.streak(series(1, 2, 3, 4), "higher") == "increased for the third Quarter in a row"
+    assert n.streak(series(None, 2, 3), "higher") == ""  # one move only: no claim
+    assert n.streak(series(1, None, 3, 4), "higher") == ""  # the gap ends the run
+    assert n.streak(series(5, 4, 3), "higher") == "decreased for the second Quarter in a row"
+    assert n.streak(series(3, 3, 3), "higher") == ""
+    illustrative = series(76.6, 75.4, 74.8)
+    illustrative[0]["illustrative"] = True  # not a published figure: no claim rests on it
+    assert n.streak(illustrative, "higher") == ""
+    assert "in a row" not in n.kpi_sentence(kpi(series=series(None, None, None, None, 75.4, 74.8)), PERIOD)
+
+
+def test_movement_units():
+    assert n.movement(62.4, 60.5, "percent", 1) == "increased by 1.9 percentage points"
+    assert n.movement(100, 99, "percent", 0) == "increased by 1 percentage point"
+    assert n.movement(24.2, 23.9, "percent", 0) == "remained the same"
+    assert n.movement(368, 426, "days", 0) == "decreased by 14%"
+
+
+def test_format_value():
+    assert n.format_value(23844, "count", 0) == "23,844"
+    assert n.format_value(74.8, "percent", 1) == "74.8%"
+    assert n.format_value(384, "seconds", 0) == "6 minutes 24 seconds"
+    assert n.format_value(384, "seconds", 0, short=True) == "6m 24s"
+    assert n.format_value(0.02, "percent", 2) == "0.02%"
+
+
+def test_activity_and_volume_phrases():
+    assert n.activity_sentence("Visits to the website", 2400000, "count", 0, "above", "Quarter 2") == (
+        "The latest value of Visits to the website is 2,400,000 (Quarter 2), which is above expectations."
+    )
+    assert n.activity_sentence("Faults reported", 10, "count", 0, "within", "Quarter 2").endswith(
+        "which is in line with expectations.")
+    assert n.volume_sentence("calls", 142.4, 133.1, 146.8, subject="Contact Point received") == (
+        "Contact Point received 7% more calls compared to the previous Quarter but 3% fewer calls than the same "
+        "period last year."
+    )
+
+
+def test_deterministic():
+    m = model(changes=Q2_CHANGES)
+    assert n.cover_sentences(m) == n.cover_sentences(m)
+    assert n.kpi_sentence(kpi(), PERIOD) == n.kpi_sentence(kpi(), PERIOD)
