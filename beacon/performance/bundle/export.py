@@ -33,9 +33,11 @@ def export_files() -> dict[str, tuple[list[str], list[dict]]]:
             files[name] = (columns, _rows(objects, columns, getters))
 
     add("directorates.csv", models.Directorate.objects.all())
+    # kpis.csv and activity_indicators.csv in catalogue order (their row order is what the
+    # import numbers display_order by), so that re-importing the export changes nothing
     add(
         "kpis.csv",
-        models.Kpi.objects.select_related("directorate", "sub_area"),
+        models.Kpi.objects.select_related("directorate", "sub_area").order_by("display_order", "code"),
         {"directorate": lambda k: k.directorate.code, "sub_area": lambda k: k.sub_area.name if k.sub_area else ""},
     )
     add(
@@ -50,7 +52,7 @@ def export_files() -> dict[str, tuple[list[str], list[dict]]]:
     )
     add(
         "activity_indicators.csv",
-        models.ActivityIndicator.objects.select_related("directorate"),
+        models.ActivityIndicator.objects.select_related("directorate").order_by("display_order", "code"),
         {"directorate": lambda i: i.directorate.code},
     )
     add(
