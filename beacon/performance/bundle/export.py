@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import F
+
 from .. import models
 from . import specs
 from .load import value_text
@@ -67,7 +69,10 @@ def export_files() -> dict[str, tuple[list[str], list[dict]]]:
     )
     add(
         "published_counts.csv",
-        models.PublishedCounts.objects.select_related("directorate").order_by("period", "directorate__display_order"),
+        models.PublishedCounts.objects.select_related("directorate").order_by(
+            # the TOTAL row (no directorate) last, as printed, on every database
+            "period", F("directorate__display_order").asc(nulls_last=True), "directorate__code"
+        ),
         {"directorate": lambda p: p.directorate.code if p.directorate else ""},
     )
     add(
