@@ -130,7 +130,11 @@ def published_edition(period_label: str) -> Edition | None:
         model=row.model,
         settings=row.context.get("settings", {}),
         overrides=row.context.get("overrides", {}),
-        published={"published_at": row.published_at.strftime("%d %B %Y %H:%M %Z").strip(), "published_by": row.published_by},
+        published={
+            "published_at": row.published_at.strftime("%d %B %Y %H:%M %Z").strip(),
+            "published_by": row.published_by,
+            "overridden_checks": row.overridden_checks,
+        },
     )
 
 
