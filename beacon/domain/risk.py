@@ -49,6 +49,9 @@ __all__ = [
     "counts_by_level",
     "NOT_YET_RATED",
     "heat_map",
+    "action_summary",
+    "action_bucket",
+    "STATUS_HEADINGS",
 ]
 
 
@@ -531,4 +534,49 @@ def heat_map(items: Iterable[tuple[str, Rating]]) -> dict:
         "rows": rows,
         "impacts": [{"impact": i, "label": IMPACT[i]} for i in range(1, 6)],
         "not_rated": sorted(not_rated),
+    }
+
+
+# --- QPR mitigating-actions summary (§6.3) ------------------------------------------------------
+ACTION_BUCKETS = (
+    ("completed", "Actions Completed/Closed"),
+    ("partially_complete", "Actions Partially complete"),
+    ("regular_review", "Actions subject to Regular Review"),
+    ("outstanding", "Actions Outstanding"),
+)
+_BUCKET_OF_STATUS = {
+    "complete": "completed",
+    "not_completed": "completed",  # superseded: closed
+    "partially_complete": "partially_complete",
+    "regular_review": "regular_review",
+    "outstanding": "outstanding",
+}
+STATUS_HEADINGS = {
+    "complete": "Complete",
+    "not_completed": "Not completed",
+    "partially_complete": "Partially Complete",
+    "regular_review": "Regular Review",
+    "outstanding": "Outstanding",
+    "planned": "Planned",
+}
+
+
+def action_bucket(status: str) -> str:
+    """The summary column of an action status; ``planned`` (no update yet) has none."""
+    try:
+        return _BUCKET_OF_STATUS[status]
+    except KeyError:
+        raise RiskRuleError(f"status: {status!r} has no summary column (an update needs a status)") from None
+
+
+def action_summary(statuses: Iterable[str]) -> dict:
+    """Counts per bucket, the total N (always the row sum) and whether the Outstanding column is
+    needed. A superseded block is passed once (it counts as one action)."""
+    counts = {key: 0 for key, _ in ACTION_BUCKETS}
+    for status in statuses:
+        counts[action_bucket(status)] += 1
+    return {
+        "counts": counts,
+        "total": sum(counts.values()),
+        "columns": [(k, label) for k, label in ACTION_BUCKETS if k != "outstanding" or counts["outstanding"]],
     }

@@ -275,6 +275,27 @@ def revise_action_date(action: Action, due: str, *, by: str, on: dt.date | None 
     return revision
 
 
+@transaction.atomic
+def record_update(action: Action, status: str, text: str, *, by: str, reported_in: str = "", short_name: str = "",
+                  status_as_printed: str = "") -> "ActionUpdate":
+    """A dated progress update; it sets the action's status (every update carries one, §7 #15)."""
+    from .models import ACTION_STATUSES, ActionUpdate
+
+    if status not in ACTION_STATUSES or status == "planned":
+        raise LifecycleError(f"status: {status!r} is not an update status")
+    if not text.strip():
+        raise LifecycleError("text: an update needs its text")
+    at = _now()
+    if action.status != status:
+        _record("action", f"{action.risk.risk_id} {action.title[:60]}", "status", action.status, status, by, at, "", "update")
+        action.status = status
+        action.save(update_fields=["status"])
+    return ActionUpdate.objects.create(
+        action=action, status=status, text=text, reported_in=reported_in, short_name=short_name,
+        status_as_printed=status_as_printed, recorded_by=by, recorded_at=at,
+    )
+
+
 def get_risk(risk_id: str) -> Risk:
     try:
         check_risk_id(risk_id)

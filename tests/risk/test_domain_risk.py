@@ -333,3 +333,33 @@ def test_heat_map():
     assert grid["not_rated"] == ["CRR0058"]
     bands = [[c["level"][0] for c in row["cells"]] for row in grid["rows"]]
     assert bands == [list("LMMHH"), list("LMMHH"), list("LLMMM"), list("LLLMM"), list("LLLLL")]
+
+
+# the 24 updates of the January 2023 QPR overview (bundle README), superseded block counted once
+QPR_Q2_STATUSES = [
+    "regular_review", "regular_review", "regular_review", "complete", "regular_review", "regular_review",
+    "partially_complete", "partially_complete", "complete", "partially_complete", "complete", "regular_review",
+    "partially_complete", "partially_complete", "partially_complete", "regular_review", "partially_complete",
+    "not_completed", "regular_review", "complete", "complete", "complete", "partially_complete", "complete",
+]
+
+
+def test_qpr_action_summary_reproduces_8_8_8():
+    from beacon.domain.risk import action_summary
+
+    assert len(QPR_Q2_STATUSES) == 24
+    summary = action_summary(QPR_Q2_STATUSES)
+    assert summary["counts"] == {"completed": 8, "partially_complete": 8, "regular_review": 8, "outstanding": 0}
+    assert summary["total"] == 24
+    assert [k for k, _ in summary["columns"]] == ["completed", "partially_complete", "regular_review"]
+    assert [k for k, _ in action_summary(["outstanding"])["columns"]][-1] == "outstanding"
+    with pytest.raises(RiskRuleError):
+        action_summary(["planned"])
+
+
+@given(st.lists(st.sampled_from(["complete", "not_completed", "partially_complete", "regular_review", "outstanding"])))
+def test_action_total_is_the_row_sum(statuses):
+    from beacon.domain.risk import action_summary
+
+    summary = action_summary(statuses)
+    assert summary["total"] == sum(summary["counts"].values()) == len(statuses)

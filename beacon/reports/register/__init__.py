@@ -6,5 +6,6 @@ documents (HTML, PDF, Word) and the QPR's "Corporate Risk Register – Overview"
 """
 
 from .model import SCHEMA, build_register_model, edition_for
+from .overview import build_risk_overview
 
-__all__ = ["SCHEMA", "build_register_model", "edition_for"]
+__all__ = ["SCHEMA", "build_register_model", "edition_for", "build_risk_overview"]
