@@ -95,10 +95,10 @@ except OSError:
     pass
 # GOV.UK Frontend and htmx come from npm (package.json); `npm ci` puts them in node_modules.
 NODE_MODULES = Path(os.environ.get("BEACON_NODE_MODULES", BASE_DIR / "node_modules"))
-STATICFILES_DIRS = [
-    (prefix, NODE_MODULES / folder)
-    for prefix, folder in (("govuk", "govuk-frontend/dist/govuk"), ("htmx", "htmx.org/dist"))
-    if (NODE_MODULES / folder).is_dir()
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "beacon.web.staticfinders.NodeModulesFinder",
 ]
 # Development and tests serve static files through the finders; production collects them
 # (beacon serve runs collectstatic) and whitenoise serves the hashed, compressed copies.

@@ -48,12 +48,13 @@ SESSION_COOKIE_SECURE = not _LOCAL_HTTP
 CSRF_COOKIE_SECURE = not _LOCAL_HTTP
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
-# Hashed, compressed static files collected by `beacon serve` (collectstatic) and served by
-# whitenoise; no finders at run time.
+# Hashed static files collected by `beacon serve` (collectstatic) and served by whitenoise
+# with far-future cache headers; no finders at run time. Not pre-compressed: compressing the
+# API docs bundles took minutes on a small machine; a proxy in front can compress.
 WHITENOISE_USE_FINDERS = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
 
 # Shared by every gunicorn worker, so a login lockout holds whichever worker answers.

@@ -46,8 +46,7 @@ class Command(BaseCommand):
         python = sys.executable
         steps = [
             [python, "-m", "django", "migrate", "--noinput", "-v", "0"],
-            [python, "-m", "django", "collectstatic", "--noinput", "-v", "0",
-             "-i", "*.scss", "-i", "*.mjs", "-i", "*.map", "-i", "*.ts", "-i", "*.md"],
+            [python, "-m", "django", "collectstatic", "--noinput", "-v", "0"],
         ]
         for step in steps:
             subprocess.run(step, env=env, check=True)
