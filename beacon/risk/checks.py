@@ -46,12 +46,13 @@ def _short(text: str) -> str:
     return text if len(text) <= 50 else text[:47] + "..."
 
 
-def published_differences(directions: dict[str, Direction] | None = None) -> list[str]:
+def published_differences(directions: dict[str, Direction] | None = None, only: set[str] | None = None) -> list[str]:
     """Every difference between the summary as printed and the computed one. ``directions``
-    (risk id -> computed direction) adds the direction column to the comparison."""
+    (risk id -> computed direction) adds the direction column to the comparison; ``only``
+    limits it to the risks of one edition."""
     out = []
-    published = {p.risk_code: p for p in models.PublishedRisk.objects.all()}
-    risks = {r.risk_id: r for r in models.Risk.objects.all()}
+    published = {p.risk_code: p for p in models.PublishedRisk.objects.all() if only is None or p.risk_code in only}
+    risks = {r.risk_id: r for r in models.Risk.objects.all() if only is None or r.risk_id in only}
     for code, p in sorted(published.items()):
         risk = risks.get(code)
         if risk is None:

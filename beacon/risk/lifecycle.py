@@ -51,8 +51,19 @@ def _set(risk: Risk, by: str, at: dt.datetime, reason: str, source: str, **field
         risk.save(update_fields=changed)
 
 
+ACTION_EVENTS = ("action_superseded", "action_date_revised")
+
+
 def _event(risk_code: str, event: str, *, by: str, at: dt.datetime, on: dt.date, note: str = "",
            reported_in: str = "", risk: Risk | None = None, **fields) -> RiskEvent:
+    if event not in ACTION_EVENTS and RiskEvent.objects.filter(
+        risk_code=risk_code, event=event, rating=fields.get("rating", ""), occurred_by=on
+    ).exists():
+        # (risk, event, rating, date) is the natural key of risk_events.csv (risk.md §9.2)
+        raise LifecycleError(
+            f"{risk_code} already has a {event} event dated {on.isoformat()}; record the correction as a revision "
+            f"or date it differently"
+        )
     return RiskEvent.objects.create(
         risk_code=risk_code, risk=risk, event=event, occurred_after=on, occurred_by=on, note=note,
         reported_in=reported_in, recorded_by=by, recorded_at=at, source="lifecycle", **fields,

@@ -67,3 +67,19 @@ def test_errors(both, tmp_path):
         call_command("register", "--body", "XYZ Cabinet Committee", "--date", "2023-03-08")
     with pytest.raises(CommandError, match="give --out"):
         call_command("register", "--body", "Cabinet", "--date", "2023-03-08", "--format", "pdf", "--draft")
+
+
+def test_check_lists_flags_and_printed_differences(tmp_path):
+    import io
+
+    import_bundle(HERE / "kcc-risk-register-2023-01", user="test")
+    out = io.StringIO()
+    call_command("register", "--body", "Cabinet", "--date", "2023-01-05", "--baseline", "2022-07", "--draft", "--check", stdout=out)
+    text = out.getvalue()
+    assert "Direction of Travel since July 2022" in text
+    assert "CRR0049: current rating printed 'High (10)'; computed 'Medium (10)'" in text
+    assert "CRR0014: target rating printed 'High (16)'; computed 'High (20)'" in text
+    assert "CRR0057: on the register but has no row in the printed summary" in text
+    assert "CRR0039: direction printed 'Û' cannot be read; computed 'Reduced ↓'" in text
+    assert "CRR0049: direction printed 'Û' cannot be read; computed 'Not known'" in text
+    assert "CRR0009: the latest change note gives a current score of 25" in text

@@ -47,12 +47,13 @@ def test_add_never_reuses_ids_known_only_from_events(tmp_path):
 
 def test_rerate_keeps_the_old_rating(jan):
     r9 = Risk.objects.get(risk_id="CRR0009")
-    event = lifecycle.rerate(r9, Rating(5, 5), by="rm", on=D, note="increased from 20 to the maximum rating of 25")
+    on = dt.date(2023, 1, 16)  # the bundle already holds the re-rating reported on 5 January
+    event = lifecycle.rerate(r9, Rating(5, 5), by="rm", on=on, note="increased from 20 to the maximum rating of 25")
     r9.refresh_from_db()
     assert r9.current.display == "High (25)"
     assert (event.from_score, event.to_score, event.direction, event.recorded_by) == (20, 25, "increased", "rm")
     history = [(r.effective_date, r.rating.score) for r in r9.ratings.filter(kind="current").order_by("effective_date", "pk")]
-    assert history[0] == (dt.date(2022, 7, 1), 20) and history[-1] == (D, 25)
+    assert history[0] == (dt.date(2022, 7, 1), 20) and history[-1] == (on, 25)
     with pytest.raises(LifecycleError):
         lifecycle.rerate(r9, Rating(5, 5), by="rm")
 
@@ -86,7 +87,7 @@ def test_descope_and_target(jan):
     lifecycle.change_target(r14, Rating(4, 4), by="rm", on=dt.date(2023, 2, 1))
     event = lifecycle.change_target(r14, Rating(4, 5), by="rm", on=dt.date(2023, 3, 1), note="raised to match the current level of 20")
     assert (event.direction, event.from_score, event.to_score) == ("increased", 16, 20)
-    lifecycle.descope(r14, "cyber and information security threats only", by="rm", on=D,
+    lifecycle.descope(r14, "cyber and information security threats only", by="rm", on=dt.date(2023, 3, 1),
                       title="Cyber and information security resilience")
     r14.refresh_from_db()
     assert r14.scope_note.startswith("cyber")
@@ -127,8 +128,8 @@ def test_supersede_and_revise_actions(jan):
 
 def test_flag_and_revise(jan):
     r4 = Risk.objects.get(risk_id="CRR0004")
-    lifecycle.revise(r4, by="rm", on=D, note="revised for power outages", cause=r4.cause + "\n\nPower rationing.")
-    lifecycle.flag_for_review(r4, "Rating to be reviewed in the coming months.", by="rm", on=D)
+    lifecycle.revise(r4, by="rm", on=dt.date(2023, 2, 1), note="revised for power outages", cause=r4.cause + "\n\nPower rationing.")
+    lifecycle.flag_for_review(r4, "Rating to be reviewed in the coming months.", by="rm", on=dt.date(2023, 2, 1))
     r4.refresh_from_db()
     assert r4.review_note.startswith("Rating to be reviewed")
     assert {"revised", "review_flagged"} <= set(_events("CRR0004"))
@@ -137,5 +138,17 @@ def test_flag_and_revise(jan):
 def test_history_survives_export(jan, tmp_path):
     r45 = Risk.objects.get(risk_id="CRR0045")
     lifecycle.rerate(r45, Rating(4, 5), by="rm", on=dt.date(2023, 2, 1), note="up again")
+    export_bundle(tmp_path)
+    assert not import_bundle(tmp_path, user="import").changed
+
+
+def test_same_day_events_are_refused_and_action_events_export_cleanly(jan, tmp_path):
+    r2 = Risk.objects.get(risk_id="CRR0002")
+    lifecycle.rerate(r2, Rating(3, 5), by="rm", on=dt.date(2023, 2, 1))
+    with pytest.raises(LifecycleError, match="already has a rerated event dated 2023-02-01"):
+        lifecycle.rerate(r2, Rating(2, 5), by="rm", on=dt.date(2023, 2, 1))
+    first, second = list(Risk.objects.get(risk_id="CRR0003").actions.all()[:2])
+    lifecycle.revise_action_date(first, "June 2023", by="rm", on=dt.date(2023, 2, 1))
+    lifecycle.revise_action_date(second, "July 2023", by="rm", on=dt.date(2023, 2, 1))
     export_bundle(tmp_path)
     assert not import_bundle(tmp_path, user="import").changed

@@ -38,8 +38,11 @@ class Command(BaseCommand):
                             help="output format (default json)")
         parser.add_argument("--out", help="file to write (default: standard output; needed for pdf and docx)")
         parser.add_argument("--draft", action="store_true", help="compute from the current data without freezing an edition")
+        parser.add_argument("--check", action="store_true",
+                            help="instead of the document, list the edition's data-quality flags and every difference "
+                                 "from the summary as printed (published_risks.csv)")
 
-    def handle(self, body, date, baseline=None, format="json", out=None, draft=False, **options):
+    def handle(self, body, date, baseline=None, format="json", out=None, draft=False, check=False, **options):
         require_prepared_database()
         from beacon.reports.register import build_register_model, edition_for
 
@@ -49,6 +52,9 @@ class Command(BaseCommand):
             content, edition = edition_for(body, day, baseline=base, draft=draft, by=getpass.getuser())
         except EditionError as exc:
             raise CommandError(str(exc)) from None
+        if check:
+            self._check(content)
+            return
         if format in ("pdf", "docx") and not out:
             raise CommandError(f"--format {format} writes a binary file: give --out FILE")
         model = build_register_model(content, edition)
@@ -66,3 +72,17 @@ class Command(BaseCommand):
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_bytes(data)
         self.stdout.write(f"Wrote {out}")
+
+    def _check(self, content: dict) -> None:
+        from beacon.domain.risk import Direction
+        from beacon.risk.checks import published_differences
+
+        directions = {r["id"]: Direction(r["direction"]["value"]) for r in content["risks"]}
+        differences = published_differences(directions, only=set(directions))
+        lines = [f"Checks for the {content['body']} edition of {content['date_printed']} "
+                 f"({content['direction_heading']}):"]
+        lines.append(f"  {len(content['flags'])} data-quality flags")
+        lines += [f"    {f}" for f in content["flags"]]
+        lines.append(f"  {len(differences)} differences from the summary as printed")
+        lines += [f"    {d}" for d in differences]
+        self.stdout.write("\n".join(lines))
