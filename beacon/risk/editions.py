@@ -183,6 +183,47 @@ def risk_snapshot(risk: models.Risk, date: dt.date, baseline: dt.date) -> dict:
     }
 
 
+EVENT_TITLES = {
+    "new": "New risk", "merged": "Merged", "closed": "Closed", "replaced": "Replaced", "withdrawn": "Withdrawn",
+    "delegated": "Delegated", "de_escalated": "De-escalated", "escalated": "Escalated", "re_escalated": "Re-escalated",
+    "descoped": "De-scoped", "revised": "Revised", "rerated": "Re-rated", "target_changed": "Target changed",
+    "review_flagged": "Rating to be reviewed", "action_superseded": "Actions superseded",
+    "action_date_revised": "Action date revised",
+}
+
+
+def change_notes(after: dt.date, by: dt.date, only: set[str] | None = None) -> list[dict]:
+    """The lifecycle events after the baseline and by the edition date, in id order: the change
+    notes of the documents (§2.8). ``only`` limits them to an edition's risks."""
+    titles = dict(models.Risk.objects.values_list("risk_id", "title"))
+    out = []
+    for e in models.RiskEvent.objects.filter(occurred_by__gt=after, occurred_by__lte=by).order_by("risk_code", "occurred_by", "pk"):
+        if only is not None and e.risk_code not in only:
+            continue
+        what = EVENT_TITLES.get(e.event, e.event)
+        if e.from_score and e.to_score:
+            what += f" from {e.from_score} to {e.to_score}"
+        elif e.to_score:
+            what += f" to {e.to_score}"
+        if e.direction in ("increased", "reduced"):
+            what += f" ({e.rating or 'current'} {e.direction})"
+        if e.register:
+            what += f" to the {e.register}"
+        if e.related:
+            what += f" (related: {', '.join(e.related)})"
+        out.append({
+            "risk": e.risk_code,
+            "title": titles.get(e.risk_code),
+            "event": e.event,
+            "summary": what,
+            "occurred_after": e.occurred_after.isoformat() if e.occurred_after else None,
+            "occurred_by": e.occurred_by.isoformat() if e.occurred_by else None,
+            "note": e.note or None,
+            "reported_in": e.reported_in or None,
+        })
+    return out
+
+
 def build_edition(body: str, date: dt.date, baseline: dt.date | None = None, directorate: str | None = None) -> dict:
     """The edition's content, computed now (not stored)."""
     body = " ".join(body.split())
@@ -204,6 +245,7 @@ def build_edition(body: str, date: dt.date, baseline: dt.date | None = None, dir
             footnotes.append({"marker": marker, "risk": r["id"], "text": r["review_note"]})
         else:
             r["footnote_marker"] = None
+    changes = change_notes(baseline, date, {r["id"] for r in risks} if directorate else None)
     ratings = {r["id"]: Rating(r["current"]["likelihood"], r["current"]["impact"]) for r in risks}
     targets = {r["id"]: Rating(r["target"]["likelihood"], r["target"]["impact"]) for r in risks}
     return {
@@ -221,6 +263,7 @@ def build_edition(body: str, date: dt.date, baseline: dt.date | None = None, dir
         "counts_by_level": counts_by_level(ratings.values()),
         "target_counts_by_level": counts_by_level(targets.values()),
         "heat_map": {"current": heat_map(ratings.items()), "target": heat_map(targets.items())},
+        "changes": changes,
         "footnotes": {
             "id": ID_FOOTNOTE,
             "ratings": RATINGS_NOTE,

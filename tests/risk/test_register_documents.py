@@ -116,4 +116,6 @@ def test_cabinet_january_edition_renders_every_risk(both, tmp_path):
     assert "CRR0049</a></th>" in html and "Medium (10)" in html and "High (10)" not in html
     assert "** Risk rating to be reviewed after local government finance settlement is confirmed. (CRR0009)" in html
     assert "Not yet rated: <a href=\"#crr0058\">CRR0058</a>." in html
+    assert '<h2 id="changes">Changes since July 2022</h2>' in html
+    assert "CRR0051: Closed (related: CRR0058)" in html
     assert "Data-quality flags" in html and "CRR0009: the latest change note gives a current score of 25" in html

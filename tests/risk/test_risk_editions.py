@@ -55,6 +55,15 @@ def test_cabinet_january_2023_edition():
     assert target[(4, 5)] == ["CRR0014"] and target[(3, 3)] == ["CRR0039"] and target[(1, 5)] == ["CRR0045"]
     assert target[(5, 1)] == ["CRR0049"] and target[(2, 3)] == ["CRR0057"]
     assert edition["heat_map"]["target"]["not_rated"] == ["CRR0054", "CRR0058"]
+    # the change notes since July 2022, in id order, including ids that have left the register
+    changes = [(c["risk"], c["event"]) for c in edition["changes"]]
+    assert changes == sorted(changes, key=lambda c: c[0])
+    assert ("CRR0051", "closed") in changes and ("CRR0010", "delegated") in changes and ("CRR0055", "withdrawn") in changes
+    assert ("CRR0001", "rerated") not in changes  # by July 2022: before the baseline
+    c9 = next(c for c in edition["changes"] if c["risk"] == "CRR0009" and c["event"] == "rerated")
+    assert c9["summary"] == "Re-rated from 20 to 25 (current increased)" and c9["note"].startswith("CRR0009 Future financial")
+    c10 = next(c for c in edition["changes"] if c["risk"] == "CRR0010")
+    assert c10["title"] is None and c10["summary"] == "Delegated to the CYPE directorate register"
     # the printed directions: the lost glyphs are listed, never guessed
     diffs = published_differences({rid: Direction(r["direction"]["value"]) for rid, r in rows.items()})
     unreadable = sorted(d.split(":")[0] for d in diffs if "cannot be read" in d)
@@ -78,6 +87,7 @@ def test_cype_march_2023_edition(bundles):
     assert rows["CRR0001"]["direction"]["printed"] == "Reduced ↓"
     assert rows["CRR0056"]["cross_references"] == ["CRR0057"] and rows["CRR0057"]["cross_references"] == ["CRR0056"]
     assert edition["counts_by_level"] == {"Low": 0, "Medium": 1, "High": 2, "Not yet rated": 0}
+    assert sorted({c["risk"] for c in edition["changes"]}) == ["CRR0001", "CRR0056", "CRR0057"]
     # the printed "↔" for CRR0001 (error 8) is reported
     diffs = published_differences({rid: Direction(r["direction"]["value"]) for rid, r in rows.items()})
     assert "CRR0001: direction printed '↔'; computed 'Reduced ↓'" in diffs

@@ -62,6 +62,7 @@ def build_register_model(content: dict, edition: Edition | None = None) -> dict:
             "date": content["baseline_date"],
             "basis": content["baseline_basis"],
             "heading": content["direction_heading"],
+            "month": dt.date.fromisoformat(content["baseline_date"]).strftime("%B %Y"),
         },
         "edition": {
             "frozen": edition is not None,
@@ -78,6 +79,7 @@ def build_register_model(content: dict, edition: Edition | None = None) -> dict:
         "target_counts_by_level": content["target_counts_by_level"],
         "risks": risks,
         "heat_map": content["heat_map"],
+        "changes": content.get("changes", []),
         "footnotes": content["footnotes"],
         "flags": content["flags"],
     }
