@@ -7,6 +7,7 @@ once, here, so a section's "KPI Summary" row and its Executive Summary row are o
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from decimal import Decimal
 
@@ -28,6 +29,10 @@ def _num(value):
     if isinstance(value, Decimal):
         value = float(value)
     return int(value) if float(value).is_integer() else value
+
+
+def _finite(value):
+    return None if value is None or math.isinf(value) or math.isnan(value) else value
 
 
 def count(results: list[KpiResult]) -> dict:
@@ -88,8 +93,9 @@ def _kpi_entry(r: KpiResult) -> dict:
         if evidence is None
         else {
             "method": evidence.method,
-            "slope": evidence.slope,
-            "t": evidence.t,
+            "slope": _finite(evidence.slope),
+            # a perfect straight line has t = ±infinity, which JSON cannot hold: null, with p_value 0
+            "t": _finite(evidence.t),
             "p_value": evidence.p_value,
             "points_used": evidence.points_used,
             "flags": list(evidence.flags),

@@ -87,7 +87,7 @@ class Command(BaseCommand):
             Path(out).write_bytes(data)
             self.stdout.write(f"Wrote {out}")
             return
-        text = json.dumps(model, indent=2, ensure_ascii=False)
+        text = json.dumps(model, indent=2, ensure_ascii=False, allow_nan=False)
         if out:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
             Path(out).write_text(text + "\n", encoding="utf-8")
