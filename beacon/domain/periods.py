@@ -283,3 +283,24 @@ def parse_period(text: str) -> Period:
 def quarter_of(period: Period) -> Quarter:
     """The quarter a period falls in (a quarter is its own)."""
     return period if isinstance(period, Quarter) else period.quarter
+
+
+COMPARISON_BASES = ("previous_quarter", "same_quarter_last_year")
+
+
+def comparison_basis(quarter: Quarter, quarterly: str = "previous_quarter", year_end: str = "same_quarter_last_year") -> str:
+    """The comparison basis in force for a report quarter (spec 3.10; rule-set section
+    ``comparison``): one setting for Q1-Q3, another for the year-end (Q4) edition."""
+    basis = year_end if quarter.is_year_end else quarterly
+    if basis not in COMPARISON_BASES:
+        raise PeriodError(f"unknown comparison basis {basis!r} (use {' or '.join(COMPARISON_BASES)})")
+    return basis
+
+
+def comparison_period(quarter: Quarter, basis: str) -> Quarter:
+    """The quarter whose counts the change clauses compare with."""
+    if basis == "previous_quarter":
+        return quarter.previous()
+    if basis == "same_quarter_last_year":
+        return quarter.same_quarter_last_year()
+    raise PeriodError(f"unknown comparison basis {basis!r} (use {' or '.join(COMPARISON_BASES)})")

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from beacon.domain.dot import Dot
 from beacon.domain.numbers import displayed
-from beacon.domain.periods import Quarter
+from beacon.domain.periods import Quarter, comparison_basis, comparison_period
 from beacon.domain.rag import Polarity, Rag, rate
 from beacon.domain.rules import RuleSet, get_rule_set
 from beacon.performance import models
@@ -122,8 +122,8 @@ def _comparison(period: Quarter, rule_set: RuleSet, directorates: list[models.Di
     (``published_counts.csv``); otherwise the counts computed from Beacon's data for that
     period, but only when every KPI of it is rated; otherwise none.
     """
-    comparison = period.comparison_quarter()
-    basis = "same_quarter_last_year" if period.is_year_end else "previous_quarter"
+    basis = comparison_basis(period, rule_set.comparison.quarterly, rule_set.comparison.year_end)
+    comparison = comparison_period(period, basis)
     out = {"period": comparison.label, "basis": basis, "source": None, "totals": None, "directorates": {}}
     published = list(models.PublishedCounts.objects.filter(period=comparison.label).select_related("directorate"))
     total = next((p for p in published if p.directorate is None), None)
@@ -200,7 +200,7 @@ def build_qpr(period: Quarter, rule_set: RuleSet | None = None) -> dict:
     ]
     model = {
         "schema": SCHEMA,
-        "period": _period_entry(period),
+        "period": _period_entry(period, rule_set),
         "rule_set": rule_set.to_dict(),
         "kpis": kpi_entries,
         "directorates": blocks,
@@ -237,7 +237,7 @@ def _name(results, code):
     return next(r.kpi.name for r in results if r.code == code)
 
 
-def _period_entry(period: Quarter) -> dict:
+def _period_entry(period: Quarter, rule_set: RuleSet) -> dict:
     return {
         "label": period.label,
         "slug": period.slug,
@@ -247,7 +247,9 @@ def _period_entry(period: Quarter) -> dict:
         "data_to": period.end.isoformat(),
         "data_to_label": period.end_month_label,
         "variant": "year_end" if period.is_year_end else "quarterly",
-        "comparison_period": period.comparison_quarter().label,
+        "comparison_period": comparison_period(
+            period, comparison_basis(period, rule_set.comparison.quarterly, rule_set.comparison.year_end)
+        ).label,
     }
 
 

@@ -159,3 +159,16 @@ def test_shift_is_index_arithmetic(q, k):
     assert shifted.index == q.index + k
     assert shifted.shift(-k) == q
     assert (shifted > q) == (k > 0)
+
+
+def test_comparison_period_follows_the_basis():
+    from beacon.domain.periods import PeriodError, comparison_basis, comparison_period
+
+    q2, q4 = Quarter(2022, 2), Quarter(2022, 4)
+    assert comparison_basis(q2) == "previous_quarter"
+    assert comparison_basis(q4) == "same_quarter_last_year"
+    assert comparison_period(q2, comparison_basis(q2)) == Quarter(2022, 1)
+    assert comparison_period(q4, comparison_basis(q4)) == Quarter(2021, 4)
+    assert comparison_period(q4, comparison_basis(q4, year_end="previous_quarter")) == Quarter(2022, 3)
+    with pytest.raises(PeriodError):
+        comparison_period(q2, "last_week")
