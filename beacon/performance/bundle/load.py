@@ -170,10 +170,28 @@ def _load_directorates(parsed, ctx) -> None:
         upsert(ctx, r, models.Directorate, {"code": r["code"]}, values, "directorate", r["code"])
 
 
+def _catalogue_order(records: list[Record], model) -> dict[str, int]:
+    """``display_order`` per code. A file that lists the whole stored catalogue sets it by
+    row order; a file with only some rows keeps the stored rows in place and puts new ones
+    after the last, in file order (a partial file must not reorder the catalogue)."""
+    stored = dict(model.objects.values_list("code", "display_order"))
+    codes = [r["code"] for r in records]
+    if set(stored) <= set(codes):
+        return {code: position for position, code in enumerate(codes, start=1)}
+    orders, last = {}, max(stored.values(), default=0)
+    for code in codes:
+        if code not in stored:
+            last += 1
+        orders[code] = stored.get(code, last)
+    return orders
+
+
 def _load_kpis(parsed, ctx) -> None:
     directorates = {d.code: d for d in models.Directorate.objects.all()}
     sub_area_order: dict[str, int] = {}
-    for order, r in enumerate(parsed.get("kpis.csv"), start=1):
+    orders = _catalogue_order(parsed.get("kpis.csv"), models.Kpi)
+    for r in parsed.get("kpis.csv"):
+        order = orders[r["code"]]
         directorate = directorates[r["directorate"]]
         sub_area = None
         if r["sub_area"]:
@@ -264,7 +282,9 @@ def _load_observations(parsed, ctx) -> None:
 
 def _load_activity(parsed, ctx) -> None:
     directorates = {d.code: d for d in models.Directorate.objects.all()}
-    for order, r in enumerate(parsed.get("activity_indicators.csv"), start=1):
+    orders = _catalogue_order(parsed.get("activity_indicators.csv"), models.ActivityIndicator)
+    for r in parsed.get("activity_indicators.csv"):
+        order = orders[r["code"]]
         values = _present(r, {"name": "name", "unit": "unit", "decimals": "decimals", "notes": "notes"})
         if "decimals" in values and values["decimals"] is None:
             values["decimals"] = 0
