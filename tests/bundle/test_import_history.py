@@ -160,3 +160,29 @@ def test_changing_final_data_with_a_reason_records_the_reason(final_cs1):
 def test_reimporting_final_data_unchanged_needs_no_reason(final_cs1):
     result = import_bundle(final_cs1.root, user="bob")
     assert not result.changed
+
+
+@pytest.mark.django_db
+def test_a_bundle_may_hold_a_subset_of_the_files(make_bundle, demo_dir, demo_period):
+    """import-format.md: "A bundle may hold any subset of the files". Re-importing some rows
+    unchanged changes nothing, and does not reorder the catalogue."""
+    from beacon.domain.periods import Quarter
+    from beacon.reports.qpr import build_qpr
+
+    import_bundle(demo_dir, user="alice")
+    order = [k["code"] for k in build_qpr(Quarter.parse(demo_period))["kpis"]]
+    revisions = models.Revision.objects.count()
+    partial = make_bundle(empty=True)
+    demo = make_bundle()
+    lines = demo.lines("kpis.csv")
+    partial.write("kpis.csv", "\n".join([lines[0], lines[demo.line_of("kpis.csv", "PH5,") - 1],
+                                         lines[demo.line_of("kpis.csv", "ET2,") - 1]]) + "\n")
+    lines = demo.lines(OBS)
+    partial.write(OBS, lines[0] + "\n" + lines[demo.line_of(OBS, "CS1,2022/23 Q2") - 1].replace(",96,", ",95,") + "\n")
+
+    result = import_bundle(partial.root, user="bob")
+
+    assert dict(result.summary["kpis.csv"]) == {"unchanged": 2}
+    assert dict(result.summary[OBS]) == {"changed": 1}
+    assert models.Revision.objects.count() == revisions + 1
+    assert [k["code"] for k in build_qpr(Quarter.parse(demo_period))["kpis"]] == order
