@@ -92,6 +92,7 @@ def read_csv_bytes(name: str, data: bytes) -> Sheet:
         ) from None
     if not text.strip():
         raise BundleErrors([f"{name}:1: (file): the file is empty; it needs at least a header row"])
+    text = text.replace("\r\n", "\n")  # Windows line ends, also inside quoted cells
     reader = csv.reader(io.StringIO(text, newline=""))
     errors = BundleErrors()
     header: list[str] | None = None
