@@ -46,12 +46,15 @@ def _short(text: str) -> str:
     return text if len(text) <= 50 else text[:47] + "..."
 
 
-def published_differences(directions: dict[str, Direction] | None = None, only: set[str] | None = None) -> list[str]:
+def published_differences(directions: dict[str, Direction] | None = None, only: set[str] | None = None,
+                          rows: list | None = None) -> list[str]:
     """Every difference between the summary as printed and the computed one. ``directions``
     (risk id -> computed direction) adds the direction column to the comparison; ``only``
-    limits it to the risks of one edition."""
+    limits it to the risks of one edition. ``rows`` (objects with the fields of
+    :class:`PublishedRisk`) is one printed summary; by default, the latest printed row of each id."""
     out = []
-    published = {p.risk_code: p for p in models.PublishedRisk.objects.all() if only is None or p.risk_code in only}
+    rows = models.PublishedRisk.objects.all() if rows is None else rows
+    published = {p.risk_code: p for p in rows if only is None or p.risk_code in only}
     risks = {r.risk_id: r for r in models.Risk.objects.all() if only is None or r.risk_id in only}
     for code, p in sorted(published.items()):
         risk = risks.get(code)

@@ -212,3 +212,19 @@ def test_xlsx_round_trip(tmp_path):
     import_bundle(JAN, user="test")
     export_bundle(tmp_path / "bundle.xlsx")
     assert not import_bundle(tmp_path / "bundle.xlsx", user="test").changed
+
+
+def test_a_later_bundle_checks_only_its_own_summary():
+    import_bundle(JAN, user="test")
+    result = import_bundle(CYPE, user="test")
+    printed = [w for w in result.warnings if w.startswith("published_risks.csv")]
+    assert all(any(rid in w for rid in ("CRR0001", "CRR0056", "CRR0057")) for w in printed), printed
+    assert not any("High (10)" in w for w in printed)
+
+
+def test_reimporting_january_after_march_still_reports_its_own_summary():
+    import_bundle(JAN, user="test")
+    import_bundle(CYPE, user="test")
+    warnings = "\n".join(import_bundle(JAN, user="test").warnings)
+    assert "CRR0057: on the register but has no row in the printed summary" in warnings
+    assert "title printed 'Home to School Transport pressures'" not in warnings

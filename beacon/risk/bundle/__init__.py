@@ -20,4 +20,15 @@ def _printed_summary(parsed) -> list[str]:
         return []
     from ..checks import published_differences
 
-    return [f"published_risks.csv: {d}" for d in published_differences()]
+    from ..models import PublishedRisk
+
+    # this bundle's summary against this bundle's risks (one of them with no summary row is error 3)
+    rows = [
+        PublishedRisk(
+            risk_code=r["id"], title=r["title"] or "", current_rating_as_printed=r["current_rating_as_printed"] or "",
+            target_rating_as_printed=r["target_rating_as_printed"] or "", direction_as_printed=r["direction_as_printed"] or "",
+        )
+        for r in parsed.get("published_risks.csv")
+    ]
+    only = {r.risk_code for r in rows} | {r["id"] for r in parsed.get("risks.csv")}
+    return [f"published_risks.csv: {d}" for d in published_differences(only=only, rows=rows)]

@@ -35,6 +35,12 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo reports for {DEMO_PERIOD} are in {folder.resolve()}:")
         for target in written:
             self.stdout.write(f"  {target.resolve()}")
+        from beacon.reports.register.demo import write_register_demo
+
+        registers = write_register_demo(out_dir, log=self.stdout.write)
+        self.stdout.write("\nDemo Corporate Risk Register editions (Cabinet 05/01/2023, CYPE Cabinet Committee 08/03/2023):")
+        for target in registers:
+            self.stdout.write(f"  {target.resolve()}")
         self.stdout.write("")
         call_command("demo_users", stdout=self.stdout)
         self.stdout.write("Run `beacon serve` and sign in at http://127.0.0.1:8000/")
