@@ -37,16 +37,42 @@ PDF_VARIANT = "pdf/ua-1"
 
 
 # --- PDF -------------------------------------------------------------------------------------
-def html_to_pdf(html: str, base_url: str | None = None, variant: str | None = PDF_VARIANT) -> bytes:
+RESOURCE_SCHEME = "beacon-resource:"
+
+
+def html_to_pdf(
+    html: str,
+    base_url: str | None = None,
+    variant: str | None = PDF_VARIANT,
+    resources: dict[str, tuple[bytes, str]] | None = None,
+) -> bytes:
     """The PDF of ``html``: tagged (PDF/UA-1 by default), with the ``<title>`` as its title and
-    ``<html lang>`` as its language. ``variant=None`` gives an untagged PDF."""
+    ``<html lang>`` as its language. ``variant=None`` gives an untagged PDF.
+
+    ``resources`` maps names to ``(content, mime type)``: the HTML refers to them as
+    ``beacon-resource:NAME`` (e.g. chart SVGs), which keeps large data URIs out of the HTML
+    WeasyPrint has to parse."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=base_url or ".")
+    fetcher = _resource_fetcher(resources) if resources else None
+    document = HTML(string=html, base_url=base_url or ".", url_fetcher=fetcher)
     options = {"pdf_variant": variant} if variant else {}
     if variant:
         options["pdf_tags"] = True
     return document.write_pdf(**options)
+
+
+def _resource_fetcher(resources: dict[str, tuple[bytes, str]]):
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ResourceFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(RESOURCE_SCHEME):
+                content, mime = resources[url[len(RESOURCE_SCHEME):]]
+                return URLFetcherResponse(url, body=content, headers={"Content-Type": mime})
+            return super().fetch(url, headers)
+
+    return ResourceFetcher(allowed_protocols=("data", "file", "beacon-resource"))
 
 
 # --- a small HTML tree -----------------------------------------------------------------------

@@ -58,8 +58,11 @@ def _context(edition: Edition, timings: dict | None = None) -> dict:
     return ctx
 
 
-def qpr_html(edition: Edition, timings: dict | None = None, ctx: dict | None = None) -> str:
+def qpr_html(edition: Edition, timings: dict | None = None, ctx: dict | None = None, for_pdf: bool = False) -> str:
+    """The HTML document. ``for_pdf`` refers to charts as ``beacon-resource:`` names (see
+    :func:`qpr_pdf`) and leaves out the screen-only chart data tables."""
     ctx = ctx or _context(edition, timings)
+    ctx["pdf"] = for_pdf
     t = time.perf_counter()
     for chart in ctx["charts"].values():  # draw (or fetch from the cache) before templating
         chart.svg
@@ -73,9 +76,11 @@ def qpr_html(edition: Edition, timings: dict | None = None, ctx: dict | None = N
 
 
 def qpr_pdf(edition: Edition, timings: dict | None = None) -> bytes:
-    html = qpr_html(edition, timings)
+    ctx = _context(edition, timings)
+    html = qpr_html(edition, timings, ctx, for_pdf=True)
+    resources = {f"chart-{key}.svg": (chart.svg.encode("utf-8"), "image/svg+xml") for key, chart in ctx["charts"].items()}
     t = time.perf_counter()
-    pdf = renderer.html_to_pdf(html)
+    pdf = renderer.html_to_pdf(html, resources=resources)
     if timings is not None:
         timings["weasyprint"] = timings.get("weasyprint", 0) + time.perf_counter() - t
     return pdf
