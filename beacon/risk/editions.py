@@ -77,11 +77,19 @@ def committee_directorate(body: str) -> str | None:
     raise EditionError(f"--body {body!r}: no directorate {prefix!r} (import directorates.csv first)")
 
 
-def select_risks(directorate: str | None) -> list[models.Risk]:
-    risks = models.Risk.objects.filter(status="active", register__code="corporate").order_by("risk_id")
-    if directorate is None:
-        return list(risks)
-    return [r for r in risks if directorate in r.owner_directorates]
+def select_risks(directorate: str | None, date: dt.date | None = None) -> list[models.Risk]:
+    """Active corporate risks (owned by ``directorate`` for a committee). With ``date``, a risk
+    entered (new or merged) wholly after that date is left out."""
+    risks = list(models.Risk.objects.filter(status="active", register__code="corporate").order_by("risk_id"))
+    if directorate is not None:
+        risks = [r for r in risks if directorate in r.owner_directorates]
+    if date is not None:
+        later = set(
+            models.RiskEvent.objects.filter(event__in=("new", "merged"), occurred_after__gt=date)
+            .exclude(event="merged", rating="").values_list("risk_code", flat=True)
+        )
+        risks = [r for r in risks if r.risk_id not in later]
+    return risks
 
 
 def previous_edition(body: str, date: dt.date) -> models.Edition | None:
@@ -235,7 +243,7 @@ def build_edition(body: str, date: dt.date, baseline: dt.date | None = None, dir
         basis = "given"
     if baseline >= date:
         raise EditionError(f"--baseline {baseline.isoformat()} must be before the edition date {date.isoformat()}")
-    risks = [risk_snapshot(r, date, baseline) for r in select_risks(directorate)]
+    risks = [risk_snapshot(r, date, baseline) for r in select_risks(directorate, date)]
     footnotes = []
     marker = "*"
     for r in risks:

@@ -131,3 +131,12 @@ def test_closed_and_delegated_risks_leave_the_edition():
     lifecycle.delegate(Risk.objects.get(risk_id="CRR0057"), "CYPE directorate register", by="rm")
     rows = _rows(build_edition("CYPE Cabinet Committee", dt.date(2023, 3, 8)))
     assert list(rows) == ["CRR0001", "CRR0056"]
+
+
+def test_a_risk_entered_after_the_edition_date_is_not_in_it():
+    import_bundle(JAN, user="test")
+    later = lifecycle.add_risk("Later risk", ["Sarah Hammond, Corporate Director CYPE"], by="rm", on=dt.date(2023, 6, 1),
+                               owner_directorates=["CYPE"], current=Rating(3, 3))
+    rows = _rows(build_edition("CYPE Cabinet Committee", dt.date(2023, 3, 8)))
+    assert later.risk_id not in rows and list(rows) == ["CRR0001", "CRR0056", "CRR0057"]
+    assert later.risk_id in _rows(build_edition("CYPE Cabinet Committee", dt.date(2023, 7, 1)))
