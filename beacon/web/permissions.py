@@ -7,13 +7,14 @@ Administrators are Django staff users (the admin site manages users, groups and 
 Role                   May
 =====================  =============================================================
 Performance lead       everything on performance: read, open periods, review returns,
-                       close a year, enter any return, import and export bundles
+                       close a year, enter any return, import and export bundles,
+                       build, preview and publish the QPR
 Data owner             read dashboards; enter, save and submit the returns of their
                        assigned directorates, and nothing else
 Risk manager           read dashboards (the risk registers when they land)
 Risk owner             read dashboards (their risks when the register lands)
-Reader                 read dashboards and download exports
-Public (not signed in) the home page and sign-in only (published reports when they land)
+Reader                 read dashboards, download exports, compare published editions
+Public (not signed in) the home page, sign-in, published reports and their open data
 Administrator          the Django admin (users, roles, assignments, tokens)
 =====================  =============================================================
 """
@@ -42,6 +43,8 @@ CLOSE_YEAR = "close_year"
 VIEW_RETURNS = "view_returns"  # the returns area: lead and data owners
 VIEW_RETURN = "view_return"  # one directorate's return
 EDIT_RETURN = "edit_return"  # enter, save and submit one directorate's return
+PUBLISH_REPORT = "publish_report"  # build, preview and publish a QPR edition
+COMPARE_REPORT = "compare_report"  # see what changed in the data since an edition was published
 
 RULES: dict[str, tuple[str, ...]] = {
     VIEW_DASHBOARDS: (LEAD, DATA_OWNER, RISK_MANAGER, RISK_OWNER, READER),
@@ -53,6 +56,8 @@ RULES: dict[str, tuple[str, ...]] = {
     VIEW_RETURNS: (LEAD, DATA_OWNER),
     VIEW_RETURN: (LEAD, DATA_OWNER),
     EDIT_RETURN: (LEAD, DATA_OWNER),
+    PUBLISH_REPORT: (LEAD,),
+    COMPARE_REPORT: (LEAD, READER),
 }
 SCOPED = {VIEW_RETURN, EDIT_RETURN}
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from .views import auth, dashboards, data, returns
+from .views import auth, dashboards, data, reports, returns
 
 app_name = "web"
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path("returns/close-year/", returns.close_year, name="close_year"),
     path("returns/<str:slug>/", returns.period, name="returns_period"),
     path("returns/<str:slug>/<str:code>/", returns.detail, name="return"),
+    path("reports/", reports.index, name="reports"),
+    path("reports/<str:slug>/", reports.detail, name="report"),
+    path("reports/<str:slug>/build/", reports.build, name="report_build"),
+    path("reports/<str:slug>/preview.<str:fmt>", reports.preview, name="report_preview"),
+    path("reports/<str:slug>/qpr.<str:fmt>", reports.download, name="report_file"),
     path("data/", data.index, name="data"),
     path("data/export/bundle.zip", data.export_zip, name="export_zip"),
     path("data/export/bundle.xlsx", data.export_workbook, name="export_workbook"),

@@ -26,6 +26,8 @@ PAGES = {
     "/data/": {"lead", "reader"},
     "/data/export/bundle.zip": {"lead", "reader"},
     "/data/export/bundle.xlsx": {"lead", "reader"},
+    "/reports/": set(ROLES),
+    f"/reports/{SLUG}/build/": {"lead"},
     "/admin/": {"admin"},
 }
 

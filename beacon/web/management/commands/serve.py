@@ -58,6 +58,6 @@ class Command(BaseCommand):
             python, "-m", "gunicorn", "beacon.wsgi:application",
             "--bind", bind, "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "gthread" if threads > 1 else "sync",
-            "--access-logfile", "-", "--graceful-timeout", "10",
+            "--access-logfile", "-", "--graceful-timeout", "10", "--timeout", "120",
         ]
         os.execve(python, args, env)

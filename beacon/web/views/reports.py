@@ -1,0 +1,101 @@
+"""Published reports (public) and building, previewing and publishing the QPR (lead)."""
+
+import logging
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from beacon.domain.periods import PeriodError, Quarter
+
+from .. import permissions as perm
+from ..services import dashboards as dash
+from ..services import reports as svc
+
+log = logging.getLogger(__name__)
+
+
+def _quarter(slug):
+    try:
+        return Quarter.parse(slug)
+    except PeriodError:
+        raise Http404("no such period") from None
+
+
+def _file_response(content: bytes, fmt: str, name: str, inline: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type=svc.CONTENT_TYPES[fmt])
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    if fmt == "html":
+        # a report document is shown as a document, never run as part of the application
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+    return response
+
+
+def index(request):
+    """Published editions for everyone; the lead also sees the periods that can be published."""
+    can_publish = perm.can(request.user, perm.PUBLISH_REPORT)
+    published = list(svc.published_reports())
+    drafts = []
+    if can_publish:
+        done = {r.period for r in published}
+        drafts = [q for q in dash.available_periods() if q.label not in done]
+    return render(request, "web/reports.html", {"published": published, "drafts": drafts, "can_publish": can_publish})
+
+
+def detail(request, slug):
+    q = _quarter(slug)
+    report = svc.published(q)
+    if report is None:
+        raise Http404("not published")
+    context = {"q": q, "report": report, "files": list(report.files.order_by("format")), "changes": None}
+    if perm.can(request.user, perm.COMPARE_REPORT):
+        context["changes"] = svc.changes_since_publication(q)
+    return render(request, "web/report.html", context)
+
+
+def download(request, slug, fmt):
+    q = _quarter(slug)
+    if fmt not in svc.CONTENT_TYPES:
+        raise Http404("no such format")
+    f = svc.published_file(q, fmt)
+    if f is None:
+        raise Http404("not published")
+    return _file_response(bytes(f.content), fmt, f.name, inline=fmt in ("html", "json", "pdf"))
+
+
+@perm.require(perm.PUBLISH_REPORT)
+def build(request, slug):
+    q = _quarter(slug)
+    if q not in dash.available_periods():
+        raise Http404("no data for this period")
+    if svc.published(q) is not None:
+        return redirect("web:report", slug=slug)
+    checks = svc.draft_checks(q)
+    failed = [c for c in checks if not c["passed"]]
+    errors = {}
+    if request.method == "POST":
+        allow = {c["id"]: request.POST.get(f"allow-{c['id']}", "").strip() for c in failed}
+        allow = {k: v for k, v in allow.items() if v}
+        try:
+            svc.publish_edition(q, request.user.username, allow)
+        except svc.PublishError as exc:
+            errors = {"__all__": str(exc)}
+            for i, line in enumerate(exc.failures):
+                errors[f"__failure-{i}"] = line
+            return render(request, "web/report_build.html", {"q": q, "checks": checks, "failed": failed, "errors": errors}, status=400)
+        except Exception as exc:  # a rendering failure: say so on the page, keep the details in the log
+            log.exception("publishing %s failed", q.label)
+            errors = {"__all__": f"The report could not be built ({type(exc).__name__}: {exc}); nothing was published."}
+            return render(request, "web/report_build.html", {"q": q, "checks": checks, "failed": failed, "errors": errors}, status=500)
+        messages.success(request, f"The QPR for {q.long_label} is published.")
+        return redirect("web:report", slug=slug)
+    return render(request, "web/report_build.html", {"q": q, "checks": checks, "failed": failed, "errors": errors})
+
+
+@perm.require(perm.PUBLISH_REPORT)
+def preview(request, slug, fmt):
+    q = _quarter(slug)
+    if fmt not in svc.CONTENT_TYPES or q not in dash.available_periods():
+        raise Http404("no such preview")
+    return _file_response(svc.preview(q, fmt), fmt, f"qpr-{q.slug}-draft.{fmt}", inline=fmt in ("html", "json", "pdf"))
