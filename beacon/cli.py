@@ -13,6 +13,7 @@ BEACON_COMMANDS = {
     "export": "export the database as a data bundle that re-imports unchanged",
     "report": "write the Quarterly Performance Report for a period (json, html, pdf, docx)",
     "report_settings": "load the cover header and contacts of report editions from a JSON file",
+    "narrative": "list a report's generated sentences, or override one for a period",
     "publish": "freeze a period's report: data, figures, files and checksums, who and when",
     "diff": "list what changed in a published period's data since publication",
     "register": "write the Corporate Risk Register edition for a body and date (json, html, pdf, docx)",

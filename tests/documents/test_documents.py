@@ -314,3 +314,32 @@ def test_pdf_contents_have_page_numbers(demo_documents):
     contents = text.split("Contents", 1)[1]
     assert re.search(r"Executive Summary\s*\.+\s*\d+", contents)
     assert re.search(r"Public Health\s*\.+\s*\d+", contents)
+
+
+def test_activity_indicators_and_authored_commentary(demo_documents):
+    from beacon.reports import documents
+
+    model = copy.deepcopy(demo_documents["edition"].model)
+    model["activity"] = [{
+        "code": "CSA1", "name": "Number of visits to the KCC website – by quarter", "directorate": "CS",
+        "unit": "count", "decimals": 0, "notes": "* No visitor data was available from October until February.",
+        "latest_period": "2022/23 Q2", "position": "above",
+        "series": [
+            {"period": "2022/23 Q1", "value": 2100000, "lower_threshold": 1800000, "upper_threshold": 2200000,
+             "benchmark": None, "target": None, "illustrative": False},
+            {"period": "2022/23 Q2", "value": 2400000, "lower_threshold": 1800000, "upper_threshold": 2200000,
+             "benchmark": None, "target": None, "illustrative": False},
+        ],
+    }]
+    model["commentary"] = [{"directorate": "CS", "sub_area": None, "kpi": None, "topic": "Contact Point",
+                            "text": "Call volumes rose over the summer.", "author": "CS"}]
+    tree = parse_html(documents.qpr_html(documents.Edition(model, {})))
+    cs = section_of(tree, "section-cs")
+    text = text_of(cs)
+    assert "Activity indicators" in [text_of(h) for h in cs.find_all("h3")]
+    assert ("The latest value of Number of visits to the KCC website – by quarter is 2,400,000 (the Quarter to "
+            "September 2022), which is above expectations.") in text
+    assert "No visitor data was available from October until February." in text
+    assert "Contact Point" in [text_of(h) for h in cs.find_all("h4")] and "Call volumes rose over the summer." in text
+    img = next(i for i in cs.find_all("img") if "visits" in i.attrs["alt"])
+    assert "Expected range in Sep-22: 1,800,000 to 2,200,000." in img.attrs["alt"]
