@@ -71,9 +71,12 @@ def register_context(model: dict) -> dict:
             "summary": f"{placed} risks placed by likelihood (rows, 5 at the top) and impact (columns, 1 on the left); "
                        f"{len(grid['not_rated'])} not yet rated.",
         })
+    title = f"{model['title']} – {model['heading']}"
+    if model.get("cover"):
+        title = f"{model['cover']['header'][3]['value']} – {model['body']}, {model['cover']['header'][1]['value'].split(' – ')[-1]}"
     return {
         "lang": "en-GB",
-        "title": f"{model['title']} – {model['heading']}",
+        "title": title,
         "m": model,
         "risks": risks,
         "maps": maps,

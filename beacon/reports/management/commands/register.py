@@ -38,11 +38,16 @@ class Command(BaseCommand):
                             help="output format (default json)")
         parser.add_argument("--out", help="file to write (default: standard output; needed for pdf and docx)")
         parser.add_argument("--draft", action="store_true", help="compute from the current data without freezing an edition")
+        parser.add_argument("--cover", action="store_true",
+                            help="put the covering report for the annual refresh before the register (as its appendix 1)")
+        parser.add_argument("--cover-settings", metavar="FILE.json",
+                            help="header people and authored paragraphs of the covering report (keys: docs/register-model.md)")
         parser.add_argument("--check", action="store_true",
                             help="instead of the document, list the edition's data-quality flags and every difference "
                                  "from the summary as printed (published_risks.csv)")
 
-    def handle(self, body, date, baseline=None, format="json", out=None, draft=False, check=False, **options):
+    def handle(self, body, date, baseline=None, format="json", out=None, draft=False, check=False, cover=False,
+               cover_settings=None, **options):
         require_prepared_database()
         from beacon.reports.register import build_register_model, edition_for
 
@@ -58,6 +63,13 @@ class Command(BaseCommand):
         if format in ("pdf", "docx") and not out:
             raise CommandError(f"--format {format} writes a binary file: give --out FILE")
         model = build_register_model(content, edition)
+        if cover or cover_settings:
+            from beacon.reports.register.cover import CoverSettingsError, build_cover, load_cover_settings
+
+            try:
+                model["cover"] = build_cover(content, load_cover_settings(cover_settings))
+            except (CoverSettingsError, ValueError) as exc:
+                raise CommandError(f"--cover-settings: {exc}") from None
         if not model["risks"]:
             self.stderr.write(f"warning: no active corporate risks are selected for {model['body']}")
         if format == "json":
