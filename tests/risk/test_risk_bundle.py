@@ -228,3 +228,41 @@ def test_reimporting_january_after_march_still_reports_its_own_summary():
     warnings = "\n".join(import_bundle(JAN, user="test").warnings)
     assert "CRR0057: on the register but has no row in the printed summary" in warnings
     assert "title printed 'Home to School Transport pressures'" not in warnings
+
+
+def test_an_update_without_status_is_refused(tmp_path):
+    _write(tmp_path, "risks.csv", ["id", "title", "owner"], [["CRR0001", "T", "A"]])
+    _write(tmp_path, "actions.csv", ["risk", "title", "update"], [["CRR0001", "Do it", "Done half of it"]])
+    with pytest.raises(BundleErrors, match=r"actions.csv:2: status: a progress update needs its status"):
+        import_bundle(tmp_path, user="test")
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    l=st.one_of(st.integers(-2, 8).map(str), st.sampled_from(["", "x", "2.5", "Likely (4)", "Possible (4)"])),
+    i=st.one_of(st.integers(-2, 8).map(str), st.sampled_from(["", "Major (5)", "Impact Major (5)"])),
+)
+def test_any_rating_cell_is_stored_exactly_or_refused_naming_its_column(tmp_path_factory, l, i):
+    from beacon.domain.risk import RiskRuleError, parse_scale
+
+    folder = tmp_path_factory.mktemp("b")
+    _write(folder, "risks.csv", ["id", "title", "owner", "current_likelihood", "current_impact"], [["CRR0001", "T", "A", l, i]])
+    try:
+        expected = (parse_scale(l, "likelihood").value, parse_scale(i, "impact").value)
+        valid = (expected[0] is None) == (expected[1] is None)
+    except RiskRuleError:
+        valid = False
+    try:
+        import_bundle(folder, user="test")
+    except BundleErrors as exc:
+        assert not valid
+        assert all(m.startswith("risks.csv:2: current_") for m in exc.messages), exc.messages
+        return
+    assert valid
+    risk = models.Risk.objects.get(risk_id="CRR0001")
+    assert (risk.current_likelihood, risk.current_impact) == expected
+    models.Risk.objects.all().delete()

@@ -90,6 +90,9 @@ def validate(bundle: Bundle, errors: BundleErrors) -> RiskBundle:
         elif owner == r["title"].strip():
             result.warnings.append(f"{r.where('owner')}: {r['risk']}: control owner repeats its title")
     for r in result.get("actions.csv"):
+        if (r["update"] or "").strip() and r["status"] in (None, "planned"):
+            errors.add(f"{r.where('status')}: a progress update needs its status (complete, partially_complete, "
+                       f"regular_review, not_completed or outstanding)")
         if not (r["owner"] or "").strip():
             result.warnings.append(f"{r.where('owner')}: {r['risk']}: action has no owner")
 
