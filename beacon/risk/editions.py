@@ -272,6 +272,11 @@ def build_edition(body: str, date: dt.date, baseline: dt.date | None = None, dir
         "target_counts_by_level": counts_by_level(targets.values()),
         "heat_map": {"current": heat_map(ratings.items()), "target": heat_map(targets.items())},
         "changes": changes,
+        "candidates": [
+            {"theme": c.theme, "note": c.note or None, "raised_on": c.raised_on.isoformat()}
+            for c in models.CandidateRisk.objects.filter(raised_on__lte=date).exclude(
+                status__in=("entered", "dropped"), closed_on__lte=date)
+        ],
         "footnotes": {
             "id": ID_FOOTNOTE,
             "ratings": RATINGS_NOTE,

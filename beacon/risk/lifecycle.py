@@ -20,7 +20,7 @@ from beacon.performance.bundle.load import value_text
 from beacon.performance.models import Revision
 
 from .history import ensure_issued, set_rating
-from .models import Action, ActionDateRevision, IssuedId, Register, Risk, RiskEvent
+from .models import Action, ActionDateRevision, CandidateRisk, IssuedId, Register, Risk, RiskEvent
 
 
 class LifecycleError(ValueError):
@@ -305,6 +305,40 @@ def record_update(action: Action, status: str, text: str, *, by: str, reported_i
         action=action, status=status, text=text, reported_in=reported_in, short_name=short_name,
         status_as_printed=status_as_printed, recorded_by=by, recorded_at=at,
     )
+
+
+@transaction.atomic
+def raise_candidate(theme: str, *, by: str, on: dt.date | None = None, note: str = "", reported_in: str = "") -> CandidateRisk:
+    """Record a theme being considered for the register (no id is issued yet)."""
+    if not theme.strip():
+        raise LifecycleError("theme: a candidate risk needs its theme")
+    if CandidateRisk.objects.filter(theme=theme.strip()).exists():
+        raise LifecycleError(f"theme: {theme.strip()!r} is already a candidate")
+    return CandidateRisk.objects.create(theme=theme.strip(), note=note, raised_on=on or dt.date.today(),
+                                        reported_in=reported_in, recorded_by=by, recorded_at=_now())
+
+
+@transaction.atomic
+def enter_candidate(candidate: CandidateRisk, title: str, owners: Sequence[str], *, by: str, on: dt.date | None = None,
+                    note: str = "", **fields) -> Risk:
+    """Enter a candidate on the register: a new risk with the next unused id."""
+    if candidate.status != "open":
+        raise LifecycleError(f"the candidate {candidate.theme!r} is {candidate.status}")
+    on = on or dt.date.today()
+    risk = add_risk(title, owners, by=by, on=on, note=note or f"Entered from the candidate theme: {candidate.theme}", **fields)
+    candidate.status, candidate.entered_as, candidate.closed_on = "entered", risk.risk_id, on
+    candidate.save(update_fields=["status", "entered_as", "closed_on"])
+    return risk
+
+
+@transaction.atomic
+def drop_candidate(candidate: CandidateRisk, *, by: str, on: dt.date | None = None, note: str = "") -> CandidateRisk:
+    if candidate.status != "open":
+        raise LifecycleError(f"the candidate {candidate.theme!r} is {candidate.status}")
+    _record("candidate", candidate.theme, "status", "open", "dropped", by, _now(), note, "lifecycle: candidate dropped")
+    candidate.status, candidate.closed_on = "dropped", on or dt.date.today()
+    candidate.save(update_fields=["status", "closed_on"])
+    return candidate
 
 
 def get_risk(risk_id: str) -> Risk:

@@ -249,3 +249,24 @@ class Edition(models.Model):
 
     def __str__(self):
         return f"{self.body} {self.date:%d/%m/%Y}"
+
+
+class CandidateRisk(models.Model):
+    """A theme being considered for the register, with no id yet (§3.6 "candidate risk"): e.g. the
+    refugee and asylum situation, to be entered "if the aggregated risk exposure is deemed to
+    warrant it". Entering it issues the next id."""
+
+    STATUSES = (("open", "open"), ("entered", "entered"), ("dropped", "dropped"))
+
+    theme = models.CharField(max_length=300, unique=True)
+    note = models.TextField(blank=True)
+    raised_on = models.DateField()
+    status = models.CharField(max_length=10, choices=STATUSES, default="open")
+    entered_as = models.CharField(max_length=7, blank=True, help_text="the risk id it was entered as")
+    closed_on = models.DateField(null=True, blank=True)
+    reported_in = models.CharField(max_length=500, blank=True)
+    recorded_by = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["raised_on", "theme"]

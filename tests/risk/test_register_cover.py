@@ -75,3 +75,13 @@ def test_cover_pdf(jan, tmp_path):
     html = out.with_suffix(".html").read_text(encoding="utf-8")
     assert html.count("<h1") == 1 and "<h1 id=\"cover-title\"" in html
     assert "Appendix 1" in html and '<h2 class="register-title">KCC Corporate Risk Register</h2>' in html
+
+
+def test_open_candidates_are_listed_as_emerging_themes(jan, tmp_path):
+    import datetime as dt
+
+    from beacon.risk import lifecycle
+
+    lifecycle.raise_candidate("Refugee and asylum situation", by="rm", on=dt.date(2022, 12, 1))
+    section2 = [p["text"] for p in _model(tmp_path)["cover"]["sections"][1]["paragraphs"]]
+    assert "Candidate risk: Refugee and asylum situation." in section2

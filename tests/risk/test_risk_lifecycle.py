@@ -152,3 +152,27 @@ def test_same_day_events_are_refused_and_action_events_export_cleanly(jan, tmp_p
     lifecycle.revise_action_date(second, "July 2023", by="rm", on=dt.date(2023, 2, 1))
     export_bundle(tmp_path)
     assert not import_bundle(tmp_path, user="import").changed
+
+
+def test_candidate_risks(jan, tmp_path):
+    from beacon.risk.editions import build_edition
+
+    c = lifecycle.raise_candidate("Refugee and asylum situation", by="rm", on=dt.date(2022, 12, 1),
+                                  note="to be entered if the aggregated risk exposure warrants it")
+    with pytest.raises(LifecycleError):
+        lifecycle.raise_candidate("Refugee and asylum situation", by="rm")
+    edition = build_edition("Cabinet", D, baseline=dt.date(2022, 7, 1))
+    assert edition["candidates"] == [{"theme": "Refugee and asylum situation",
+                                      "note": "to be entered if the aggregated risk exposure warrants it",
+                                      "raised_on": "2022-12-01"}]
+    export_bundle(tmp_path / "a")
+    assert (tmp_path / "a" / "risk_candidates.csv").exists()
+    assert not import_bundle(tmp_path / "a", user="import").changed
+    risk = lifecycle.enter_candidate(c, "Refugee and asylum pressures", ["Richard Smith, Corporate Director ASCH"],
+                                     by="rm", on=dt.date(2023, 6, 1), current=Rating(4, 4))
+    c.refresh_from_db()
+    assert (c.status, c.entered_as, risk.risk_id) == ("entered", "CRR0059", "CRR0059")
+    assert build_edition("Cabinet", dt.date(2023, 7, 1))["candidates"] == []
+    assert build_edition("Cabinet", D, baseline=dt.date(2022, 7, 1))["candidates"] != []  # still open on 5 January
+    with pytest.raises(LifecycleError):
+        lifecycle.drop_candidate(c, by="rm")

@@ -132,7 +132,10 @@ def build_cover(content: dict, settings: dict) -> dict:
             {"lead": "More recently, as a result of the refresh process, a number of changes have been made:"
                      if refresh_paras else "The refresh process made no further changes to the register.",
              "items": refresh_paras},
-            {"lead": None, "items": list(settings["emerging_themes"])},
+            {"lead": None, "items": list(settings["emerging_themes"]) + [
+                f"Candidate risk: {c['theme']}." + (f" {c['note']}" if c["note"] else "")
+                for c in content.get("candidates", [])
+            ]},
             {"lead": "The revised Corporate Risk Register is attached at appendix 1.", "items": []},
         ]},
         {"number": "3", "title": "Monitoring and Review", "paragraphs": list(MONITORING)},

@@ -80,6 +80,7 @@ def build_register_model(content: dict, edition: Edition | None = None) -> dict:
         "risks": risks,
         "heat_map": content["heat_map"],
         "changes": content.get("changes", []),
+        "candidates": content.get("candidates", []),
         "footnotes": content["footnotes"],
         "flags": content["flags"],
     }

@@ -109,4 +109,14 @@ def export_files() -> dict[str, tuple[list[str], list[dict]]]:
                 for p in published
             ],
         )
+    candidates = models.CandidateRisk.objects.all()
+    if candidates.exists():
+        files["risk_candidates.csv"] = _table(
+            "risk_candidates.csv",
+            [
+                {"theme": c.theme, "raised_on": c.raised_on, "note": c.note, "status": c.status,
+                 "entered_as": c.entered_as, "closed_on": c.closed_on, "reported_in": c.reported_in}
+                for c in candidates
+            ],
+        )
     return files

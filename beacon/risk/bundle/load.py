@@ -37,6 +37,23 @@ def load(parsed: RiskBundle, ctx: LoadContext) -> None:
     _load_actions(parsed, ctx)
     _load_events(parsed, ctx)
     _load_published(parsed, ctx)
+    _load_candidates(parsed, ctx)
+
+
+def _load_candidates(parsed: RiskBundle, ctx: LoadContext) -> None:
+    for r in parsed.get("risk_candidates.csv"):
+        values = {
+            "raised_on": r["raised_on"],
+            "note": r["note"] or "",
+            "status": r["status"] or "open",
+            "entered_as": r["entered_as"] or "",
+            "closed_on": r["closed_on"],
+            "reported_in": r["reported_in"] or "",
+        }
+        if r["entered_as"]:
+            ensure_issued(r["entered_as"], ctx.now)
+        upsert(ctx, r, models.CandidateRisk, {"theme": r["theme"]}, values, "candidate_risk", r["theme"][:200],
+               defaults={"recorded_by": ctx.user, "recorded_at": ctx.now})
 
 
 def _load_risks(parsed: RiskBundle, ctx: LoadContext) -> dict[str, models.Risk]:

@@ -8,6 +8,9 @@ Columns beyond the contract (the contract allows optional columns and files):
   the whole rating history, targets included, can be exported and re-imported.
 * ``actions.csv``: ``status_as_printed`` and ``reported_in`` for the progress update.
 * ``risk_events.csv`` and ``published_risks.csv`` are the two extension files of risk.md §9.
+* ``risk_candidates.csv`` (Beacon's own extension): candidate risks, themes with no id yet
+  (``theme``, ``raised_on``, ``note``, ``status`` open/entered/dropped, ``entered_as``,
+  ``closed_on``, ``reported_in``).
 """
 
 from __future__ import annotations
@@ -192,7 +195,24 @@ PUBLISHED_RISKS = FileSpec(
     key=("id",),
 )
 
-FILES: dict[str, FileSpec] = {s.name: s for s in (RISKS, RISK_RATINGS, CONTROLS, ACTIONS, RISK_EVENTS, PUBLISHED_RISKS)}
+RISK_CANDIDATES = FileSpec(
+    "risk_candidates.csv",
+    [
+        Column("theme", required=True),
+        Column("raised_on", parse_date, required=True),
+        Column("note"),
+        Column("status", choice("open", "entered", "dropped")),
+        Column("entered_as", parse_id),
+        Column("closed_on", parse_date),
+        Column("reported_in"),
+    ],
+    key=("theme",),
+    description="Candidate risks: themes being considered for the register, with no id yet.",
+)
+
+FILES: dict[str, FileSpec] = {
+    s.name: s for s in (RISKS, RISK_RATINGS, CONTROLS, ACTIONS, RISK_EVENTS, PUBLISHED_RISKS, RISK_CANDIDATES)
+}
 
 
 def owns(name: str) -> bool:

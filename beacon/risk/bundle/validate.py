@@ -96,6 +96,14 @@ def validate(bundle: Bundle, errors: BundleErrors) -> RiskBundle:
         if not (r["owner"] or "").strip():
             result.warnings.append(f"{r.where('owner')}: {r['risk']}: action has no owner")
 
+    for r in result.get("risk_candidates.csv"):
+        if r["status"] == "entered" and not r["entered_as"]:
+            errors.add(f"{r.where('entered_as')}: an entered candidate needs the risk id it was entered as")
+        if r["entered_as"] and r["status"] != "entered":
+            errors.add(f"{r.where('status')}: entered_as is given, so the status is entered")
+        if r["closed_on"] and r["closed_on"] < r["raised_on"]:
+            errors.add(f"{r.where('closed_on')}: {r['closed_on']} is before raised_on {r['raised_on']}")
+
     _check_events(result, in_file, errors)
     return result
 
