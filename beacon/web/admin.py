@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ApiToken, DirectorateAssignment, Return, ReturnEvent, ReturnPeriod, YearClosure
+from .models import ApiToken, DirectorateAssignment, Return, ReturnEvent, ReturnPeriod, RiskAssignment, YearClosure
 
 
 @admin.register(DirectorateAssignment)
@@ -35,3 +35,8 @@ class ReturnAdmin(admin.ModelAdmin):
 
 admin.site.register(ReturnPeriod)
 admin.site.register(YearClosure)
+
+
+@admin.register(RiskAssignment)
+class RiskAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "risk")

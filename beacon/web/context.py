@@ -9,6 +9,8 @@ def navigation(request):
     items = []
     if perm.can(user, perm.VIEW_DASHBOARDS):
         items.append(("Performance", reverse("web:performance"), "/performance/"))
+    if perm.can(user, perm.VIEW_RISKS):
+        items.append(("Risks", reverse("web:risks"), "/risks/"))
     if perm.can(user, perm.VIEW_RETURNS):
         items.append(("Returns", reverse("web:returns"), "/returns/"))
     items.append(("Reports", reverse("web:reports"), "/reports/"))

@@ -29,6 +29,19 @@ class DirectorateAssignment(models.Model):
         return f"{self.user} – {self.directorate.code}"
 
 
+class RiskAssignment(models.Model):
+    """A risk owner's risk: they re-rate it and record progress on its actions."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="risk_assignments")
+    risk = models.ForeignKey("risk.Risk", on_delete=models.CASCADE, related_name="assignments")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "risk"], name="unique_risk_assignment")]
+
+    def __str__(self):
+        return f"{self.user} – {self.risk.risk_id}"
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only a hash is stored; the token is shown once."""
 

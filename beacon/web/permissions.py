@@ -11,9 +11,12 @@ Performance lead       everything on performance: read, open periods, review ret
                        build, preview and publish the QPR
 Data owner             read dashboards; enter, save and submit the returns of their
                        assigned directorates, and nothing else
-Risk manager           read dashboards (the risk registers when they land)
-Risk owner             read dashboards (their risks when the register lands)
-Reader                 read dashboards, download exports, compare published editions
+Risk manager           read dashboards; everything on the risk register: add risks,
+                       re-rate any risk, record action progress, prepare editions
+Risk owner             read dashboards and the register; re-rate the risks assigned to
+                       them and record progress on their actions
+Reader                 read dashboards and the register, download exports, compare
+                       published editions
 Public (not signed in) the home page, sign-in, published reports and their open data
 Administrator          the Django admin (users, roles, assignments, tokens)
 =====================  =============================================================
@@ -45,6 +48,9 @@ VIEW_RETURN = "view_return"  # one directorate's return
 EDIT_RETURN = "edit_return"  # enter, save and submit one directorate's return
 PUBLISH_REPORT = "publish_report"  # build, preview and publish a QPR edition
 COMPARE_REPORT = "compare_report"  # see what changed in the data since an edition was published
+VIEW_RISKS = "view_risks"  # the register, risk pages and editions
+MANAGE_RISKS = "manage_risks"  # add risks, lifecycle operations, prepare editions
+UPDATE_RISK = "update_risk"  # re-rate one risk and record progress on its actions
 
 RULES: dict[str, tuple[str, ...]] = {
     VIEW_DASHBOARDS: (LEAD, DATA_OWNER, RISK_MANAGER, RISK_OWNER, READER),
@@ -58,6 +64,9 @@ RULES: dict[str, tuple[str, ...]] = {
     EDIT_RETURN: (LEAD, DATA_OWNER),
     PUBLISH_REPORT: (LEAD,),
     COMPARE_REPORT: (LEAD, READER),
+    VIEW_RISKS: (LEAD, DATA_OWNER, RISK_MANAGER, RISK_OWNER, READER),
+    MANAGE_RISKS: (RISK_MANAGER,),
+    UPDATE_RISK: (RISK_MANAGER, RISK_OWNER),
 }
 SCOPED = {VIEW_RETURN, EDIT_RETURN}
 
@@ -83,13 +92,27 @@ def directorate_ids(user) -> set[int]:
     return cached
 
 
-def can(user, action: str, directorate=None) -> bool:
-    """May ``user`` do ``action`` (on ``directorate``, for the scoped return actions)?"""
+def risk_ids(user) -> set[int]:
+    """The risks a risk owner is assigned to (primary keys)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_beacon_risks", None)
+    if cached is None:
+        cached = set(user.risk_assignments.values_list("risk_id", flat=True))
+        user._beacon_risks = cached
+    return cached
+
+
+def can(user, action: str, directorate=None, risk=None) -> bool:
+    """May ``user`` do ``action`` (on ``directorate`` for the scoped return actions, on ``risk``
+    for updating a risk)?"""
     if action not in RULES:
         raise ValueError(f"unknown action {action!r}")
     roles = roles_of(user)
     if not roles & set(RULES[action]):
         return False
+    if action == UPDATE_RISK and RISK_MANAGER not in roles:
+        return risk is not None and risk.pk in risk_ids(user)
     if action in SCOPED and LEAD not in roles:
         if directorate is None:
             return False
@@ -98,8 +121,8 @@ def can(user, action: str, directorate=None) -> bool:
     return True
 
 
-def check(user, action: str, directorate=None) -> None:
-    if not can(user, action, directorate):
+def check(user, action: str, directorate=None, risk=None) -> None:
+    if not can(user, action, directorate, risk):
         raise PermissionDenied(f"not allowed: {action}")
 
 

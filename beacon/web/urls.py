@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from .views import auth, dashboards, data, reports, returns
+from .views import auth, dashboards, data, reports, returns, risks
 
 app_name = "web"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("returns/close-year/", returns.close_year, name="close_year"),
     path("returns/<str:slug>/", returns.period, name="returns_period"),
     path("returns/<str:slug>/<str:code>/", returns.detail, name="return"),
+    path("risks/", risks.register, name="risks"),
+    path("risks/editions/", risks.editions, name="risk_editions"),
+    path("risks/editions/<int:pk>/", risks.edition, name="risk_edition"),
+    path("risks/<str:risk_id>/", risks.risk, name="risk"),
     path("reports/", reports.index, name="reports"),
     path("reports/<str:slug>/", reports.detail, name="report"),
     path("reports/<str:slug>/build/", reports.build, name="report_build"),

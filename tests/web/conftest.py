@@ -53,3 +53,10 @@ def open_period(users):
     from beacon.web.services import returns
 
     return returns.open_period(NEXT, dt.date.today() + dt.timedelta(days=30), users["lead"])
+
+
+@pytest.fixture
+def risks(users):
+    from web_fixtures import make_risks
+
+    return make_risks(users)

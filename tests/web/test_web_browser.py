@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from web_fixtures import NEXT, NEXT_SLUG, PASSWORD, SLUG, make_data, make_users
+from web_fixtures import NEXT, NEXT_SLUG, PASSWORD, SLUG, make_data, make_risks, make_users
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -180,3 +180,37 @@ def test_return_journey_in_the_browser(browser, site):
     # every page visited was checked and none had a serious or critical violation
     assert len(checked) >= 15
     assert all(not v for v in checked.values())
+
+
+@pytest.fixture
+def risk_site(transactional_db, live_server, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    make_data()
+    first, _ = make_risks(make_users())
+    return live_server.url, first.risk_id
+
+
+def test_risk_owner_rerates_and_the_register_shows_the_direction(browser, risk_site):
+    site, risk_id = risk_site
+    checked: dict = {}
+    owner = Visitor(browser, site, checked)
+    owner.sign_in("riskowner")
+    owner.click("a:has-text('Risks')")
+    row = owner.page.locator("table").first.locator("tr", has=owner.page.locator(f"a:text-is('{risk_id}')"))
+    assert "No change" in row.inner_text()
+    owner.click(f"table >> nth=0 >> a:text-is('{risk_id}')")
+    owner.page.select_option("#current_likelihood", "2")
+    owner.page.select_option("#current_impact", "5")
+    owner.click("button:has-text('Re-rate')")
+    summary = owner.page.locator(".govuk-error-summary").inner_text()
+    assert "Reason: say why the rating changed" in summary
+    owner.page.select_option("#current_likelihood", "2")
+    owner.page.select_option("#current_impact", "5")
+    owner.page.fill("#note", "Training completed across the service.")
+    owner.click("button:has-text('Re-rate')")
+    assert "was re-rated" in owner.page.content()
+    owner.click("a:has-text('The register')")
+    row = owner.page.locator("table").first.locator("tr", has=owner.page.locator(f"a:text-is('{risk_id}')"))
+    assert "Reduced" in row.inner_text() and "Medium (10)" in row.inner_text()
+    owner.go("/risks/editions/")
+    assert len(checked) >= 5 and all(not v for v in checked.values())

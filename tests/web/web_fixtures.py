@@ -77,3 +77,22 @@ def make_users():
     return users
 
 
+
+
+def make_risks(users):
+    """Two corporate risks rated two years ago (so a re-rating today has a direction of travel),
+    the first with an action and assigned to the risk owner."""
+    from beacon.domain.risk import Rating
+    from beacon.risk import lifecycle
+    from beacon.risk.models import Action
+    from beacon.web.models import RiskAssignment
+
+    long_ago = dt.date.today() - dt.timedelta(days=730)
+    first = lifecycle.add_risk("Safeguarding – protecting vulnerable children", ["A. Director, Corporate Director"],
+                               by="setup", on=long_ago, current=Rating(4, 5), target=Rating(3, 5),
+                               event="Failure to fulfil statutory safeguarding obligations.")
+    second = lifecycle.add_risk("Cyber attack", ["B. Officer, Director of Technology"], by="setup", on=long_ago,
+                                current=Rating(3, 4), target=Rating(2, 4))
+    Action.objects.create(risk=first, title="Review the safeguarding training", owner="Training team", due_text="March 2027")
+    RiskAssignment.objects.create(user=users["riskowner"], risk=first)
+    return first, second

@@ -6,16 +6,16 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 from beacon.performance.models import Directorate
-from beacon.web.models import DirectorateAssignment
+from beacon.web.models import DirectorateAssignment, RiskAssignment
 from beacon.web.permissions import DATA_OWNER, LEAD, READER, RISK_MANAGER, RISK_OWNER, ensure_groups
 
-# username, role, directorate codes (data owners), password
+# username, role, directorate codes (data owners) or risk ids (risk owners), password
 DEMO_USERS = [
     ("lead", LEAD, [], "beacon-lead-demo"),
     ("owner-cs", DATA_OWNER, ["CS"], "beacon-owner-demo"),
     ("owner-cype", DATA_OWNER, ["CYPE"], "beacon-owner-demo"),
     ("riskmanager", RISK_MANAGER, [], "beacon-risk-demo"),
-    ("riskowner", RISK_OWNER, [], "beacon-risk-demo"),
+    ("riskowner", RISK_OWNER, ["CRR0001", "CRR0002"], "beacon-risk-demo"),
     ("reader", READER, [], "beacon-reader-demo"),
     ("admin", None, [], "beacon-admin-demo"),
 ]
@@ -37,6 +37,14 @@ class Command(BaseCommand):
                 user.groups.set([Group.objects.get(name=role)])
             scoped = []
             for code in codes:
+                if role == RISK_OWNER:
+                    from beacon.risk.models import Risk
+
+                    risk = Risk.objects.filter(risk_id=code).first()
+                    if risk is not None:
+                        RiskAssignment.objects.get_or_create(user=user, risk=risk)
+                        scoped.append(code)
+                    continue
                 d = Directorate.objects.filter(code=code).first()
                 if d is not None:
                     DirectorateAssignment.objects.get_or_create(user=user, directorate=d)

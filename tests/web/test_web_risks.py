@@ -1,0 +1,107 @@
+"""Risk pages: the register (profile table, heat map), a risk's page, re-rating, action updates,
+adding risks and editions, with the permission matrix for each."""
+
+import pytest
+
+from beacon.risk.models import ActionUpdate, Edition, Risk, RiskRating
+
+READ = ["lead", "owner", "riskmanager", "riskowner", "reader"]
+
+
+def test_pages_matrix(client_for, risks):
+    first, _ = risks
+    for url in ("/risks/", f"/risks/{first.risk_id}/", "/risks/editions/"):
+        for role in READ:
+            assert client_for(role).get(url).status_code == 200, (role, url)
+        assert client_for("norole").get(url).status_code == 403, url
+        assert client_for(None).get(url).status_code == 302, url
+
+
+def _rerate(c, risk, lik="2", imp="5", note="Training completed"):
+    return c.post(f"/risks/{risk.risk_id}/", {"operation": "rerate", "current_likelihood": lik, "current_impact": imp, "note": note})
+
+
+@pytest.mark.parametrize("role,allowed", [
+    ("riskmanager", True), ("riskowner", True), ("lead", False), ("owner", False), ("reader", False), ("norole", False),
+])
+def test_rerate_matrix(client_for, risks, role, allowed):
+    first, _ = risks
+    response = _rerate(client_for(role), first)
+    first.refresh_from_db()
+    if allowed:
+        assert response.status_code == 302
+        assert (first.current_likelihood, first.current_impact) == (2, 5)
+    else:
+        assert response.status_code == 403
+        assert (first.current_likelihood, first.current_impact) == (4, 5)
+
+
+def test_risk_owner_only_updates_their_own_risks(client_for, risks):
+    _, second = risks
+    c = client_for("riskowner")
+    assert _rerate(c, second).status_code == 403
+    assert "Re-rate this risk" not in c.get(f"/risks/{second.risk_id}/").content.decode()
+    assert "Re-rate this risk" in c.get(f"/risks/{risks[0].risk_id}/").content.decode()
+    assert c.post("/risks/", {"title": "x", "owners": "A, B"}).status_code == 403
+    assert c.post("/risks/editions/", {"body": "Cabinet", "date": "2026-12-01"}).status_code == 403
+
+
+def test_rerate_journey_shows_the_new_direction(client_for, risks):
+    first, _ = risks
+    c = client_for("riskowner")
+    response = _rerate(c, first, lik="9", imp="", note="")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Current likelihood: 9 is not on the 1 to 5 scale" in body
+    assert "Current impact: choose a value from 1 to 5" in body
+    assert "Reason: say why the rating changed" in body
+    register = c.get("/risks/").content.decode()
+    row = register[register.index(f">{first.risk_id}</a>"):]
+    assert "No change" in row[:1500]
+    assert _rerate(c, first).status_code == 302
+    register = c.get("/risks/").content.decode()
+    row = register[register.index(f">{first.risk_id}</a>"):]
+    assert "Reduced" in row[:1500] and "Medium (10)" in row[:1500]
+    assert RiskRating.objects.filter(risk=first, kind="current").count() == 2
+    page = c.get(f"/risks/{first.risk_id}/").content.decode()
+    assert "Training completed" in page and "High (20)" in page  # the old rating stays in the history
+
+
+def test_action_update(client_for, risks):
+    first, _ = risks
+    c = client_for("riskowner")
+    action = first.actions.get()
+    response = c.post(f"/risks/{first.risk_id}/", {"operation": "action_update", "action": action.pk, "status": "complete", "text": ""})
+    assert response.status_code == 400 and "text: an update needs its text" in response.content.decode()
+    response = c.post(f"/risks/{first.risk_id}/", {"operation": "action_update", "action": action.pk, "status": "complete", "text": "All staff trained."})
+    assert response.status_code == 302
+    assert ActionUpdate.objects.get(action=action).text == "All staff trained."
+    assert "All staff trained." in c.get(f"/risks/{first.risk_id}/").content.decode()
+
+
+def test_risk_manager_adds_a_risk_and_freezes_an_edition(client_for, risks):
+    c = client_for("riskmanager")
+    response = c.post("/risks/", {"title": "", "owners": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Title: a risk needs a title" in body and "Risk owners: name at least one owner" in body
+    response = c.post("/risks/", {"title": "Flooding", "owners": "C. Person, Director of Environment",
+                                  "current_likelihood": "3", "current_impact": "4", "target_likelihood": "2", "target_impact": "4"})
+    assert response.status_code == 302
+    new = Risk.objects.get(title="Flooding")
+    assert response["Location"] == f"/risks/{new.risk_id}/"
+    assert c.post("/risks/editions/", {"body": "Cabinet", "date": "not a date"}).status_code == 400
+    response = c.post("/risks/editions/", {"body": "Cabinet", "date": "2026-12-01"})
+    assert response.status_code == 302
+    edition = Edition.objects.get(body="Cabinet")
+    page = c.get(response["Location"]).content.decode()
+    assert "For Presentation to Cabinet on 01/12/2026" in page and "Flooding" in page
+    assert len(edition.snapshot["risks"]) == 3
+
+
+def test_risk_text_is_escaped(client_for, risks):
+    first, _ = risks
+    first.event = "<script>alert(1)</script>"
+    first.save()
+    page = client_for("reader").get(f"/risks/{first.risk_id}/").content.decode()
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
