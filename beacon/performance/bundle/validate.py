@@ -115,7 +115,27 @@ def validate(bundle: Bundle, errors: BundleErrors) -> PerformanceBundle:
         _check_activity_observation(r, indicators, errors)
 
     _validate_tables(bundle, result, directorate_codes, errors)
+    _check_lengths(result, errors)
     return result
+
+
+# text columns stored in fields of limited length (PostgreSQL enforces it, SQLite does not)
+_TEXT_LIMITS = {
+    "directorates.csv": {c: (models.Directorate, c) for c in ("code", "name", "section_title", "corporate_director", "director_label")},
+    "kpis.csv": {**{c: (models.Kpi, c) for c in ("code", "name", "short_name", "unit_label")}, "sub_area": (models.SubArea, "name")},
+    "activity_indicators.csv": {c: (models.ActivityIndicator, c) for c in ("code", "name")},
+    "commentary.csv": {c: (models.Commentary, c) for c in ("topic", "author")},
+    "tables.csv": {c: (models.SupportingTable, c) for c in ("name", "title")},
+}
+
+
+def _check_lengths(result: PerformanceBundle, errors: BundleErrors) -> None:
+    for name, columns in _TEXT_LIMITS.items():
+        for r in result.get(name):
+            for column, (model, field_name) in columns.items():
+                limit = model._meta.get_field(field_name).max_length
+                if r[column] and len(r[column]) > limit:
+                    errors.add(f"{r.where(column)}: {len(r[column])} characters; at most {limit} are allowed")
 
 
 def _codes_in_file(bundle: Bundle, name: str, column: str) -> set[str]:
