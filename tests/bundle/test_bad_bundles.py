@@ -152,6 +152,30 @@ def manual_rating_without_reason(b):
     return [(f"observations.csv:{line}: manual_reason:", "needs its reason")]
 
 
+def value_not_finite(b):
+    line = b.set_cell(OBS, "SC5,2022/23 Q2", "value", "NaN")
+    return [(f"observations.csv:{line}: value:", "not a finite number")]
+
+
+def value_too_large(b):
+    line = b.set_cell(OBS, "SC5,2022/23 Q2", "value", "1e20")
+    return [(f"observations.csv:{line}: value:", "too large")]
+
+
+def value_too_precise(b):
+    line = b.set_cell(OBS, "SC5,2022/23 Q2", "value", "368.12345678901")
+    return [(f"observations.csv:{line}: value:", "more than 10 decimal places")]
+
+
+def code_too_long(b):
+    # SQLite would store it; PostgreSQL refuses it at insert: it must be a row error on both
+    code = "CS1-" + "X" * 40
+    kpi_line = b.set_cell(KPIS, "CS1,", "code", code)
+    for name in (OBS, TARGETS, "published.csv"):  # every reference follows the new code
+        b.write(name, "\n".join(code + line[3:] if line.startswith("CS1,") else line for line in b.lines(name)))
+    return [(f"kpis.csv:{kpi_line}: code:", "at most 32")]
+
+
 def value_missing_without_manual_rating(b):
     line = b.set_cell(OBS, "CS1,2022/23 Q2", "value", "")
     return [(f"observations.csv:{line}: value:", "a value is required")]
@@ -232,6 +256,10 @@ CASES = [
     range_floor_band_inside_target_band,
     manual_rating_without_reason,
     value_missing_without_manual_rating,
+    value_not_finite,
+    value_too_large,
+    value_too_precise,
+    code_too_long,
     not_utf8,
     empty_file,
     row_with_extra_fields,
