@@ -83,7 +83,7 @@ def import_bundle(path: str | Path, *, user: str | None = None, reason: str = ""
     from django.db import transaction
     from django.utils import timezone
 
-    bundle = read_bundle(path)
+    bundle = read_bundle(path, owns=lambda name: any(part.owns(name) for part in PARTS))
     errors = BundleErrors()
     parsed = {}
     for part in PARTS:

@@ -42,23 +42,25 @@ class Bundle:
     skipped: list[str]
 
 
-def read_bundle(path: str | Path) -> Bundle:
+def read_bundle(path: str | Path, owns=None) -> Bundle:
     """Read every CSV file of a folder (and its ``tables/`` folder), or every sheet of a workbook.
 
-    Raises :class:`BundleErrors` listing every file that cannot be read as a table.
+    Raises :class:`BundleErrors` listing every file that cannot be read as a table. With
+    ``owns`` (file name -> bool), an empty file or sheet that is no bundle file (Excel's blank
+    ``Sheet1``) is skipped rather than an error.
     """
     path = Path(path)
     if not path.exists():
         raise BundleErrors([f"{path}: no such file or folder"])
     if path.is_dir():
-        return _read_folder(path)
+        return _read_folder(path, owns)
     if path.suffix.lower() == ".xlsx":
-        return _read_workbook(path)
+        return _read_workbook(path, owns)
     raise BundleErrors([f"{path}: a bundle is a folder of CSV files or an .xlsx workbook"])
 
 
 # --- CSV folders -------------------------------------------------------------------------
-def _read_folder(folder: Path) -> Bundle:
+def _read_folder(folder: Path, owns=None) -> Bundle:
     errors = BundleErrors()
     sheets: dict[str, Sheet] = {}
     skipped: list[str] = []
@@ -71,8 +73,12 @@ def _read_folder(folder: Path) -> Bundle:
         if file.suffix.lower() != ".csv":
             skipped.append(name)
             continue
+        data = file.read_bytes()
+        if owns is not None and not owns(name) and not data.lstrip(b"\xef\xbb\xbf").strip():
+            skipped.append(name)
+            continue
         try:
-            sheets[name] = read_csv_bytes(name, file.read_bytes())
+            sheets[name] = read_csv_bytes(name, data)
         except BundleErrors as exc:
             errors.extend(exc.messages)
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and p.name != TABLES_FOLDER):
@@ -168,7 +174,7 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _read_workbook(path: Path) -> Bundle:
+def _read_workbook(path: Path, owns=None) -> Bundle:
     from openpyxl import load_workbook
 
     try:
@@ -177,6 +183,7 @@ def _read_workbook(path: Path) -> Bundle:
         raise BundleErrors([f"{path.name}: cannot be read as an .xlsx workbook ({exc})"]) from None
     errors = BundleErrors()
     sheets: dict[str, Sheet] = {}
+    skipped: list[str] = []
     try:
         for ws in workbook.worksheets:
             name = file_name_for(ws.title)
@@ -201,11 +208,13 @@ def _read_workbook(path: Path) -> Bundle:
                     continue
                 cells = (cells + [""] * len(header))[: len(header)]
                 sheet.rows.append(Row(line, dict(zip(header, cells))))
-            if header is None:
+            if header is None and owns is not None and not owns(name):
+                skipped.append(name)
+            elif header is None:
                 errors.add(f"{name}:1: (file): the sheet is empty; it needs at least a header row")
             else:
                 sheets[name] = sheet
     finally:
         workbook.close()
     errors.raise_if_any()
-    return Bundle(str(path), sheets, [])
+    return Bundle(str(path), sheets, skipped)
