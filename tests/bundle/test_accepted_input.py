@@ -79,3 +79,20 @@ def test_files_outside_the_contract_are_skipped_and_named(make_bundle):
     assert {"README.md", "notes.txt", "extra.csv"} <= set(result.skipped)
     report = result.report()
     assert "skipped extra.csv" in report and "skipped README.md" in report
+
+
+@pytest.mark.django_db
+def test_an_empty_file_outside_the_contract_is_skipped(make_bundle):
+    bundle = make_bundle()
+    bundle.write("scratch.csv", "")
+    assert "scratch.csv" in import_bundle(bundle.root, user="bob").skipped
+
+
+@pytest.mark.django_db
+def test_read_errors_in_several_files_are_all_reported(make_bundle):
+    bundle = make_bundle()
+    bundle.write("published.csv", "")
+    bundle.path("targets.csv").write_bytes("kpi,financial_year\nCS1,2022/23 \xa3\n".encode("latin-1"))
+    with pytest.raises(BundleErrors) as caught:
+        import_bundle(bundle.root, user="bob")
+    assert sorted(m.split(" ", 2)[0] for m in caught.value.messages) == ["published.csv:1:", "targets.csv:2:"]

@@ -280,3 +280,37 @@ def test_export_row_order_does_not_depend_on_the_database(demo_imported, demo_di
         exported = [row[0] for row in csv.reader((tmp_path / "export" / name).open(encoding="utf-8"))]
         original = [row[0] for row in csv.reader((demo_dir / name).open(encoding="utf-8"))]
         assert exported == original, name
+
+
+@pytest.mark.django_db
+def test_workbook_sheets_outside_the_contract_are_skipped(demo_dir, tmp_path):
+    """A workbook often carries other sheets, such as Excel's blank "Sheet1" or a notes sheet."""
+    from openpyxl import load_workbook
+
+    workbook = demo_as_workbook(demo_dir, tmp_path / "demo.xlsx", typed_numbers=False)
+    book = load_workbook(workbook)
+    book.create_sheet("Sheet1")
+    book.create_sheet("Notes").append(["Prepared by the performance team"])
+    book.save(workbook)
+
+    result = import_bundle(workbook, user="tester")
+
+    assert result.summary["kpis.csv"]["created"] == 37
+    assert {"Sheet1.csv", "Notes.csv"} <= set(result.skipped)
+
+
+@pytest.mark.django_db
+def test_an_empty_contract_sheet_is_an_error(demo_dir, tmp_path, row_counts):
+    from openpyxl import load_workbook
+
+    from beacon.bundle.errors import BundleErrors
+
+    workbook = demo_as_workbook(demo_dir, tmp_path / "demo.xlsx", typed_numbers=False)
+    book = load_workbook(workbook)
+    del book["published"]
+    book.create_sheet("published")
+    book.save(workbook)
+    with pytest.raises(BundleErrors) as caught:
+        import_bundle(workbook, user="tester")
+    assert [m.split(" ", 2)[:2] for m in caught.value.messages] == [["published.csv:1:", "(file):"]]
+    assert set(row_counts().values()) == {0}
