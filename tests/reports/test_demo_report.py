@@ -195,3 +195,20 @@ def test_severity_of_the_reds_follows_the_spec_illustration(qpr):
     assert kpis["CS3"]["severity"] == "slightly_below"
     assert kpis["AS2"]["severity"] == "moderately_below"
     assert all(k["severity"] is None for k in qpr["kpis"] if k["rag"] != "RED")
+
+
+@pytest.mark.django_db
+def test_reconciliation_names_a_kpi_and_directorate_that_differ(make_bundle, demo_period):
+    """The control for the empty reconciliation above: a value that now meets its target."""
+    from beacon.bundle.importer import import_bundle
+
+    bundle = make_bundle()
+    bundle.set_cell("observations.csv", "CS1,2022/23 Q2", "value", "97")  # target 97: GREEN, published AMBER
+    import_bundle(bundle.root, user="tester")
+    model = build_qpr(Quarter.parse(demo_period))
+    differences = model["reconciliation"]["kpi_differences"]
+    assert [(d["code"], d["field"], d["computed"], d["published"]) for d in differences] == [
+        ("CS1", "rag", "GREEN", "AMBER")]
+    [directorate] = model["reconciliation"]["directorate_differences"]
+    assert directorate["directorate"] == "CS"
+    assert directorate["counts"] == {"green": {"computed": 1, "published": 0}, "amber": {"computed": 0, "published": 1}}
