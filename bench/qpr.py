@@ -74,16 +74,19 @@ def main() -> int:
           "(once per data change; cached by content after)")
 
     def runs(fn):
-        times, parts = [], []
+        times, cpu, parts = [], [], []
         for _ in range(args.runs):
             charts.clear_memory_cache()  # cached on disk, as in a fresh process
             timings: dict = {}
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             fn(timings)
             times.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
             parts.append(timings)
         keys = sorted({k for p in parts for k in p})
-        return statistics.median(times), {k: statistics.median(p.get(k, 0) for p in parts) for k in keys}
+        medians = {k: statistics.median(p.get(k, 0) for p in parts) for k in keys}
+        medians["cpu"] = statistics.median(cpu)
+        return statistics.median(times), medians
 
     def model(timings):
         build_qpr(period)
@@ -94,9 +97,12 @@ def main() -> int:
     def pdf(timings):
         from weasyprint import HTML
 
-        text = documents.qpr_html(edition, timings)
+        ctx = documents.build_context(edition.model, edition.settings, edition.overrides)
+        text = documents.qpr_html(edition, timings, ctx, for_pdf=True)  # as documents.qpr_pdf does
+        resources = {f"chart-{k}.svg": (c.svg.encode("utf-8"), "image/svg+xml") for k, c in ctx["charts"].items()}
         t = time.perf_counter()
-        doc = HTML(string=text, base_url=".").render(pdf_variant=renderer.PDF_VARIANT, pdf_tags=True)
+        doc = HTML(string=text, base_url=".", url_fetcher=renderer._resource_fetcher(resources)).render(
+            pdf_variant=renderer.PDF_VARIANT, pdf_tags=True)
         timings["weasyprint parse+layout"] = time.perf_counter() - t
         t = time.perf_counter()
         doc.write_pdf(pdf_variant=renderer.PDF_VARIANT, pdf_tags=True)
@@ -111,8 +117,13 @@ def main() -> int:
         total, parts = runs(fn)
         results[name] = total
         pages = parts.pop("pages", None)
+        cpu = parts.pop("cpu")
         detail = ", ".join(f"{k} {v:.3f}" for k, v in parts.items())
-        print(f"{name:18s} {total:7.3f} s" + (f"   [{detail}]" if detail else "") + (f"  ({int(pages)} pages)" if pages else ""))
+        print(f"{name:18s} {total:7.3f} s wall, {cpu:6.3f} s CPU" + (f"   [{detail}]" if detail else "")
+              + (f"  ({int(pages)} pages)" if pages else ""))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average at the end: {load:.2f} on {os.cpu_count()} CPU(s): wall times above the CPU times mean "
+          "the machine was shared")
     print("targets: PDF < 3 s, HTML < 0.5 s (issue 3); the documents render from a model already computed,")
     print("so `beacon report` adds the model time once.")
     return 0

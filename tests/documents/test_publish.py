@@ -88,6 +88,7 @@ def test_publish_freezes_and_diff_lists_changes(demo, tmp_path):
     call_command("report", period=PERIOD, format="html", out=str(target), stdout=io.StringIO())
     again = target.read_text(encoding="utf-8")
     assert "17 are rated Green" in again and "Current: 96%" in again
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == row.files.get(format="html").sha256  # the stored bytes
     live = tmp_path / "live.html"
     call_command("report", period=PERIOD, format="html", out=str(live), live=True, stdout=io.StringIO())
     assert "18 are rated Green" in live.read_text(encoding="utf-8")

@@ -143,6 +143,14 @@ def published_edition(period_label: str) -> Edition | None:
     )
 
 
+def published_file(period_label: str, fmt: str) -> bytes | None:
+    """The file stored when the period was published (the exact bytes), or ``None``."""
+    from beacon.reports.models import PublishedFile
+
+    row = PublishedFile.objects.filter(report__period=period_label, format=fmt).first()
+    return None if row is None else bytes(row.content)
+
+
 def render(edition: Edition, fmt: str, timings: dict | None = None) -> bytes:
     if fmt == "html":
         return qpr_html(edition, timings).encode("utf-8")

@@ -77,7 +77,8 @@ class Command(BaseCommand):
         if not model["kpis"]:
             raise CommandError(f"no KPIs for {quarter.label}: import targets or values for that period first")
         if format != "json":
-            data = documents.render(edition, format)
+            stored = documents.published_file(quarter.label, format) if edition.published else None
+            data = stored if stored is not None else documents.render(edition, format)
             if not out:
                 if format == "html":
                     sys.stdout.write(data.decode("utf-8"))
