@@ -71,12 +71,26 @@ def _database():
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "beacon.sqlite3",
+            "OPTIONS": SQLITE_OPTIONS,
         }
     if not url.startswith(("sqlite:", "postgres:", "postgresql:")):
         raise ValueError(
             f"BEACON_DATABASE_URL must start with sqlite:// or postgresql:// (got {url.split(':', 1)[0]}://)"
         )
-    return dj_database_url.parse(url)
+    db = dj_database_url.parse(url)
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+    return db
+
+
+# Several gunicorn workers write to one SQLite file: write transactions take the lock when they
+# start (no read-to-write upgrade that fails at once with "database is locked"), wait up to 20 s
+# for it, and WAL lets readers carry on while one writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 
 
 DATABASES = {"default": _database()}

@@ -10,9 +10,7 @@ from django.core.cache import cache
 from django.db.models import Max
 
 from beacon.domain.periods import Month, PeriodError, Quarter, parse_period, quarter_of
-from beacon.domain.rules import get_rule_set
 from beacon.performance import models as pm
-from beacon.performance.results import compute_results
 from beacon.reports.qpr import build_qpr
 
 from ..models import ReturnPeriod, YearClosure
@@ -85,21 +83,20 @@ def kpi_history(kpi: pm.Kpi, quarters: int = 8) -> dict:
     values = [{"obs": o, "revisions": by_key.get(f"{kpi.code} {o.period}", [])} for o in reversed(observations)]
     targets = list(kpi.targets.order_by("-financial_year", "effective_from"))
     commentary = list(pm.Commentary.objects.filter(kpi=kpi).order_by("-period", "display_order"))
-    rule_set = get_rule_set()
     rated_quarters = sorted({quarter_of(parse_period(o.period)) for o in observations}, reverse=True)[:quarters]
     ratings = []
     for q in rated_quarters:
-        result = next((r for r in compute_results(q, rule_set) if r.kpi.pk == kpi.pk), None)
-        if result is not None:
+        entry = next((k for k in qpr(q)["kpis"] if k["code"] == kpi.code), None)
+        if entry is not None:
             ratings.append(
                 {
                     "period": q,
-                    "value": result.value,
-                    "rag": result.rag.value if result.rag else None,
-                    "rag_source": result.rag_source,
-                    "dot": result.dot.value if result.dot else None,
-                    "target": result.thresholds.target if result.thresholds else None,
-                    "floor": result.thresholds.floor if result.thresholds else None,
+                    "value": entry["value"],
+                    "rag": entry["rag"],
+                    "rag_source": entry["rag_source"],
+                    "dot": entry["dot"],
+                    "target": entry["target"],
+                    "floor": entry["floor"],
                 }
             )
     return {"values": values, "targets": targets, "commentary": commentary, "ratings": ratings}

@@ -21,10 +21,37 @@ class RiskFormError(Exception):
         self.errors = errors
 
 
+def _data_version() -> str:
+    from django.db.models import Count, Max
+
+    from beacon.performance.models import Revision
+
+    parts = [
+        rm.Risk.objects.aggregate(n=Count("pk"), m=Max("pk")),
+        rm.RiskRating.objects.aggregate(m=Max("pk")),
+        rm.RiskEvent.objects.aggregate(m=Max("pk")),
+        rm.Edition.objects.aggregate(m=Max("pk")),
+        rm.Control.objects.aggregate(m=Max("pk")),
+        rm.Action.objects.aggregate(m=Max("pk")),
+        rm.ActionUpdate.objects.aggregate(m=Max("pk")),
+        Revision.objects.aggregate(m=Max("pk")),
+    ]
+    return ":".join(str(v) for p in parts for v in p.values())
+
+
 def register(body: str = REGISTER_BODY, on: dt.date | None = None) -> dict:
     """The corporate register as it stands today, with the direction of travel since the
-    baseline the next edition for ``body`` would use."""
-    return build_edition(body, on or dt.date.today())
+    baseline the next edition for ``body`` would use. Cached until any risk data changes
+    (every lifecycle operation writes a rating, an event or a revision)."""
+    from django.core.cache import cache
+
+    on = on or dt.date.today()
+    key = f"beacon:register:{body}:{on.isoformat()}:{_data_version()}"
+    content = cache.get(key)
+    if content is None:
+        content = build_edition(body, on)
+        cache.set(key, content, 600)
+    return content
 
 
 def scale_choices():
