@@ -105,3 +105,18 @@ def test_risk_text_is_escaped(client_for, risks):
     first.save()
     page = client_for("reader").get(f"/risks/{first.risk_id}/").content.decode()
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+def test_edition_documents(client_for, risks):
+    manager, reader = client_for("riskmanager"), client_for("reader")
+    assert reader.get("/risks/editions/preview.html").status_code == 403
+    preview = manager.get("/risks/editions/preview.json")
+    assert preview.status_code == 200 and b'"risks"' in preview.content
+    manager.post("/risks/editions/", {"body": "Cabinet", "date": "2026-12-01"})
+    edition = Edition.objects.get()
+    html = reader.get(f"/risks/editions/{edition.pk}/register.html")
+    assert html.status_code == 200 and html["Content-Security-Policy"].startswith("sandbox")
+    assert b"Safeguarding" in html.content
+    assert reader.get(f"/risks/editions/{edition.pk}/register.pdf").content[:4] == b"%PDF"
+    assert reader.get(f"/risks/editions/{edition.pk}/register.docx").content[:2] == b"PK"
+    assert client_for("norole").get(f"/risks/editions/{edition.pk}/register.html").status_code == 403

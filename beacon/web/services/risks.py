@@ -174,3 +174,31 @@ def prepare_edition(body: str, date_text: str, user) -> rm.Edition:
         return create_edition(body, date, by=user.username)
     except EditionError as exc:
         raise RiskFormError("The edition was not prepared", {"date": str(exc)}) from None
+
+
+def edition_file(edition: rm.Edition, fmt: str) -> bytes:
+    """A frozen edition as a document (html, pdf, docx) or its JSON model, rendered from the
+    snapshot, so every download of it is the same."""
+    import json
+
+    from beacon.reports.register import build_register_model
+    from beacon.reports.register.documents import render_register
+
+    model = build_register_model(edition.snapshot, edition)
+    if fmt == "json":
+        return (json.dumps(model, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+    return render_register(model, fmt)
+
+
+def draft_file(body: str, date: dt.date, fmt: str) -> bytes:
+    """The next edition for ``body`` on ``date`` as it would be frozen now (nothing stored)."""
+    import json
+
+    from beacon.reports.register import build_register_model, edition_for
+    from beacon.reports.register.documents import render_register
+
+    content, _ = edition_for(body, date, draft=True)
+    model = build_register_model(content, None)
+    if fmt == "json":
+        return (json.dumps(model, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+    return render_register(model, fmt)

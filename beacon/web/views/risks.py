@@ -1,7 +1,10 @@
 """The risk register pages: thin views over beacon.web.services.risks."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from beacon.risk import models as rm
@@ -78,3 +81,32 @@ def editions(request):
 def edition(request, pk):
     e = get_object_or_404(rm.Edition, pk=pk)
     return render(request, "web/risk_edition.html", {"e": e, "reg": e.snapshot})
+
+
+FORMATS = ("html", "pdf", "docx", "json")
+
+
+def _send(content: bytes, fmt: str, name: str):
+    from .reports import _file_response
+
+    return _file_response(content, fmt, name, inline=fmt in ("html", "json", "pdf"))
+
+
+@perm.require(perm.VIEW_RISKS)
+def edition_file(request, pk, fmt):
+    if fmt not in FORMATS:
+        raise Http404("no such format")
+    e = get_object_or_404(rm.Edition, pk=pk)
+    return _send(svc.edition_file(e, fmt), fmt, f"register-{e.date:%Y-%m-%d}.{fmt}")
+
+
+@perm.require(perm.MANAGE_RISKS)
+def edition_preview(request, fmt):
+    if fmt not in FORMATS:
+        raise Http404("no such format")
+    body = " ".join(request.GET.get("body", "Cabinet").split()) or "Cabinet"
+    try:
+        date = dt.date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else dt.date.today()
+    except ValueError:
+        raise Http404("not a date") from None
+    return _send(svc.draft_file(body, date, fmt), fmt, f"register-draft-{date:%Y-%m-%d}.{fmt}")
