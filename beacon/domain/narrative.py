@@ -255,6 +255,9 @@ def block_sentence(name: str, counts: dict) -> str:
         rest.append(f"{number_word(a)} {_plural(a, 'is', 'are')} rated Amber")
     if r:
         rest.append(f"{number_word(r)} {_plural(r, 'is', 'are')} rated Red")
+    unrated = counts.get("not_rated", 0)
+    if unrated:
+        rest.append(f"{number_word(unrated)} {_plural(unrated, 'is', 'are')} not rated")
     if rest:
         rag += (", " if g else "; ") + " and ".join(rest)
     rag += "."
@@ -269,7 +272,12 @@ def block_sentence(name: str, counts: dict) -> str:
         if w:
             bits.append(f"{number_word(w)} {_plural(w, 'shows', 'show')} a worsening trend")
         if s:
-            bits.append(f"{number_word(s)} {_plural(s, 'is', 'are')} stable or show no clear trend")
+            bits.append(f"{number_word(s)} {_plural(s, 'is stable or shows', 'are stable or show')} no clear trend")
+        na = counts.get("not_available", 0)
+        if na:
+            bits.append(f"{number_word(na)} {_plural(na, 'has', 'have')} no direction of travel")
+        if not bits:
+            return f"{name} – {rag}"
         dot = _cap(", ".join(bits[:-1]) + (" and " if len(bits) > 1 else "") + bits[-1]) + "."
     return f"{name} – {rag} {dot}"
 

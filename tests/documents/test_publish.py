@@ -122,3 +122,18 @@ def test_narrative_override_command_is_kept_with_the_period(demo):
         call_command("narrative", period=PERIOD, key="cover.9.9", text="x", stdout=io.StringIO())
     call_command("narrative", period=PERIOD, clear="cover.2.2.green", stdout=io.StringIO())
     assert not NarrativeOverride.objects.exists()
+
+
+def test_year_end_edition_from_the_database(demo):
+    """Q4 of the demo year: the year-end variant is chosen from the period, prior-year RAGs come
+    from the same quarter last year, and the documents render even when nothing is rated yet."""
+    from beacon.reports import documents
+
+    edition = documents.edition_inputs(Quarter.parse("2022/23 Q4"))
+    model = edition.model
+    assert model["period"]["variant"] == "year_end"
+    assert model["comparison"]["basis"] == "same_quarter_last_year"
+    assert all("rag_prior_year" in k and k["prior_year_period"] == "2021/22 Q4" for k in model["kpis"])
+    html = documents.qpr_html(edition)
+    assert "3. Commentary" in html and "Q4 21/22" in html and "Q4 22/23" in html
+    assert "Draft, not published" in html  # unrated KPIs fail the checks
