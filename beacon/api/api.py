@@ -308,3 +308,80 @@ def put_return(request, slug: str, code: str, body: ReturnIn):
         returns.submit(ret, request.auth)
     ret.refresh_from_db()
     return _return_out(ret)
+
+
+# --- risks -----------------------------------------------------------------------------------
+class RiskRatingOut(Schema):
+    likelihood: int | None
+    impact: int | None
+    score: int | None
+    level: str | None
+    display: str
+
+
+class RiskOut(Schema):
+    id: str
+    title: str
+    status: str
+    owners: list[str]
+    current: RiskRatingOut
+    target: RiskRatingOut
+    direction: str
+    direction_text: str
+    timescale_to_target: str
+
+
+class RerateIn(Schema):
+    likelihood: int
+    impact: int
+    note: str
+
+
+def _risk_out(r: dict) -> dict:
+    return {
+        "id": r["id"], "title": r["title"], "status": r["status"], "owners": r["owners"]["names"],
+        "current": r["current"], "target": r["target"], "direction": r["direction"]["value"],
+        "direction_text": r["direction"]["text"], "timescale_to_target": r["timescale_to_target"],
+    }
+
+
+@api.get("/risks", response=list[RiskOut], tags=["risks"])
+@paginate(PageNumberPagination, page_size=50)
+def list_risks(request, level: str | None = None, direction: str | None = None):
+    """The active corporate risks as the register stands today; filter by current level
+    (Low, Medium, High) or direction of travel (increased, reduced, unchanged, new)."""
+    from beacon.web.services import risks as risk_services
+
+    _need(request, perm.VIEW_RISKS)
+    rows = risk_services.register()["risks"]
+    if level:
+        rows = [r for r in rows if (r["current"]["level"] or "") == level]
+    if direction:
+        rows = [r for r in rows if r["direction"]["value"] == direction]
+    return [_risk_out(r) for r in rows]
+
+
+@api.get("/risks/{risk_id}", response=RiskOut, tags=["risks"])
+def get_risk(request, risk_id: str):
+    from beacon.risk.models import Risk
+    from beacon.web.services import risks as risk_services
+
+    _need(request, perm.VIEW_RISKS)
+    risk = get_object_or_404(Risk, risk_id=risk_id)
+    return _risk_out(risk_services.detail(risk)["snapshot"])
+
+
+@api.post("/risks/{risk_id}/rerate", response=RiskOut, tags=["risks"])
+def rerate_risk(request, risk_id: str, body: RerateIn):
+    """Re-rate a risk (risk manager, or the risk's owner); the old rating stays in the history."""
+    from beacon.risk.models import Risk
+    from beacon.web.services import risks as risk_services
+
+    risk = get_object_or_404(Risk, risk_id=risk_id)
+    perm.check(request.auth, perm.UPDATE_RISK, risk=risk)
+    try:
+        risk_services.rerate(risk, str(body.likelihood), str(body.impact), body.note, request.auth)
+    except risk_services.RiskFormError as exc:
+        raise returns.ReturnError(str(exc), exc.errors) from None
+    risk.refresh_from_db()
+    return _risk_out(risk_services.detail(risk)["snapshot"])

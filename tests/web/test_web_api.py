@@ -80,3 +80,20 @@ def test_returns_through_the_api(api, open_period):
     assert Return.objects.get(period=open_period, directorate__code="AA").status == Return.SUBMITTED
     again = api("put", url, "owner", data={"lines": [{"code": "A1", "value": "50"}]})
     assert again.status_code == 400
+
+
+def test_risks_through_the_api(api, risks):
+    first, second = risks
+    body = api("get", "/api/risks", "reader").json()
+    assert body["count"] == 2 and {r["id"] for r in body["items"]} == {first.risk_id, second.risk_id}
+    assert api("get", "/api/risks", "norole").status_code == 403
+    high = api("get", "/api/risks?level=High", "reader").json()["items"]
+    assert [r["id"] for r in high] == [first.risk_id]
+    url = f"/api/risks/{first.risk_id}/rerate"
+    assert api("post", url, "reader", data={"likelihood": 2, "impact": 5, "note": "x"}).status_code == 403
+    assert api("post", f"/api/risks/{second.risk_id}/rerate", "riskowner", data={"likelihood": 2, "impact": 4, "note": "x"}).status_code == 403
+    bad = api("post", url, "riskowner", data={"likelihood": 7, "impact": 5, "note": "x"})
+    assert bad.status_code == 400 and "likelihood" in str(bad.json()["errors"])
+    ok = api("post", url, "riskowner", data={"likelihood": 2, "impact": 5, "note": "Training completed"})
+    assert ok.status_code == 200, ok.content
+    assert ok.json()["current"]["score"] == 10 and ok.json()["direction"] == "reduced"
