@@ -96,3 +96,10 @@ def test_an_unprepared_database_says_run_beacon_migrate(tmp_path, demo_dir, comm
     assert done.returncode != 0
     assert "beacon migrate" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@cli_db
+def test_import_of_a_missing_path_fails_clearly(tmp_path, capsys):
+    assert main(["import", str(tmp_path / "no-such-bundle")]) != 0
+    err = capsys.readouterr().err
+    assert "no such file or folder" in err and "Traceback" not in err
