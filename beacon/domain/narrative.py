@@ -160,6 +160,14 @@ def cover_sentences(model: dict) -> dict[str, str]:
     n = totals["kpis"]
     wording = RAG_WORDING[(model.get("rule_set") or {}).get("rag", {}).get("wording", "2022")]
     q = f"Quarter {period['quarter']}, {period['financial_year']}"
+    year_end = period.get("variant") == "year_end"
+    prior = (model.get("comparison") or {}).get("totals") or {}
+    prior_n = sum(prior.get(k) or 0 for k in ("green", "amber", "red")) if prior else 0
+    kpi_change = ""
+    if year_end and prior_n and prior_n != n:
+        diff = n - prior_n
+        kpi_change = (f", {number_word(abs(diff))} {'more' if diff > 0 else 'fewer'} than the previous year when "
+                      f"there were {prior_n}")
     out = {
         "cover.summary.purpose": (
             "The purpose of the Quarterly Performance Report (QPR) is to inform Cabinet about key areas of "
@@ -178,6 +186,9 @@ def cover_sentences(model: dict) -> dict[str, str]:
             f"data up to the end of {period['data_to_label']}."
         ),
         "cover.1.2": (
+            f"The QPR includes {n} Key Performance Indicators (KPIs){kpi_change}, where results are assessed "
+            "against Targets set at the start of the financial year."
+            if kpi_change else
             f"The QPR includes {n} Key Performance Indicators (KPIs) where results are assessed against Targets "
             "set at the start of the financial year."
         ),
@@ -186,9 +197,12 @@ def cover_sentences(model: dict) -> dict[str, str]:
     }
     for key in ("green", "amber", "red"):
         word = RAG_WORD[key.upper()]
+        change = _c(model, key)
+        if change and year_end and prior_n:
+            # "(two more than the same Quarter last year when 15 of the 36 indicators were Green)"
+            change = change[:-1] + f" when {prior[key]} of the {prior_n} indicators were {word})"
         out[f"cover.2.2.{key}"] = (
-            f"{totals[key]} {_plural(totals[key], 'is', 'are')} rated {word} {wording[key.upper()]['cover']}"
-            f"{_c(model, key)}."
+            f"{totals[key]} {_plural(totals[key], 'is', 'are')} rated {word} {wording[key.upper()]['cover']}{change}."
         )
     reds = totals["red"]
     out["cover.2.3"] = (
@@ -197,7 +211,6 @@ def cover_sentences(model: dict) -> dict[str, str]:
         if reds
         else "No indicator is rated Red this Quarter."
     )
-    year_end = period.get("variant") == "year_end"
     trend = ", which identifies any significant trend over the past 6 quarters," if year_end else ""
     out["cover.2.4"] = (
         f"With regards to Direction of Travel{trend} {totals['improving']} "

@@ -48,8 +48,17 @@ def test_no_comparison_gives_no_clause_and_as_published_drops_stable():
 
 
 def test_year_end_clauses_compare_with_same_quarter_last_year():
-    s = n.cover_sentences(model(changes={**Q2_CHANGES, "green": 2}, basis="same_quarter_last_year"))
+    m = model(changes={**Q2_CHANGES, "green": 2}, basis="same_quarter_last_year")
+    m["period"] = {**PERIOD, "quarter": 4, "variant": "year_end"}
+    s = n.cover_sentences(m)
     assert s["cover.2.2.green"].endswith("(two more than the same Quarter last year).")
+    m["comparison"]["totals"] = {"green": 15, "amber": 12, "red": 9}
+    s = n.cover_sentences(m)
+    assert s["cover.2.2.green"].endswith(
+        "(two more than the same Quarter last year when 15 of the 36 indicators were Green).")
+    assert s["cover.1.2"].startswith(
+        "The QPR includes 37 Key Performance Indicators (KPIs), one more than the previous year when there were 36,")
+    assert "which identifies any significant trend over the past 6 quarters" in s["cover.2.4"]
 
 
 def test_headline():
