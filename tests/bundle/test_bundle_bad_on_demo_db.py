@@ -1,4 +1,4 @@
-"""The corpus of bad bundles (test_bad_bundles.py) against a database that already holds
+"""The corpus of bad bundles (test_bundle_bad.py) against a database that already holds
 the demo data: still exact errors, and nothing written.
 
 The demo is imported once for this module (committed outside the per-test transaction,
@@ -8,7 +8,7 @@ removed at the end); each test runs in its own transaction as usual.
 from __future__ import annotations
 
 import pytest
-from test_bad_bundles import CASES, assert_rejected_whole
+from test_bundle_bad import CASES, assert_rejected_whole
 
 from beacon.bundle.importer import import_bundle
 
