@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from beacon.bundle.importer import export_bundle
 
@@ -16,5 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, path, **options):
         require_prepared_database()
-        written = export_bundle(path)
+        try:
+            written = export_bundle(path)
+        except ValueError as exc:  # e.g. a table name too long for a workbook sheet name
+            raise CommandError(f"cannot export to {path}: {exc}") from None
         self.stdout.write(f"Exported {len(written)} file(s) to {path}")
