@@ -103,3 +103,22 @@ def test_import_of_a_missing_path_fails_clearly(tmp_path, capsys):
     assert main(["import", str(tmp_path / "no-such-bundle")]) != 0
     err = capsys.readouterr().err
     assert "no such file or folder" in err and "Traceback" not in err
+
+
+@cli_db
+def test_export_to_a_workbook_that_cannot_hold_a_table_name_fails_clearly(make_bundle, tmp_path, capsys):
+    """Excel sheet names have at most 31 characters: ``tables.<name>`` must fit."""
+    bundle = make_bundle()
+    long_name = "calls_by_service_and_quarter_2022"
+    lines = bundle.lines("tables.csv")
+    number = bundle.line_of("tables.csv", "calls_by_service,")
+    lines[number - 1] = lines[number - 1].replace("calls_by_service,", f"{long_name},", 1)
+    bundle.write("tables.csv", "\n".join(lines))
+    bundle.path("tables/calls_by_service.csv").rename(bundle.path(f"tables/{long_name}.csv"))
+    assert main(["import", str(bundle.root)]) == 0
+    capsys.readouterr()
+
+    assert main(["export", str(tmp_path / "out.xlsx")]) != 0
+    err = capsys.readouterr().err
+    assert long_name in err and "31" in err and "Traceback" not in err
+    assert main(["export", str(tmp_path / "folder")]) == 0  # a CSV folder has no such limit
