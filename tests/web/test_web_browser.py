@@ -39,6 +39,9 @@ def browser():
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         yield b
         b.close()
+        from django.db import connections
+
+        connections.close_all()  # the connection the test opened while Playwright's loop ran
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
