@@ -204,7 +204,17 @@ def html_to_docx(
             state["pending_break"] = False
         return p
 
-    def add_inline(paragraph, node, bold=False, italic=False):
+    def shade(run, fill, color):
+        if color:
+            run.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
+        if fill:
+            shd = OxmlElement("w:shd")
+            shd.set(qn("w:val"), "clear")
+            shd.set(qn("w:color"), "auto")
+            shd.set(qn("w:fill"), fill.lstrip("#"))
+            run._r.get_or_add_rPr().append(shd)
+
+    def add_inline(paragraph, node, bold=False, italic=False, fill=None, color=None):
         for child in node.children:
             if isinstance(child, str):
                 text = _WS.sub(" ", child)
@@ -212,6 +222,8 @@ def html_to_docx(
                     run = paragraph.add_run(text)
                     run.bold = bold or None
                     run.italic = italic or None
+                    if fill or color:
+                        shade(run, fill, color)
             elif "docx-skip" in child.classes or child.tag in ("script", "style"):
                 continue
             elif child.tag == "br":
@@ -228,6 +240,8 @@ def html_to_docx(
                     child,
                     bold or child.tag in ("strong", "b", "th"),
                     italic or child.tag in ("em", "i"),
+                    (child.attrs.get("data-fill") if child.tag == "span" else None) or fill,
+                    (child.attrs.get("data-color") if child.tag == "span" else None) or color,
                 )
 
     def add_image(paragraph, img):
@@ -260,6 +274,8 @@ def html_to_docx(
         for part in node.children:
             if not isinstance(part, Node):
                 continue
+            if part.tag == "caption" and "visually-hidden" in part.classes:
+                continue  # an accessible name for screen readers; Word tables need none
             if part.tag == "caption":
                 p = new_paragraph("Caption" if "Caption" in [s.name for s in styles] else None)
                 add_inline(p, part, bold=True)
@@ -299,46 +315,52 @@ def html_to_docx(
                 col += span
         new_paragraph()  # space after the table
 
-    def walk(node, list_style=None):
+    def flush(group, style):
+        """One paragraph for a run of inline content (text, spans, links, images)."""
+        meaningful = any(
+            (isinstance(g, str) and g.strip())
+            or (isinstance(g, Node) and (g.tag == "img" or g.text().strip() or g.find_all("img")))
+            for g in group
+        )
+        if meaningful:
+            holder = Node("#inline")
+            holder.children = list(group)
+            add_inline(new_paragraph(style), holder)
+        group.clear()
+
+    def walk(node, inline_style=None):
+        group: list = []
         for child in node.children:
             if isinstance(child, str):
-                text = _WS.sub(" ", child).strip()
-                if text:
-                    p = new_paragraph()
-                    p.add_run(text)
+                group.append(child)
                 continue
             if "docx-skip" in child.classes or child.tag in ("script", "style", "head", "title"):
                 continue
+            tag = child.tag
+            if tag not in _BLOCKS and tag != "br":
+                group.append(child)  # inline: joins the current paragraph
+                continue
+            if tag == "br":
+                group.append(child)
+                continue
+            flush(group, inline_style)
             if child.classes & {"page-break", "new-page"}:
                 state["pending_break"] = True
-            tag = child.tag
             if tag in _HEADINGS:
-                p = new_paragraph(f"Heading {_HEADINGS[tag]}")
-                add_inline(p, child)
+                add_inline(new_paragraph(f"Heading {_HEADINGS[tag]}"), child)
             elif tag == "table":
                 add_table(child)
             elif tag in ("ul", "ol"):
-                walk(child, "List Number" if tag == "ol" else "List Bullet")
+                numbered = "numbered" in child.classes  # numbers are in the text (1.1, 2.3)
+                style = None if numbered else ("List Number" if tag == "ol" else "List Bullet")
+                for li in child.children:
+                    if isinstance(li, Node) and li.tag == "li" and "docx-skip" not in li.classes:
+                        walk(li, style)
             elif tag == "li":
-                if has_block_children(child):
-                    walk(child, list_style)
-                else:
-                    p = new_paragraph(list_style or "List Bullet")
-                    add_inline(p, child)
-            elif tag == "img":
-                add_image(new_paragraph(), child)
-            elif tag in ("p", "figcaption", "dt", "dd", "summary", "caption") or (tag not in _BLOCKS and tag != "br"):
-                if tag not in _BLOCKS and not child.text().strip() and not child.find_all("img"):
-                    continue
-                if tag in ("p", "figcaption", "dt", "dd", "summary") and has_block_children(child):
-                    walk(child, list_style)
-                    continue
-                p = new_paragraph()
-                add_inline(p, child, bold=tag == "dt")
-            elif not has_block_children(child) and (child.text().strip() or child.find_all("img")):
-                add_inline(new_paragraph(), child)  # a div or section holding only inline content
-            else:
-                walk(child, list_style)
+                walk(child, inline_style or "List Bullet")
+            else:  # p, div, section, figure, dt, dd, ...: its inline runs are paragraphs
+                walk(child, None)
+        flush(group, inline_style)
 
     walk(body)
     buf = io.BytesIO()

@@ -262,6 +262,12 @@ def test_docx_headings_tables_and_metadata(docx_doc):
     texts = [p.text for p in docx_doc.paragraphs]
     assert any("17 are rated Green the target was achieved or exceeded (four fewer than the previous Quarter)." in t for t in texts)
     assert any("Current: 74.8% Target: 85.0% Previous: 75.4%" in t for t in texts)
+    # the RAG tile keeps its colour in Word, beside its word and shape
+    tile = next(p for p in docx_doc.paragraphs if p.text.startswith("■ RED")).runs[1]
+    assert tile.text == " RED" and str(tile.font.color.rgb) == "FFFFFF"
+    assert tile._r.rPr.find(qn("w:shd")).get(qn("w:fill")) == "D4351C"
+    # numbered cover paragraphs carry their own numbers, in one paragraph each
+    assert any(t.startswith("2.2 Of the 37 KPIs included in the report") for t in texts)
     # every table's first row is a repeating header row
     assert len(docx_doc.tables) > 10
     for table in docx_doc.tables[1:]:
