@@ -1,6 +1,7 @@
 """Publishing a QPR edition: freeze it, and later list what changed in the data since.
 
-``publish`` computes the edition, runs the consistency checks (performance spec 6.1) and
+``publish`` computes the edition, runs the consistency checks (performance spec 6.1: those of
+the model, and 6.1.1 / 6.1.6 again on the rendered document) and
 refuses, naming each failure, unless every failed check is accepted with a reason
 (``allow={"6.1.9": "reason"}``). It then stores, in one transaction:
 
@@ -139,6 +140,11 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
     model = edition.model
     if not model["kpis"]:
         raise PublishError(f"no KPIs for {period.label}")
+    # the checks on the numbers, and the same checks on the document as printed (6.1.1, 6.1.6)
+    from beacon.reports.documents.checks import document_checks
+
+    model["checks"] = [c for c in model["checks"] if c["id"] not in ("6.1.1", "6.1.6-printed")]
+    model["checks"] += document_checks(documents.qpr_html(edition))
     failed = failed_checks(model)
     blocking = [c for c in failed if c["id"] not in allow]
     if blocking:

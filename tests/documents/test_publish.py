@@ -41,6 +41,27 @@ def test_publish_refuses_naming_each_failure(demo):
     assert not PublishedReport.objects.exists()
 
 
+def test_publish_checks_the_printed_document(demo, monkeypatch):
+    from beacon.reports import publish as pub
+
+    def broken(html):
+        checks = pub_document_checks(html)
+        assert [c["passed"] for c in checks] == [True, True]  # the real document passes
+        checks[0] = {**checks[0], "passed": False,
+                     "failures": ["Children, Young People and Education: KPI Summary row differs"]}
+        return checks
+
+    from beacon.reports.documents.checks import document_checks as pub_document_checks
+
+    monkeypatch.setattr("beacon.reports.documents.checks.document_checks", broken)
+    with pytest.raises(pub.PublishError) as exc:
+        pub.publish(Quarter.parse(PERIOD), "tester", {"6.1.9": REASON})
+    assert exc.value.failures == [
+        "6.1.1 Section KPI Summary rows equal the Executive Summary rows (as printed): "
+        "Children, Young People and Education: KPI Summary row differs"
+    ]
+
+
 def test_publish_freezes_and_diff_lists_changes(demo, tmp_path):
     from beacon.performance.models import Observation
     from beacon.reports import documents
@@ -54,6 +75,8 @@ def test_publish_freezes_and_diff_lists_changes(demo, tmp_path):
     assert row.published_by == "tester"
     assert row.overridden_checks[0]["id"] == "6.1.9" and row.overridden_checks[0]["reason"] == REASON
     assert row.rule_set["name"] == "2022"
+    assert {c["id"]: c["passed"] for c in row.checks}["6.1.1"] is True
+    assert {c["id"]: c["passed"] for c in row.checks}["6.1.6-printed"] is True
     assert row.context["settings"]["meeting_date"] == "5 January 2023"
     assert {f.format for f in row.files.all()} == {"json", "html", "pdf", "docx"}
     for f in row.files.all():
