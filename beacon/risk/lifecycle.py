@@ -288,8 +288,9 @@ def revise_action_date(action: Action, due: str, *, by: str, on: dt.date | None 
 
 @transaction.atomic
 def record_update(action: Action, status: str, text: str, *, by: str, reported_in: str = "", short_name: str = "",
-                  status_as_printed: str = "") -> "ActionUpdate":
-    """A dated progress update; it sets the action's status (every update carries one, §7 #15)."""
+                  status_as_printed: str = "", on: dt.date | None = None) -> "ActionUpdate":
+    """A dated progress update; it sets the action's status (every update carries one, §7 #15).
+    ``on`` is the date the update speaks for (default: the day it is recorded)."""
     from .models import ACTION_STATUSES, ActionUpdate
 
     if status not in ACTION_STATUSES or status == "planned":
@@ -303,7 +304,7 @@ def record_update(action: Action, status: str, text: str, *, by: str, reported_i
         action.save(update_fields=["status"])
     return ActionUpdate.objects.create(
         action=action, status=status, text=text, reported_in=reported_in, short_name=short_name,
-        status_as_printed=status_as_printed, recorded_by=by, recorded_at=at,
+        status_as_printed=status_as_printed, updated_on=on, recorded_by=by, recorded_at=at,
     )
 
 

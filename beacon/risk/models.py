@@ -184,11 +184,20 @@ class ActionUpdate(models.Model):
     status = models.CharField(max_length=20, choices=_choices(ACTION_STATUSES))
     short_name = models.CharField(max_length=300, blank=True)
     text = models.TextField()
+    updated_on = models.DateField(
+        null=True, blank=True,
+        help_text="the date the update speaks for (e.g. the QPR's data date); null: the day it was recorded",
+    )
     recorded_by = models.CharField(max_length=150)
     recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["recorded_at", "pk"]
+
+    @property
+    def dated(self):
+        """The date of the update: ``updated_on``, or the day it was recorded."""
+        return self.updated_on or self.recorded_at.date()
 
 
 class RiskEvent(models.Model):

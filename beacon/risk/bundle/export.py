@@ -81,6 +81,7 @@ def export_files() -> dict[str, tuple[list[str], list[dict]]]:
                     "update": update.text if update else "",
                     "status_as_printed": update.status_as_printed if update else "",
                     "reported_in": update.reported_in if update else "",
+                    "updated_on": update.updated_on if update else None,
                 }
             )
         files["actions.csv"] = _table("actions.csv", rows)

@@ -8,7 +8,7 @@ importing the same bundle twice changes nothing. On top of that:
 * the controls and actions listed for a risk are that risk's list: one no longer listed is marked
   removed (kept, with the date), not deleted;
 * a changed due date of an action is kept as an :class:`ActionDateRevision`, and a new progress
-  text as an :class:`ActionUpdate`.
+  text (or the same text with a new ``updated_on`` date) as an :class:`ActionUpdate`.
 """
 
 from __future__ import annotations
@@ -194,11 +194,13 @@ def _load_actions(parsed: RiskBundle, ctx: LoadContext) -> None:
             text = (r["update"] or "").strip() if "update" in r.present else ""
             if text:
                 latest = action.latest_update
-                if latest is None or latest.text != text or latest.status != action.status:
+                updated_on = r["updated_on"] if "updated_on" in r.present else None
+                if (latest is None or latest.text != text or latest.status != action.status
+                        or (updated_on is not None and latest.updated_on != updated_on)):
                     models.ActionUpdate.objects.create(
                         action=action, reported_in=r["reported_in"] or f"import {ctx.source}",
                         status_as_printed=r["status_as_printed"] or "", status=action.status, text=text,
-                        recorded_by=ctx.user, recorded_at=ctx.now,
+                        updated_on=updated_on, recorded_by=ctx.user, recorded_at=ctx.now,
                     )
                     if latest is not None:
                         record_revision(ctx, "action", key, "update", latest.text, text, r.file)

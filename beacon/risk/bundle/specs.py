@@ -6,7 +6,8 @@ Columns beyond the contract (the contract allows optional columns and files):
   (default: the day of the import).
 * ``risk_ratings.csv``: ``kind`` (``current``, the default, or ``target``) and ``reason``, so that
   the whole rating history, targets included, can be exported and re-imported.
-* ``actions.csv``: ``status_as_printed`` and ``reported_in`` for the progress update.
+* ``actions.csv``: ``status_as_printed``, ``reported_in`` and ``updated_on`` for the progress
+  update; ``updated_on`` is the date the update speaks for (default: the day of the import).
 * ``risk_events.csv`` and ``published_risks.csv`` are the two extension files of risk.md §9.
 * ``risk_candidates.csv`` (Beacon's own extension): candidate risks, themes with no id yet
   (``theme``, ``raised_on``, ``note``, ``status`` open/entered/dropped, ``entered_as``,
@@ -158,6 +159,7 @@ ACTIONS = FileSpec(
         Column("update"),
         Column("status_as_printed"),
         Column("reported_in"),
+        Column("updated_on", parse_date),
     ],
     key=("risk", "title"),
     description="(risk, title) is unique: the same action twice with two dates is refused; a date change is a revision.",
