@@ -20,7 +20,7 @@ def test_none_without_risks():
 
 @pytest.fixture
 def december():
-    # the register as recorded on 1 December 2022: the imported ratings take effect that day
+    # imported on 1 December 2022; the bundle dates its ratings and updates 30 November 2022
     import_bundle(HERE / "kcc-risk-register-2023-01", user="test", now=dt.datetime(2022, 12, 1, tzinfo=dt.timezone.utc))
 
 
@@ -28,22 +28,29 @@ def test_counts_changes_and_actions(december):
     overview = build_risk_overview("2022/23 Q3")
     assert (overview["compare_to"], overview["data_to"]) == ("2022-09-30", "2022-12-31")
     assert overview["title"] == "Corporate Risk Register – Overview"
-    assert overview["paragraphs"] == [
+    assert overview["paragraphs"][0] == (
         "The table below shows the number of corporate risks in each risk level (based on the risk score) in "
-        "December 2022, compared with September 2022."]
+        "December 2022, compared with September 2022.")
+    assert overview["paragraphs"][1].startswith(
+        "Beacon holds no current rating at 30 September 2022 for 3 of the 15 risks on the corporate register then "
+        "(CRR0039, CRR0045 and CRR0049)")
     table = overview["tables"][0]
-    assert table["header"] == ["", "Low Risk", "Medium Risk", "High Risk", "Not yet rated"]
+    assert table["header"] == ["", "Low Risk", "Medium Risk", "High Risk", "Rating not held"]
     assert table["rows"] == [
-        ["Current risk level September 2022", "0", "1", "11", "0"],  # the 12 ratings known at July 2022
-        ["Current risk level December 2022", "0", "4", "13", "1"],
+        ["Current risk level September 2022", "0", "1", "11", "3"],  # the 12 ratings known at July 2022
+        ["Current risk level December 2022", "0", "4", "12", "0"],  # CRR0056, CRR0058: joined by 5 January 2023
     ]
     groups = {g["title"]: g["entries"] for g in overview["key_changes"]}
     assert [e["heading"] for e in groups["NEW RISKS"]] == ["CRR0057 - Home to School Transport"]
+    # the seven updates are dated 30 November 2022; only CRR0056's is held as due by December 2022
     assert overview["actions"]["counts"] == {"completed": 0, "partially_complete": 1, "regular_review": 0, "outstanding": 0}
     mitigations = next(s for s in overview["subsections"] if s["title"] == "Mitigating Actions")
     assert mitigations["paragraphs"][1].startswith("Updates have been provided for 1 action to mitigate")
-    assert mitigations["tables"][0]["rows"] == [["Up to and including December 2022", "0", "1", "0"]]
-    assert [u["title"] for u in overview["updates"]] == ["CRR0056: SEND Delivery and High Needs Funding"]
+    assert mitigations["tables"][0]["rows"] == [
+        ["Up to and including December 2022", "0", "1", "0"],
+        ["Due or review date held is after December 2022, or not given", "0", "0", "6"],
+    ]
+    assert [u["risk"] for u in overview["updates"]] == ["CRR0002", "CRR0003", "CRR0009", "CRR0039", "CRR0053", "CRR0056"]
 
 
 def test_changes_at_the_refresh_and_superseded_block(december):
@@ -52,7 +59,8 @@ def test_changes_at_the_refresh_and_superseded_block(december):
     old = list(r53.actions.filter(due_date__lte=dt.date(2022, 12, 31)))
     assert len(old) == 2
     for a in old:
-        lifecycle.record_update(a, "not_completed", "Superseded: change of approach.", by="rm", status_as_printed="Not completed")
+        lifecycle.record_update(a, "not_completed", "Superseded: change of approach.", by="rm", status_as_printed="Not completed",
+                                on=dt.date(2023, 1, 5))
     lifecycle.supersede_actions(old, [{"title": "New approach", "due": "June 2023"}], by="rm", on=dt.date(2023, 1, 5))
     rr = Action.objects.get(risk__risk_id="CRR0053", title__startswith="Extensive lobbying")
     overview = build_risk_overview("2022/23 Q4", compare_to=dt.date(2022, 12, 31), data_to=dt.date(2023, 1, 31))
