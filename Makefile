@@ -16,8 +16,12 @@ $(STAMP): requirements.lock pyproject.toml package-lock.json
 
 setup: $(STAMP)
 
+# Set up, load the demo, write its reports, then serve the web application on 127.0.0.1:8000
+# (Ctrl-C stops it). DEMO_SERVE=0 skips the server.
+DEMO_SERVE ?= 1
 demo: $(STAMP)
 	$(BEACON) demo
+	@if [ "$(DEMO_SERVE)" = "1" ]; then $(BEACON) serve; fi
 
 # The suite runs twice: on the embedded SQLite, then on a throwaway PostgreSQL 15 on loopback.
 test: test-sqlite test-postgres
