@@ -139,3 +139,9 @@ def test_commentary_is_escaped(client_for, open_period):
         body = lead.get(url).content.decode()
         assert "<script>alert" not in body and "<img src=x" not in body, url
         assert "&lt;script&gt;alert" in body, url
+
+
+def test_kpi_page_shows_the_report_chart(client_for):
+    body = client_for("reader").get("/kpis/A1/").content.decode()
+    assert 'src="data:image/svg+xml;base64,' in body
+    assert "Percentage of calls answered" in body

@@ -99,7 +99,20 @@ def kpi_history(kpi: pm.Kpi, quarters: int = 8) -> dict:
                     "floor": entry["floor"],
                 }
             )
-    return {"values": values, "targets": targets, "commentary": commentary, "ratings": ratings}
+    return {"values": values, "targets": targets, "commentary": commentary, "ratings": ratings,
+            "chart": kpi_chart_for(kpi, rated_quarters[0]) if rated_quarters else None}
+
+
+def kpi_chart_for(kpi: pm.Kpi, q: Quarter):
+    """The report's chart of the KPI for quarter ``q`` (beacon.reports.charts: the same picture
+    the QPR prints), or None when the KPI is not in that quarter's edition."""
+    from beacon.reports.charts import kpi_chart
+
+    entry = next((k for k in qpr(q)["kpis"] if k["code"] == kpi.code), None)
+    if entry is None:
+        return None
+    chart = kpi_chart(entry)
+    return chart if chart.has_values else None
 
 
 def indicator_history(indicator: pm.ActivityIndicator) -> dict:
