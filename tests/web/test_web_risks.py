@@ -120,3 +120,44 @@ def test_edition_documents(client_for, risks):
     assert reader.get(f"/risks/editions/{edition.pk}/register.pdf").content[:4] == b"%PDF"
     assert reader.get(f"/risks/editions/{edition.pk}/register.docx").content[:2] == b"PK"
     assert client_for("norole").get(f"/risks/editions/{edition.pk}/register.html").status_code == 403
+
+
+def test_lifecycle_operations(client_for, risks):
+    first, second = risks
+    owner, manager = client_for("riskowner"), client_for("riskmanager")
+    url = f"/risks/{first.risk_id}/"
+    page = owner.get(url).content.decode()
+    assert "Change the target rating" in page and "Withdraw the risk" not in page
+    # the owner may change the target and an action's date, but not withdraw or delegate
+    response = owner.post(url, {"operation": "change_target", "target_likelihood": "2", "target_impact": "5", "note": ""})
+    assert response.status_code == 400 and "Reason: say why the target changed" in response.content.decode()
+    assert owner.post(url, {"operation": "change_target", "target_likelihood": "2", "target_impact": "5", "note": "Ambition"}).status_code == 302
+    first.refresh_from_db()
+    assert (first.target_likelihood, first.target_impact) == (2, 5)
+    action = first.actions.get()
+    assert owner.post(url, {"operation": "revise_action_date", "action": action.pk, "due": "June 2027", "note": "Delayed"}).status_code == 302
+    action.refresh_from_db()
+    assert action.due_text == "June 2027" and action.date_revisions.get().old_text == "March 2027"
+    assert owner.post(url, {"operation": "withdraw", "note": "x"}).status_code == 403
+    assert owner.post(url, {"operation": "delegate", "register": "CYPE", "note": "x"}).status_code == 403
+    assert client_for("reader").post(url, {"operation": "change_target", "target_likelihood": "1", "target_impact": "1", "note": "x"}).status_code == 403
+    # the manager flags, delegates, re-escalates and withdraws
+    assert manager.post(url, {"operation": "flag_for_review", "note": "Rating to be reviewed in March"}).status_code == 302
+    first.refresh_from_db()
+    assert first.review_note == "Rating to be reviewed in March"
+    assert manager.post(url, {"operation": "delegate", "register": "", "note": "x"}).status_code == 400
+    assert manager.post(url, {"operation": "delegate", "register": "CYPE", "de_escalate": "1", "note": "Managed by CYPE"}).status_code == 302
+    first.refresh_from_db()
+    assert first.status == "de_escalated"
+    assert first.risk_id not in manager.get("/risks/").content.decode().split("Heat map")[0]
+    assert "Re-escalate to the corporate register" in manager.get(url).content.decode()
+    assert manager.post(url, {"operation": "re_escalate", "note": "Back"}).status_code == 302
+    first.refresh_from_db()
+    assert first.status == "active"
+    s_url = f"/risks/{second.risk_id}/"
+    assert manager.post(s_url, {"operation": "withdraw", "note": ""}).status_code == 400
+    assert manager.post(s_url, {"operation": "withdraw", "note": "No longer a corporate risk"}).status_code == 302
+    second.refresh_from_db()
+    assert second.status == "withdrawn"
+    events = [e for e in manager.get(url).content.decode().split("Lifecycle events")[1:]]
+    assert events and "Target changed" in events[-1]

@@ -202,3 +202,86 @@ def draft_file(body: str, date: dt.date, fmt: str) -> bytes:
     if fmt == "json":
         return (json.dumps(model, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
     return render_register(model, fmt)
+
+
+# --- the other lifecycle operations ------------------------------------------------------------
+# operation -> (label, who: "update" = risk manager or the risk's owner, "manage" = risk manager)
+OPERATIONS = {
+    "change_target": ("Change the target rating", "update"),
+    "revise_action_date": ("Revise an action's due date", "update"),
+    "flag_for_review": ("Flag the rating for review", "manage"),
+    "descope": ("Revise the scope", "manage"),
+    "delegate": ("Delegate or de-escalate to another register", "manage"),
+    "re_escalate": ("Re-escalate to the corporate register", "manage"),
+    "withdraw": ("Withdraw the risk", "manage"),
+}
+
+
+def allowed_operations(risk: rm.Risk, user) -> list[tuple[str, str]]:
+    from beacon.web.permissions import MANAGE_RISKS, UPDATE_RISK, can
+
+    out = []
+    for op, (label, who) in OPERATIONS.items():
+        ok = can(user, MANAGE_RISKS) if who == "manage" else can(user, UPDATE_RISK, risk=risk)
+        if op == "re_escalate":
+            ok = ok and risk.status in ("delegated", "de_escalated")
+        elif risk.status != "active":
+            ok = False
+        if ok:
+            out.append((op, label))
+    return out
+
+
+def lifecycle_operation(risk: rm.Risk, op: str, form, user):
+    """Run one lifecycle operation from a form; raises RiskFormError naming the field."""
+    from beacon.web.permissions import MANAGE_RISKS, UPDATE_RISK, check
+
+    if op not in OPERATIONS:
+        raise RiskFormError("Unknown operation", {"__all__": f"unknown operation {op!r}"})
+    check(user, MANAGE_RISKS) if OPERATIONS[op][1] == "manage" else check(user, UPDATE_RISK, risk=risk)
+    note = (form.get("note") or "").strip()
+    by = user.username
+    errors: dict[str, str] = {}
+    try:
+        if op == "change_target":
+            target = _rating(form.get("target_likelihood"), form.get("target_impact"), "target", "Target", errors)
+            if not note:
+                errors["note"] = "Reason: say why the target changed"
+            if errors:
+                raise RiskFormError("The target was not changed", errors)
+            return lifecycle.change_target(risk, target, by=by, note=note)
+        if op == "revise_action_date":
+            action = risk.actions.filter(pk=int(form.get("action")) if str(form.get("action", "")).isdigit() else 0,
+                                         removed_at__isnull=True).first()
+            due = (form.get("due") or "").strip()
+            if action is None:
+                errors["action"] = "Action: choose one of this risk's actions"
+            if not due:
+                errors["due"] = "New due date: write it as printed, for example 'March 2024' or 'June 2024 (review)'"
+            if errors:
+                raise RiskFormError("The due date was not revised", errors)
+            return lifecycle.revise_action_date(action, due, by=by, note=note)
+        if op == "flag_for_review":
+            if not note:
+                raise RiskFormError("The risk was not flagged", {"note": "Review note: say what is to be reviewed"})
+            return lifecycle.flag_for_review(risk, note, by=by)
+        if op == "descope":
+            scope = (form.get("scope") or "").strip()
+            if not scope:
+                raise RiskFormError("The scope was not revised", {"scope": "Scope: describe the new scope"})
+            return lifecycle.descope(risk, scope, by=by, note=note, title=(form.get("title") or "").strip() or None)
+        if op == "delegate":
+            register = (form.get("register") or "").strip()
+            if not register:
+                raise RiskFormError("The risk was not moved", {"register": "Register: name the directorate or service register"})
+            return lifecycle.delegate(risk, register, by=by, de_escalate=form.get("de_escalate") == "1", note=note)
+        if op == "re_escalate":
+            return lifecycle.re_escalate(risk, by=by, note=note)
+        if op == "withdraw":
+            if not note:
+                raise RiskFormError("The risk was not withdrawn", {"note": "Reason: say why the risk is withdrawn"})
+            return lifecycle.withdraw(risk, by=by, note=note)
+    except (lifecycle.LifecycleError, RiskRuleError) as exc:
+        text = str(exc)
+        field = text.split(":", 1)[0] if ":" in text else "note"
+        raise RiskFormError("The operation was not carried out", {field if field in ("register", "due", "scope", "action") else "note": text}) from None

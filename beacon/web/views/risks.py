@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from beacon.risk import models as rm
+from beacon.risk.editions import EVENT_TITLES
 from beacon.risk.models import ACTION_STATUSES
 
 from .. import permissions as perm
@@ -39,7 +40,9 @@ def risk(request, risk_id):
     can_update = perm.can(request.user, perm.UPDATE_RISK, risk=r) and r.status == "active"
     errors, form = {}, {}
     if request.method == "POST":
-        if not perm.can(request.user, perm.UPDATE_RISK, risk=r):
+        op = request.POST.get("operation", "")
+        manage = op in svc.OPERATIONS and svc.OPERATIONS[op][1] == "manage"
+        if not (perm.can(request.user, perm.MANAGE_RISKS) if manage else perm.can(request.user, perm.UPDATE_RISK, risk=r)):
             raise PermissionDenied("not your risk")
         form = request.POST
         try:
@@ -49,6 +52,9 @@ def risk(request, risk_id):
             elif form.get("operation") == "action_update":
                 svc.action_update(r, form.get("action"), form.get("status", ""), form.get("text", ""), request.user)
                 messages.success(request, "The progress update was recorded.")
+            elif form.get("operation") in svc.OPERATIONS:
+                svc.lifecycle_operation(r, form.get("operation"), form, request.user)
+                messages.success(request, f"{svc.OPERATIONS[form.get('operation')][0]}: done.")
             else:
                 raise svc.RiskFormError("Unknown operation", {"__all__": "Unknown operation"})
             return redirect("web:risk", risk_id=r.risk_id)
@@ -57,6 +63,7 @@ def risk(request, risk_id):
     context = {
         "risk": r, "d": svc.detail(r), "can_update": can_update, "scales": svc.scale_choices(),
         "statuses": UPDATE_STATUSES, "errors": errors, "form": form,
+        "event_titles": EVENT_TITLES, "operations": svc.allowed_operations(r, request.user), "chosen": form.get("operation", "") if form else "",
     }
     return render(request, "web/risk.html", context, status=400 if errors else 200)
 
