@@ -45,7 +45,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {c.line()}")
         else:
             self.stdout.write("No figure of the edition would differ.")
-        self.stdout.write("The published edition is unchanged: `beacon report` returns the files stored at publication (--live for today's data).")
+        self.stdout.write(
+            "The published edition is unchanged: `beacon report` returns the files stored at publication "
+            "(--live for today's data)."
+        )
 
 
 def _as_json(result) -> str:
