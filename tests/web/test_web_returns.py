@@ -145,3 +145,8 @@ def test_kpi_page_shows_the_report_chart(client_for):
     body = client_for("reader").get("/kpis/A1/").content.decode()
     assert 'src="data:image/svg+xml;base64,' in body
     assert "Percentage of calls answered" in body
+
+
+def test_activity_page_shows_the_report_chart(client_for):
+    body = client_for("reader").get("/activity/AI1/").content.decode()
+    assert 'src="data:image/svg+xml;base64,' in body and "1,200" in body

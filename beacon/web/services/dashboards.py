@@ -122,7 +122,34 @@ def indicator_history(indicator: pm.ActivityIndicator) -> dict:
     by_key: dict[str, list] = {}
     for r in revisions:
         by_key.setdefault(r.key, []).append(r)
-    return {"values": [{"obs": o, "revisions": by_key.get(f"{indicator.code} {o.period}", [])} for o in observations]}
+    return {
+        "values": [{"obs": o, "revisions": by_key.get(f"{indicator.code} {o.period}", [])} for o in observations],
+        "chart": indicator_chart(indicator, list(reversed(observations))[-8:]),
+    }
+
+
+def indicator_chart(indicator: pm.ActivityIndicator, observations: list):
+    """The report's activity chart (beacon.reports.charts) over the last eight periods."""
+    from beacon.reports.charts import activity_chart
+
+    if not observations:
+        return None
+
+    def f(v):
+        return None if v is None else float(v)
+
+    chart = activity_chart({
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "decimals": indicator.decimals,
+        "series": [
+            {"period": o.period, "value": f(o.value), "lower_threshold": f(o.lower_threshold),
+             "upper_threshold": f(o.upper_threshold), "benchmark": f(o.benchmark), "target": f(o.target),
+             "illustrative": o.illustrative}
+            for o in observations
+        ],
+    })
+    return chart if chart.has_values else None
 
 
 def period_label(text: str) -> str:
