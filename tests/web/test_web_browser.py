@@ -216,4 +216,14 @@ def test_risk_owner_rerates_and_the_register_shows_the_direction(browser, risk_s
     row = owner.page.locator("table").first.locator("tr", has=owner.page.locator(f"a:text-is('{risk_id}')"))
     assert "Reduced" in row.inner_text() and "Medium (10)" in row.inner_text()
     owner.go("/risks/editions/")
+
+    # the risk manager's pages carry every lifecycle form; they are checked too
+    manager = Visitor(browser, site, checked)
+    manager.sign_in("riskmanager")
+    manager.go("/risks/")
+    manager.go(f"/risks/{risk_id}/")
+    manager.page.click("summary:has-text('Withdraw the risk')")
+    manager.click("button:has-text('Withdraw the risk')")
+    assert "Reason: say why the risk is withdrawn" in manager.page.locator(".govuk-error-summary").inner_text()
+    manager.go("/risks/editions/")
     assert len(checked) >= 5 and all(not v for v in checked.values())

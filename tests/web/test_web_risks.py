@@ -161,3 +161,27 @@ def test_lifecycle_operations(client_for, risks):
     assert second.status == "withdrawn"
     events = [e for e in manager.get(url).content.decode().split("Lifecycle events")[1:]]
     assert events and "Target changed" in events[-1]
+
+
+def test_close_and_replace_and_merge(client_for, risks):
+    first, second = risks
+    manager = client_for("riskmanager")
+    ratings = {"current_likelihood": "3", "current_impact": "4", "target_likelihood": "2", "target_impact": "4"}
+    response = manager.post(f"/risks/{second.risk_id}/", {"operation": "merge", "others": "CRR9999", "new_title": "", "owners": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Risks to merge with: no risk CRR9999" in body and "Title of the new risk: a risk needs a title" in body
+    response = manager.post(f"/risks/{second.risk_id}/", {"operation": "close_and_replace", "new_title": "Cyber and data",
+                                                          "owners": "B. Officer, Director of Technology", "note": "Wider scope", **ratings})
+    assert response.status_code == 302
+    second.refresh_from_db()
+    new = Risk.objects.get(title="Cyber and data")
+    assert second.status == "closed" and second.replaced_by == [new.risk_id]
+    assert response["Location"] == f"/risks/{new.risk_id}/"
+    response = manager.post(f"/risks/{first.risk_id}/", {"operation": "merge", "others": new.risk_id, "new_title": "Merged risk",
+                                                         "owners": "A. Director, Corporate Director", "note": "One risk", **ratings})
+    assert response.status_code == 302
+    merged = Risk.objects.get(title="Merged risk")
+    first.refresh_from_db()
+    assert first.status == "merged" and first.replaced_by == [merged.risk_id]
+    assert client_for("riskowner").post(f"/risks/{merged.risk_id}/", {"operation": "merge"}).status_code == 403

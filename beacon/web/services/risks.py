@@ -214,6 +214,8 @@ OPERATIONS = {
     "delegate": ("Delegate or de-escalate to another register", "manage"),
     "re_escalate": ("Re-escalate to the corporate register", "manage"),
     "withdraw": ("Withdraw the risk", "manage"),
+    "close_and_replace": ("Close the risk and replace it with a new one", "manage"),
+    "merge": ("Merge this risk with others into a new risk", "manage"),
 }
 
 
@@ -281,7 +283,30 @@ def lifecycle_operation(risk: rm.Risk, op: str, form, user):
             if not note:
                 raise RiskFormError("The risk was not withdrawn", {"note": "Reason: say why the risk is withdrawn"})
             return lifecycle.withdraw(risk, by=by, note=note)
+        if op in ("close_and_replace", "merge"):
+            title = (form.get("new_title") or "").strip()
+            owners = [line.strip() for line in (form.get("owners") or "").splitlines() if line.strip()]
+            if not title:
+                errors["new_title"] = "Title of the new risk: a risk needs a title"
+            if not owners:
+                errors["owners"] = "Risk owners of the new risk: name at least one (one per line, as 'Name, post')"
+            current = _rating(form.get("current_likelihood"), form.get("current_impact"), "current", "Current", errors)
+            target = _rating(form.get("target_likelihood"), form.get("target_impact"), "target", "Target", errors)
+            others = []
+            if op == "merge":
+                ids = [x.strip().upper() for x in (form.get("others") or "").replace(";", ",").split(",") if x.strip()]
+                others = list(rm.Risk.objects.filter(risk_id__in=ids))
+                missing = sorted(set(ids) - {r.risk_id for r in others})
+                if not ids:
+                    errors["others"] = "Risks to merge with: give at least one other risk id, for example CRR0002"
+                elif missing:
+                    errors["others"] = f"Risks to merge with: no risk {', '.join(missing)}"
+            if errors:
+                raise RiskFormError("The new risk was not entered", errors)
+            if op == "merge":
+                return lifecycle.merge([risk, *others], title, owners, by=by, current=current, target=target, note=note)
+            return lifecycle.close_and_replace(risk, title, owners, by=by, current=current, target=target, note=note)
     except (lifecycle.LifecycleError, RiskRuleError) as exc:
         text = str(exc)
         field = text.split(":", 1)[0] if ":" in text else "note"
-        raise RiskFormError("The operation was not carried out", {field if field in ("register", "due", "scope", "action") else "note": text}) from None
+        raise RiskFormError("The operation was not carried out", {field if field in ("register", "due", "scope", "action", "others") else "note": text}) from None

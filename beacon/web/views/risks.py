@@ -53,8 +53,10 @@ def risk(request, risk_id):
                 svc.action_update(r, form.get("action"), form.get("status", ""), form.get("text", ""), request.user)
                 messages.success(request, "The progress update was recorded.")
             elif form.get("operation") in svc.OPERATIONS:
-                svc.lifecycle_operation(r, form.get("operation"), form, request.user)
+                result = svc.lifecycle_operation(r, form.get("operation"), form, request.user)
                 messages.success(request, f"{svc.OPERATIONS[form.get('operation')][0]}: done.")
+                if isinstance(result, rm.Risk):  # a new risk replaced this one
+                    return redirect("web:risk", risk_id=result.risk_id)
             else:
                 raise svc.RiskFormError("Unknown operation", {"__all__": "Unknown operation"})
             return redirect("web:risk", risk_id=r.risk_id)
