@@ -25,6 +25,14 @@ class ReportSettings(models.Model):
     producer = models.CharField(max_length=200, blank=True, help_text='Title page "Produced by".')
     producer_email = models.CharField(max_length=200, blank=True)
     producer_phone = models.CharField(max_length=60, blank=True)
+    risk_data_to = models.DateField(
+        null=True, blank=True,
+        help_text="The date the Corporate Risk Register overview describes (blank: the end of the quarter).",
+    )
+    risk_compare_to = models.DateField(
+        null=True, blank=True,
+        help_text="The earlier date its counts compare with (blank: the end of the previous quarter).",
+    )
 
     class Meta:
         verbose_name_plural = "report settings"

@@ -216,9 +216,26 @@ def build_qpr(period: Quarter, rule_set: RuleSet | None = None) -> dict:
         "activity": _activity(period, rule_set),
         "commentary": _commentary(period),
     }
+    model["risk_overview"] = _risk_overview(period)
     model["checks"] = consistency_checks(model, results, rule_set)
     model["reconciliation"] = reconciliation(model, period)
     return model
+
+
+def _risk_overview(period: Quarter) -> dict | None:
+    """The "Corporate Risk Register – Overview" section (risk spec 6.3), or None when Beacon holds
+    no risks. Its dates come from the period's report settings (the January 2023 QPR described
+    the register at November 2022 against June 2022); by default the quarter's end and the
+    previous quarter's end."""
+    from beacon.reports.models import ReportSettings
+    from beacon.reports.register import build_risk_overview
+
+    settings = ReportSettings.objects.filter(period=period.label).first()
+    return build_risk_overview(
+        period,
+        data_to=settings.risk_data_to if settings else None,
+        compare_to=settings.risk_compare_to if settings else None,
+    )
 
 
 def _add_prior_year(entries: list[dict], period: Quarter, rule_set: RuleSet) -> None:

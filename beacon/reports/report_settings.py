@@ -7,6 +7,7 @@ default). ``beacon report-settings FILE`` loads one; ``beacon demo`` loads the d
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -17,8 +18,9 @@ DEMO_REPORT_SETTINGS = HERE / "report-settings.json"
 FIELDS = (
     "council", "from_text", "to_text", "meeting_date", "decision_no", "subject", "classification",
     "past_pathway", "future_pathway", "electoral_division", "contacts", "producer", "producer_email",
-    "producer_phone",
+    "producer_phone", "risk_data_to", "risk_compare_to",
 )
+DATE_FIELDS = ("risk_data_to", "risk_compare_to")
 CONTACT_KEYS = {"role", "name", "title", "phone", "email"}
 
 
@@ -44,7 +46,16 @@ def parse(data) -> list[dict]:
         contacts = item.get("contacts", [])
         if not isinstance(contacts, list) or any(not isinstance(c, dict) or set(c) - CONTACT_KEYS for c in contacts):
             raise SettingsError(f"entry {i}: contacts must be a list of objects with {', '.join(sorted(CONTACT_KEYS))}")
-        out.append({"period": period, **{k: item[k] for k in FIELDS if k in item}})
+        entry = {"period": period, **{k: item[k] for k in FIELDS if k in item}}
+        for key in DATE_FIELDS:
+            if entry.get(key):
+                try:
+                    entry[key] = dt.date.fromisoformat(str(entry[key]))
+                except ValueError:
+                    raise SettingsError(f"entry {i}: {key}: {entry[key]!r} is not a date (YYYY-MM-DD)") from None
+            elif key in entry:
+                entry[key] = None
+        out.append(entry)
     return out
 
 

@@ -103,11 +103,14 @@ def settings_dict(period_label: str) -> dict:
     row = ReportSettings.objects.filter(period=period_label).first()
     if row is None:
         return {}
-    return {
-        f.name: getattr(row, f.name)
-        for f in ReportSettings._meta.fields
-        if f.name not in ("id", "period")
-    }
+    out = {}
+    for f in ReportSettings._meta.fields:
+        if f.name in ("id", "period"):
+            continue
+        value = getattr(row, f.name)
+        # dates as ISO text: the settings are frozen as JSON with a published edition
+        out[f.name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out
 
 
 def overrides_dict(period_label: str) -> dict[str, str]:
