@@ -12,7 +12,8 @@ from beacon.reports.report_settings import DEMO_REPORT_SETTINGS, seed_report_set
 class Command(BaseCommand):
     help = (
         "Set up the demo on the configured database: prepare it (migrate), import the demo bundle "
-        "(Kent County Council, 2022/23 Q2) and write the demo reports to the output folder."
+        "(Kent County Council, 2022/23 Q2) and the risk register bundles, and write the demo reports "
+        "(the QPR and the register editions) to the output folder."
     )
 
     def add_arguments(self, parser):
@@ -24,6 +25,10 @@ class Command(BaseCommand):
         result = import_bundle(DEMO_BUNDLE, user="demo")
         self.stdout.write(result.report())
         out_dir = Path(out) if out else Path(settings.BEACON_OUTPUT_DIR)
+        # The risk registers first: the QPR ends with the register overview (November 2022).
+        from beacon.reports.register.demo import write_register_demo
+
+        registers = write_register_demo(out_dir, log=self.stdout.write)
         folder = out_dir / DEMO_PERIOD.replace("/", "-").replace(" ", "-")
         folder.mkdir(parents=True, exist_ok=True)
         seed_report_settings(DEMO_REPORT_SETTINGS)
@@ -35,9 +40,6 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo reports for {DEMO_PERIOD} are in {folder.resolve()}:")
         for target in written:
             self.stdout.write(f"  {target.resolve()}")
-        from beacon.reports.register.demo import write_register_demo
-
-        registers = write_register_demo(out_dir, log=self.stdout.write)
         self.stdout.write("\nDemo Corporate Risk Register editions (Cabinet 05/01/2023, CYPE Cabinet Committee 08/03/2023):")
         for target in registers:
             self.stdout.write(f"  {target.resolve()}")
