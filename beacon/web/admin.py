@@ -40,3 +40,40 @@ admin.site.register(YearClosure)
 @admin.register(RiskAssignment)
 class RiskAssignmentAdmin(admin.ModelAdmin):
     list_display = ("user", "risk")
+
+
+# Users: roles are the groups on the user page; a data owner's directorates and a risk owner's
+# risks are edited on the same page.
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.admin import UserAdmin  # noqa: E402
+
+
+class DirectorateAssignmentInline(admin.TabularInline):
+    model = DirectorateAssignment
+    extra = 0
+    verbose_name = "directorate (data owner)"
+    verbose_name_plural = "directorates (data owner)"
+
+
+class RiskAssignmentInline(admin.TabularInline):
+    model = RiskAssignment
+    extra = 0
+    autocomplete_fields = ()
+    verbose_name = "risk (risk owner)"
+    verbose_name_plural = "risks (risk owner)"
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class BeaconUserAdmin(UserAdmin):
+    inlines = [DirectorateAssignmentInline, RiskAssignmentInline]
+    list_display = ("username", "first_name", "last_name", "is_staff", "roles")
+    list_filter = ("groups", "is_staff", "is_active")
+
+    @admin.display(description="roles")
+    def roles(self, obj):
+        return ", ".join(obj.groups.values_list("name", flat=True))

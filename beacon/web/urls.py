@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from .views import auth, dashboards, data, reports, returns, risks
+from .views import account, auth, dashboards, data, reports, returns, risks
 
 app_name = "web"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", dashboards.home, name="home"),
     path("sign-in/", auth.ThrottledLoginView.as_view(), name="login"),
     path("sign-out/", LogoutView.as_view(), name="logout"),
+    path("account/", account.account, name="account"),
     path("performance/", dashboards.performance_index, name="performance"),
     path("performance/<str:slug>/", dashboards.overview, name="overview"),
     path("performance/<str:slug>/directorates/<str:code>/", dashboards.directorate, name="directorate"),

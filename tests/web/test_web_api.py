@@ -97,3 +97,23 @@ def test_risks_through_the_api(api, risks):
     ok = api("post", url, "riskowner", data={"likelihood": 2, "impact": 5, "note": "Training completed"})
     assert ok.status_code == 200, ok.content
     assert ok.json()["current"]["score"] == 10 and ok.json()["direction"] == "reduced"
+
+
+def test_users_issue_and_revoke_their_own_tokens(client_for, client):
+    reader = client_for("reader")
+    assert client_for(None).get("/account/").status_code == 302
+    page = reader.post("/account/", {"action": "issue", "name": "my script"}).content.decode()
+    token = page.split('<code id="new-token">')[1].split("</code>")[0]
+    assert client.get("/api/kpis", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    obj = ApiToken.objects.get(name="my script")
+    assert client_for("owner").post("/account/", {"action": "revoke", "token": obj.pk}).status_code == 302
+    assert client.get("/api/kpis", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200  # not the owner's token
+    reader.post("/account/", {"action": "revoke", "token": obj.pk})
+    assert client.get("/api/kpis", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    assert "no role" in client_for("norole").post("/account/", {"action": "issue"}, follow=True).content.decode()
+    assert not ApiToken.objects.filter(user__username="norole").exists()
+
+
+def test_admin_user_page_edits_assignments(client_for, users):
+    body = client_for("admin").get(f"/admin/auth/user/{users['owner'].pk}/change/").content.decode()
+    assert "directorates (data owner)" in body.lower() and "risks (risk owner)" in body.lower()
