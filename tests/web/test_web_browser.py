@@ -62,7 +62,7 @@ class Visitor:
     def __init__(self, browser, base: str, checked: dict):
         self.context = browser.new_context()
         self.page = self.context.new_page()
-        self.page.set_default_timeout(15000)
+        self.page.set_default_timeout(60000)  # generous: two shared cores, and publishing renders a PDF
         self.base = base
         self.checked = checked
 
@@ -85,8 +85,8 @@ class Visitor:
         self.page.wait_for_url(self.base + "/")
         self.axe()
 
-    def click(self, selector: str):
-        with self.page.expect_navigation():
+    def click(self, selector: str, timeout: float = 60000):
+        with self.page.expect_navigation(timeout=timeout):
             self.page.click(selector)
         self.axe()
 
@@ -170,7 +170,7 @@ def test_return_journey_in_the_browser(browser, site):
     lead.click(f"a:has-text('Build the QPR for Quarter 3, 2022/23')")
     for field in lead.page.locator("input[name^='allow-']").all():
         field.fill("Accepted for the end-to-end test")
-    lead.click("button:has-text('Publish the QPR')")
+    lead.click("button:has-text('Publish the QPR')", timeout=180000)
     assert "is published" in lead.page.content()
     public = Visitor(browser, site, checked)
     public.go("/")
