@@ -123,10 +123,13 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon"}}
-# Login throttling: this many failed sign-ins for one username, or from one address, within
-# the window lock that username or address out for the window.
+# Login throttling (beacon/web/throttle.py): this many failed sign-ins for one username, or
+# from one address, within the window lock that username or address out for the window.
 BEACON_LOGIN_MAX_FAILURES = int(os.environ.get("BEACON_LOGIN_MAX_FAILURES", "5"))
+BEACON_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("BEACON_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
 BEACON_LOGIN_WINDOW_SECONDS = int(os.environ.get("BEACON_LOGIN_WINDOW_SECONDS", "900"))
+# Behind a reverse proxy: the request header holding the client address (e.g. HTTP_X_FORWARDED_FOR).
+BEACON_CLIENT_ADDRESS_HEADER = os.environ.get("BEACON_CLIENT_ADDRESS_HEADER", "")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60

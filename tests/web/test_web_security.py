@@ -74,3 +74,26 @@ def test_demo_users_exist_only_after_the_demo_step(data):
     assert lead.groups.filter(name="Performance lead").exists()
     assert not lead.is_staff
     assert get_user_model().objects.get(username="admin").is_superuser
+
+
+def test_address_lockout_spans_usernames(users, settings):
+    settings.BEACON_LOGIN_MAX_FAILURES = 100
+    settings.BEACON_LOGIN_MAX_FAILURES_PER_ADDRESS = 3
+    c = Client()
+    for name in ("a", "b", "c"):
+        assert c.post("/sign-in/", {"username": name, "password": "wrong"}).status_code == 200
+    assert c.post("/sign-in/", {"username": "reader", "password": PASSWORD}).status_code == 429
+    # another address is not affected
+    other = Client(REMOTE_ADDR="10.9.8.7")
+    assert other.post("/sign-in/", {"username": "reader", "password": PASSWORD}).status_code == 302
+
+
+def test_client_address_from_the_proxy_header(users, settings):
+    settings.BEACON_LOGIN_MAX_FAILURES = 100
+    settings.BEACON_LOGIN_MAX_FAILURES_PER_ADDRESS = 2
+    settings.BEACON_CLIENT_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"
+    c = Client()
+    for _ in range(2):
+        c.post("/sign-in/", {"username": "x", "password": "wrong"}, HTTP_X_FORWARDED_FOR="spoofed, 192.0.2.1")
+    assert c.post("/sign-in/", {"username": "reader", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="192.0.2.1").status_code == 429
+    assert c.post("/sign-in/", {"username": "reader", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="192.0.2.2").status_code == 302
