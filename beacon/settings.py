@@ -41,6 +41,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "beacon.web.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "beacon.urls"

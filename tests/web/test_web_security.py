@@ -46,6 +46,9 @@ def test_csrf_is_enforced(users):
 
 def test_security_headers(client_for):
     response = client_for("reader").get("/kpis/A1/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert "<script>" not in response.content.decode()  # no inline scripts to allow
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
