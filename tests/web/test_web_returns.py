@@ -150,3 +150,13 @@ def test_kpi_page_shows_the_report_chart(client_for):
 def test_activity_page_shows_the_report_chart(client_for):
     body = client_for("reader").get("/activity/AI1/").content.decode()
     assert 'src="data:image/svg+xml;base64,' in body and "1,200" in body
+
+
+def test_home_page_lists_what_needs_doing(client_for, open_period):
+    owner, lead = client_for("owner"), client_for("lead")
+    body = owner.get("/").content.decode()
+    assert "Your returns to complete" in body and "Alpha Services, 2022/23 Q3" in body and "Beta Services" not in body
+    owner.post(URL, {"action": "submit", "kpi-A1-value": "91", "kpi-A2-value": "8"})
+    assert "Your returns to complete" not in owner.get("/").content.decode()
+    body = lead.get("/").content.decode()
+    assert "1 return to review" in body and "Alpha Services, 2022/23 Q3" in body

@@ -404,3 +404,16 @@ def board(rp: ReturnPeriod) -> list[dict]:
         {"ret": r, "late": is_late(r, today), "missing": r.status == Return.NOT_STARTED}
         for r in rp.returns.select_related("directorate", "period")
     ]
+
+
+def awaiting_review() -> list[Return]:
+    return list(Return.objects.filter(status=Return.SUBMITTED).select_related("period", "directorate")
+                .order_by("period__period_sort", "directorate__display_order"))
+
+
+def open_returns_for(directorate_ids) -> list[dict]:
+    """A data owner's returns that still need them: not started, draft or returned."""
+    rows = Return.objects.filter(
+        directorate_id__in=directorate_ids, status__in=(Return.NOT_STARTED, Return.DRAFT, Return.RETURNED)
+    ).select_related("period", "directorate").order_by("period__due_date")
+    return [{"ret": r, "late": is_late(r)} for r in rows]
