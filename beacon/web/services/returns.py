@@ -277,7 +277,7 @@ def submit(ret: Return, user) -> None:
                 f"{line.code} value: enter a value, or say in the data note why there is none"
             )
     if errors:
-        raise ReturnError("The return was not submitted", errors)
+        raise ReturnError("The return was not submitted; your entries are saved as a draft", errors)
     now = timezone.now()
     ret.status = Return.SUBMITTED
     ret.submitted_by, ret.submitted_at = _username(user), now

@@ -109,7 +109,6 @@ def detail(request, slug, code):
     if not perm.can(user, perm.VIEW_RETURN, ret.directorate):
         raise PermissionDenied("not your directorate")
     can_edit = perm.can(user, perm.EDIT_RETURN, ret.directorate) and ret.editable
-    can_review = perm.can(user, perm.REVIEW_RETURN) and ret.status == Return.SUBMITTED
     lines = svc.return_lines(ret)
     errors = {}
     commentary = ret.commentary
@@ -145,14 +144,12 @@ def detail(request, slug, code):
                 return redirect("web:return", slug=slug, code=code)
             raise svc.ReturnError("Unknown action")
         except svc.ReturnError as exc:
-            errors = exc.errors or {"__all__": str(exc)}
-            if not exc.errors:
-                errors = {"__all__": str(exc)}
+            errors = {"__all__": str(exc), **exc.errors}
             for line in lines:
                 line.errors = {k.rsplit("-", 1)[1]: v for k, v in errors.items() if k.startswith(line.field_prefix + "-")}
-            status = 400
             ret.refresh_from_db()
-            return render(request, "web/return.html", _context(ret, lines, errors, commentary, user, request.POST.get("comment", "")), status=status)
+            context = _context(ret, lines, errors, commentary, user, request.POST.get("comment", ""))
+            return render(request, "web/return.html", context, status=400)
     return render(request, "web/return.html", _context(ret, lines, errors, commentary, user, ""))
 
 
