@@ -26,6 +26,7 @@ urlpatterns = [
     path("risks/editions/preview.<str:fmt>", risks.edition_preview, name="risk_edition_preview"),
     path("risks/<str:risk_id>/", risks.risk, name="risk"),
     path("reports/", reports.index, name="reports"),
+    path("reports/compare/", reports.compare, name="report_compare"),
     path("reports/<str:slug>/", reports.detail, name="report"),
     path("reports/<str:slug>/build/", reports.build, name="report_build"),
     path("reports/<str:slug>/preview.<str:fmt>", reports.preview, name="report_preview"),

@@ -186,6 +186,7 @@ def test_return_journey_in_the_browser(browser, site):
     public.click("a:has-text('Reports')")
     public.click("a:has-text('Quarter 3, 2022/23')")
     assert "Open data (JSON)" in public.page.content()
+    public.go("/reports/compare/")
     public.page.goto(site + f"/reports/{NEXT_SLUG}/qpr.json")
     assert '"label": "2022/23 Q3"' in public.page.content()
 

@@ -27,6 +27,7 @@ PAGES = {
     "/data/export/bundle.zip": {"lead", "reader"},
     "/data/export/bundle.xlsx": {"lead", "reader"},
     "/reports/": set(ROLES),
+    "/reports/compare/": set(ROLES),
     "/account/": set(ROLES) - {"anon"},
     f"/reports/{SLUG}/build/": {"lead"},
     "/admin/": {"admin"},

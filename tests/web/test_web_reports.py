@@ -61,3 +61,20 @@ def test_only_the_lead_builds_and_previews(client_for):
         assert c.post(f"/reports/{SLUG}/build/", {}).status_code == 403
     assert client_for(None).get(f"/reports/{SLUG}/preview.html").status_code == 302
     assert not PublishedReport.objects.exists()
+
+
+def test_compare_two_published_reports(client_for, users):
+    from beacon.reports.publish import publish
+    from beacon.web.services.reports import draft_checks
+
+    public = client_for(None)
+    assert "Two published reports are needed" in public.get("/reports/compare/").content.decode()
+    for label in ("2022/23 Q1", "2022/23 Q2"):
+        q = Quarter.parse(label)
+        allow = {c["id"]: "accepted for the test" for c in draft_checks(q) if not c["passed"]}
+        publish(q, "lead", allow)
+    body = public.get("/reports/compare/").content.decode()
+    assert "2022/23 Q1" in body and "2022/23 Q2" in body and "% of calls answered" in body
+    assert "changed rating or direction of travel" in body
+    body = public.get("/reports/compare/?a=2022-23-Q2&b=2022-23-Q1").content.decode()
+    assert body.index('value="2022-23-Q2" selected') < body.index('id="b"')

@@ -53,7 +53,23 @@ def changes_since_publication(q: Quarter) -> dict:
     return diff(q)
 
 
+def compare_published(a: PublishedReport, b: PublishedReport) -> dict:
+    """Two published editions side by side, from their frozen models: the totals and, for each
+    KPI in either, its value, RAG and DoT in each and whether they differ."""
+    ka = {k["code"]: k for k in a.model["kpis"]}
+    kb = {k["code"]: k for k in b.model["kpis"]}
+    rows = []
+    for code in list(ka) + [c for c in kb if c not in ka]:
+        x, y = ka.get(code), kb.get(code)
+        changed = (x or {}).get("rag") != (y or {}).get("rag") or (x or {}).get("dot") != (y or {}).get("dot")
+        rows.append({"code": code, "name": (y or x)["short_name"], "a": x, "b": y, "changed": changed})
+    keys = ("green", "amber", "red", "improving", "stable", "worsening", "kpis")
+    totals = [{"key": k, "a": a.model["totals"].get(k), "b": b.model["totals"].get(k)} for k in keys]
+    return {"a": a, "b": b, "totals": totals, "rows": rows, "changed": sum(1 for r in rows if r["changed"])}
+
+
 __all__ = [
+    "compare_published",
     "CONTENT_TYPES", "PublishError", "changes_since_publication", "draft_checks", "failed_checks", "preview",
     "publish_edition", "published", "published_file", "published_reports",
 ]

@@ -43,6 +43,19 @@ def index(request):
     return render(request, "web/reports.html", {"published": published, "drafts": drafts, "can_publish": can_publish})
 
 
+def compare(request):
+    """Compare two published editions (public: both are published)."""
+    published = list(svc.published_reports())
+    slugs = [r.model["period"]["slug"] for r in published]
+    a, b = request.GET.get("a", ""), request.GET.get("b", "")
+    if len(published) >= 2 and (a not in slugs or b not in slugs):
+        a, b = slugs[1], slugs[0]  # the newest against the one before
+    result = None
+    if a in slugs and b in slugs:
+        result = svc.compare_published(published[slugs.index(a)], published[slugs.index(b)])
+    return render(request, "web/report_compare.html", {"published": published, "a": a, "b": b, "result": result})
+
+
 def detail(request, slug):
     q = _quarter(slug)
     report = svc.published(q)
