@@ -76,11 +76,23 @@ class Visitor:
         assert not blocked, f"{self.page.url}: {blocked}"
         # evaluated through the DevTools protocol, which the page's policy does not govern
         # (an injected <script> tag would be refused: the policy forbids inline scripts)
-        self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;void 0")
-        violations = self.page.evaluate(AXE_RUN)
+        violations = self._run_axe()
         serious = [v for v in violations if v["impact"] in ("serious", "critical")]
         self.checked[self.page.url] = serious
         assert not serious, f"{self.page.url}: {serious}"
+
+    def _run_axe(self):
+        # a late navigation (htmx's history push, a form submit) can replace the page while axe
+        # runs: wait for the page to settle and run it once more
+        for attempt in (1, 2):
+            try:
+                self.page.wait_for_load_state("load")
+                self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;void 0")
+                return self.page.evaluate(AXE_RUN)
+            except Exception as exc:  # playwright's Error: "Execution context was destroyed"
+                if attempt == 2 or "context was destroyed" not in str(exc):
+                    raise
+                self.page.wait_for_load_state("networkidle")
 
     def go(self, path: str):
         self.page.goto(self.base + path)
@@ -156,6 +168,7 @@ def test_return_journey_in_the_browser(browser, site):
     assert Observation.objects.get(kpi__code="A2", period=NEXT).value == 8
     lead.go(f"/performance/{NEXT_SLUG}/")
     lead.page.select_option("#filter-rag", "GREEN")
+    lead.page.wait_for_load_state("networkidle")  # htmx's own request on change, before the form submit
     lead.click("button:has-text('Filter')")
     lead.click("a:has-text('% of calls answered')")
     assert "Staffing improved." in lead.page.content()
