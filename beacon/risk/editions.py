@@ -196,7 +196,8 @@ EVENT_TITLES = {
     "delegated": "Delegated", "de_escalated": "De-escalated", "escalated": "Escalated", "re_escalated": "Re-escalated",
     "descoped": "De-scoped", "revised": "Revised", "rerated": "Re-rated", "target_changed": "Target changed",
     "review_flagged": "Rating to be reviewed", "action_superseded": "Actions superseded",
-    "action_date_revised": "Action date revised",
+    "action_date_revised": "Action date revised", "control_added": "Control added",
+    "control_revised": "Control revised", "control_retired": "Control retired",
 }
 
 

@@ -20,7 +20,7 @@ from beacon.performance.bundle.load import value_text
 from beacon.performance.models import Revision
 
 from .history import ensure_issued, set_rating
-from .models import Action, ActionDateRevision, CandidateRisk, IssuedId, Register, Risk, RiskEvent
+from .models import ITEM_EVENTS, Action, ActionDateRevision, CandidateRisk, Control, IssuedId, Register, Risk, RiskEvent
 
 
 class LifecycleError(ValueError):
@@ -51,7 +51,7 @@ def _set(risk: Risk, by: str, at: dt.datetime, reason: str, source: str, **field
         risk.save(update_fields=changed)
 
 
-ACTION_EVENTS = ("action_superseded", "action_date_revised")
+ACTION_EVENTS = ITEM_EVENTS
 
 
 def _event(risk_code: str, event: str, *, by: str, at: dt.datetime, on: dt.date, note: str = "",
@@ -306,6 +306,90 @@ def record_update(action: Action, status: str, text: str, *, by: str, reported_i
         action=action, status=status, text=text, reported_in=reported_in, short_name=short_name,
         status_as_printed=status_as_printed, updated_on=on, recorded_by=by, recorded_at=at,
     )
+
+
+def _control_key(risk: Risk, title: str) -> str:
+    # the key the bundle loader records control revisions under (risk/bundle/load.py)
+    return f"{risk.risk_id} {title if len(title) <= 60 else title[:57] + '...'}"
+
+
+def _control_title(risk: Risk, title: str, *, exclude: Control | None = None) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise LifecycleError("title: a control needs its title")
+    same = risk.controls.filter(title=title)
+    if exclude is not None:
+        same = same.exclude(pk=exclude.pk)
+    clash = same.first()
+    if clash is not None:
+        retired = " (retired)" if clash.removed_at else ""
+        raise LifecycleError(f"title: {risk.risk_id} already has a control titled {title!r}{retired}")
+    return title
+
+
+@transaction.atomic
+def add_control(risk: Risk, title: str, owner: str = "", *, by: str, on: dt.date | None = None, note: str = "",
+                reported_in: str = "") -> Control:
+    """A new control in place, listed after the risk's other controls."""
+    _active(risk, "given a new control")
+    title, owner = _control_title(risk, title), (owner or "").strip()
+    at, on = _now(), on or dt.date.today()
+    order = max((c.order for c in risk.controls.all()), default=0) + 1
+    control = Control.objects.create(risk=risk, title=title, owner=owner, order=order)
+    key = _control_key(risk, title)
+    _record("control", key, "title", None, title, by, at, note, "lifecycle: control added")
+    if owner:
+        _record("control", key, "owner", None, owner, by, at, note, "lifecycle: control added")
+    _event(risk.risk_id, "control_added", risk=risk, by=by, at=at, on=on, reported_in=reported_in,
+           note=note or f"Control added: \"{title}\"")
+    return control
+
+
+@transaction.atomic
+def revise_control(control: Control, *, by: str, title: str | None = None, owner: str | None = None,
+                   on: dt.date | None = None, note: str = "", reported_in: str = "") -> Control:
+    """A new title and/or owner for a control; the old ones are kept as revisions."""
+    risk = control.risk
+    _active(risk, "given revised controls")
+    if control.removed_at is not None:
+        raise LifecycleError("control: a retired control cannot be revised")
+    changes = {}
+    if title is not None and title.strip() != control.title:
+        changes["title"] = _control_title(risk, title, exclude=control)
+    if owner is not None and owner.strip() != control.owner:
+        changes["owner"] = owner.strip()
+    if not changes:
+        raise LifecycleError("title: the control already has this title and owner")
+    at, on = _now(), on or dt.date.today()
+    key, old_title = _control_key(risk, control.title), control.title
+    for name, new in changes.items():
+        _record("control", key, name, getattr(control, name), new, by, at, note, "lifecycle: control revised")
+        setattr(control, name, new)
+    control.save(update_fields=list(changes))
+    what = f"\"{old_title}\"" + (f" → \"{control.title}\"" if "title" in changes else "")
+    if "owner" in changes:
+        what += f" (owner: {control.owner or 'none'})"
+    _event(risk.risk_id, "control_revised", risk=risk, by=by, at=at, on=on, reported_in=reported_in,
+           note=note or f"Control revised: {what}")
+    return control
+
+
+@transaction.atomic
+def retire_control(control: Control, *, by: str, on: dt.date | None = None, note: str = "",
+                   reported_in: str = "") -> Control:
+    """A control no longer in place: kept, marked removed (never deleted)."""
+    risk = control.risk
+    _active(risk, "given revised controls")
+    if control.removed_at is not None:
+        raise LifecycleError("control: the control is already retired")
+    at, on = _now(), on or dt.date.today()
+    _record("control", _control_key(risk, control.title), "removed_at", None, at.isoformat(), by, at, note,
+            "lifecycle: control retired")
+    control.removed_at = at
+    control.save(update_fields=["removed_at"])
+    _event(risk.risk_id, "control_retired", risk=risk, by=by, at=at, on=on, reported_in=reported_in,
+           note=note or f"Control retired: \"{control.title}\"")
+    return control
 
 
 @transaction.atomic

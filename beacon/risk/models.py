@@ -17,7 +17,11 @@ ACTION_STATUSES = ("planned", "complete", "partially_complete", "regular_review"
 EVENTS = (
     "new", "merged", "closed", "replaced", "withdrawn", "delegated", "de_escalated", "escalated", "re_escalated",
     "descoped", "revised", "rerated", "target_changed", "review_flagged", "action_superseded", "action_date_revised",
+    "control_added", "control_revised", "control_retired",
 )
+# events about one action or control of a risk: history of that item, not rows of risk_events.csv,
+# so several may share a risk and a date
+ITEM_EVENTS = ("action_superseded", "action_date_revised", "control_added", "control_revised", "control_retired")
 
 
 def _choices(values):

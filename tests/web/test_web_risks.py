@@ -185,3 +185,103 @@ def test_close_and_replace_and_merge(client_for, risks):
     first.refresh_from_db()
     assert first.status == "merged" and first.replaced_by == [merged.risk_id]
     assert client_for("riskowner").post(f"/risks/{merged.risk_id}/", {"operation": "merge"}).status_code == 403
+
+
+def test_controls_add_revise_retire(client_for, risks):
+    from beacon.risk.models import Control, RiskEvent
+
+    first, _ = risks
+    url = f"/risks/{first.risk_id}/"
+    owner, manager = client_for("riskowner"), client_for("riskmanager")
+    page = owner.get(url).content.decode()
+    assert "Add a control" in page and "Retire a control" not in page  # no control yet to revise or retire
+    response = owner.post(url, {"operation": "add_control", "title": "", "owner": "x"})
+    assert response.status_code == 400 and "Control: describe the control in place" in response.content.decode()
+    assert owner.post(url, {"operation": "add_control", "title": "Safeguarding board meets monthly", "owner": "Director"}).status_code == 302
+    control = Control.objects.get(risk=first)
+    response = manager.post(url, {"operation": "add_control", "title": "Safeguarding board meets monthly"})
+    assert response.status_code == 400 and "already has a control titled" in response.content.decode()
+    response = owner.post(url, {"operation": "revise_control", "control": control.pk, "title": "", "owner": ""})
+    assert response.status_code == 400 and "New title: give a new title or a new owner" in response.content.decode()
+    response = owner.post(url, {"operation": "revise_control", "control": "999999", "title": "x"})
+    assert response.status_code == 400 and "Control: choose one of this risk&#x27;s controls" in response.content.decode()
+    assert owner.post(url, {"operation": "revise_control", "control": control.pk, "title": "Safeguarding board meets fortnightly",
+                            "note": "More often"}).status_code == 302
+    control.refresh_from_db()
+    assert (control.title, control.owner) == ("Safeguarding board meets fortnightly", "Director")
+    assert manager.post(url, {"operation": "revise_control", "control": control.pk, "owner": "Assistant Director"}).status_code == 302
+    control.refresh_from_db()
+    assert control.owner == "Assistant Director"
+    response = manager.post(url, {"operation": "retire_control", "control": control.pk, "note": ""})
+    assert response.status_code == 400 and "Reason: say why the control is no longer in place" in response.content.decode()
+    assert manager.post(url, {"operation": "retire_control", "control": control.pk, "note": "Replaced by the new board"}).status_code == 302
+    control.refresh_from_db()
+    assert control.removed_at is not None and Control.objects.filter(pk=control.pk).exists()
+    # a retired control can no longer be chosen
+    assert owner.post(url, {"operation": "revise_control", "control": control.pk, "title": "y"}).status_code == 400
+    assert [e.event for e in RiskEvent.objects.filter(risk=first, event__startswith="control_").order_by("pk")] == [
+        "control_added", "control_revised", "control_revised", "control_retired"]
+    page = owner.get(url).content.decode()
+    history = page.split("Lifecycle events")[1]
+    for text in ("Control added", "Control revised", "Control retired", "Replaced by the new board", "More often"):
+        assert text in history, text
+    assert "by riskowner" in history and "by riskmanager" in history
+    assert "Safeguarding board meets fortnightly" in page.split("<h2 class=\"govuk-heading-m\">Controls</h2>")[1] and "(retired " in page
+
+
+@pytest.mark.parametrize("role,allowed", [
+    ("riskmanager", True), ("riskowner", True), ("lead", False), ("owner", False), ("reader", False), ("norole", False),
+    (None, False),
+])
+def test_control_forms_matrix(client_for, risks, role, allowed):
+    from beacon.risk import lifecycle
+    from beacon.risk.models import Control
+
+    first, _ = risks
+    control = lifecycle.add_control(first, "Existing control", "Owner", by="setup")
+    url = f"/risks/{first.risk_id}/"
+    c = client_for(role)
+    page = c.get(url)
+    posts = [
+        {"operation": "add_control", "title": "Another control"},
+        {"operation": "revise_control", "control": control.pk, "title": "Renamed control"},
+        {"operation": "retire_control", "control": control.pk, "note": "Gone"},
+    ]
+    for data in posts:
+        response = c.post(url, data)
+        if allowed:
+            assert response.status_code == 302, data
+        elif role is None:
+            assert response.status_code == 302 and "/sign-in/" in response["Location"], data
+        else:
+            assert response.status_code == 403, (role, data)
+    control.refresh_from_db()
+    if allowed:
+        assert "Add a control" in page.content.decode()
+        assert control.title == "Renamed control" and control.removed_at is not None
+        assert Control.objects.filter(risk=first, title="Another control").exists()
+    else:
+        if role not in (None, "norole"):
+            assert "Add a control" not in page.content.decode()
+        assert (control.title, control.removed_at) == ("Existing control", None)
+        assert not Control.objects.filter(risk=first, title="Another control").exists()
+
+
+def test_risk_owner_cannot_change_controls_of_another_risk(client_for, risks):
+    from beacon.risk import lifecycle
+    from beacon.risk.models import Control
+
+    _, second = risks
+    control = lifecycle.add_control(second, "Firewall", by="setup")
+    c = client_for("riskowner")
+    url = f"/risks/{second.risk_id}/"
+    assert "Add a control" not in c.get(url).content.decode()
+    assert c.post(url, {"operation": "add_control", "title": "Mine now"}).status_code == 403
+    assert c.post(url, {"operation": "revise_control", "control": control.pk, "title": "Changed"}).status_code == 403
+    assert c.post(url, {"operation": "retire_control", "control": control.pk, "note": "x"}).status_code == 403
+    # nor through their own risk's page
+    assert c.post(f"/risks/{risks[0].risk_id}/", {"operation": "retire_control", "control": control.pk, "note": "x"}).status_code == 400
+    control.refresh_from_db()
+    assert (control.title, control.removed_at) == ("Firewall", None)
+    assert list(second.controls.values_list("title", flat=True)) == ["Firewall"]
+    assert not Control.objects.filter(title="Mine now").exists()

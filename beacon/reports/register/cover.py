@@ -89,7 +89,7 @@ def _paragraphs_from_changes(changes: list[dict]) -> list[str]:
     out: list[dict] = []
     by_note: dict[str, dict] = {}
     for c in changes:
-        if c["event"] in ("review_flagged", "action_date_revised"):
+        if c["event"] in ("review_flagged", "action_date_revised", "control_added", "control_revised", "control_retired"):
             continue
         group = by_note.get(c["note"]) if c["note"] else None
         if group is None:

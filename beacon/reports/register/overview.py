@@ -202,7 +202,7 @@ def _key_changes(after: dt.date, by: dt.date) -> list[dict]:
             key = "new"
         elif e.event in ("de_escalated", "delegated"):
             key = "de_escalated"
-        elif e.event in ("review_flagged", "action_date_revised"):
+        elif e.event in ("review_flagged", "action_date_revised", "control_added", "control_revised", "control_retired"):
             continue
         else:
             key = "other"

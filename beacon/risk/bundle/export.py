@@ -85,8 +85,9 @@ def export_files() -> dict[str, tuple[list[str], list[dict]]]:
                 }
             )
         files["actions.csv"] = _table("actions.csv", rows)
-    # action-level events are history of the actions (date revisions, supersessions), not bundle rows
-    events = models.RiskEvent.objects.exclude(event__in=("action_superseded", "action_date_revised")).order_by("pk")
+    # action- and control-level events are history of those items (date revisions, supersessions,
+    # controls added, revised or retired), not bundle rows
+    events = models.RiskEvent.objects.exclude(event__in=models.ITEM_EVENTS).order_by("pk")
     if events.exists():
         files["risk_events.csv"] = _table(
             "risk_events.csv",

@@ -209,6 +209,9 @@ def draft_file(body: str, date: dt.date, fmt: str) -> bytes:
 OPERATIONS = {
     "change_target": ("Change the target rating", "update"),
     "revise_action_date": ("Revise an action's due date", "update"),
+    "add_control": ("Add a control", "update"),
+    "revise_control": ("Revise a control (title, owner)", "update"),
+    "retire_control": ("Retire a control", "update"),
     "flag_for_review": ("Flag the rating for review", "manage"),
     "descope": ("Revise the scope", "manage"),
     "delegate": ("Delegate or de-escalate to another register", "manage"),
@@ -229,6 +232,8 @@ def allowed_operations(risk: rm.Risk, user) -> list[tuple[str, str]]:
             ok = ok and risk.status in ("delegated", "de_escalated")
         elif risk.status != "active":
             ok = False
+        elif op in ("revise_control", "retire_control"):
+            ok = ok and risk.controls.filter(removed_at__isnull=True).exists()
         if ok:
             out.append((op, label))
     return out
@@ -263,6 +268,24 @@ def lifecycle_operation(risk: rm.Risk, op: str, form, user):
             if errors:
                 raise RiskFormError("The due date was not revised", errors)
             return lifecycle.revise_action_date(action, due, by=by, note=note)
+        if op == "add_control":
+            title = (form.get("title") or "").strip()
+            if not title:
+                raise RiskFormError("The control was not added", {"title": "Control: describe the control in place"})
+            return lifecycle.add_control(risk, title, (form.get("owner") or "").strip(), by=by, note=note)
+        if op in ("revise_control", "retire_control"):
+            control = risk.controls.filter(pk=int(form.get("control")) if str(form.get("control", "")).isdigit() else 0,
+                                           removed_at__isnull=True).first()
+            if control is None:
+                raise RiskFormError("The control was not changed", {"control": "Control: choose one of this risk's controls"})
+            if op == "retire_control":
+                if not note:
+                    raise RiskFormError("The control was not retired", {"note": "Reason: say why the control is no longer in place"})
+                return lifecycle.retire_control(control, by=by, note=note)
+            title, owner = (form.get("title") or "").strip(), (form.get("owner") or "").strip()
+            if not title and not owner:
+                raise RiskFormError("The control was not revised", {"title": "New title: give a new title or a new owner (or both)"})
+            return lifecycle.revise_control(control, title=title or None, owner=owner or None, by=by, note=note)
         if op == "flag_for_review":
             if not note:
                 raise RiskFormError("The risk was not flagged", {"note": "Review note: say what is to be reviewed"})
@@ -309,4 +332,4 @@ def lifecycle_operation(risk: rm.Risk, op: str, form, user):
     except (lifecycle.LifecycleError, RiskRuleError) as exc:
         text = str(exc)
         field = text.split(":", 1)[0] if ":" in text else "note"
-        raise RiskFormError("The operation was not carried out", {field if field in ("register", "due", "scope", "action", "others") else "note": text}) from None
+        raise RiskFormError("The operation was not carried out", {field if field in ("register", "due", "scope", "action", "others", "title", "control") else "note": text}) from None
