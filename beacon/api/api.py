@@ -142,6 +142,7 @@ class LineIn(Schema):
     code: str
     kind: str = "kpi"
     value: str = ""
+    months: dict[str, str] | None = None  # a monthly KPI: {"2022-10": "97", ...} instead of value
     note: str = ""
     commentary: str = ""
 
@@ -161,6 +162,7 @@ class LineOut(Schema):
     target: str
     floor: str
     value: str
+    months: dict[str, str]
     note: str
     commentary: str
 
@@ -195,6 +197,7 @@ def _return_out(ret: Return) -> dict:
                 "target": line.target_text,
                 "floor": line.floor_text,
                 "value": line.value_text,
+                "months": line.month_values,
                 "note": line.note,
                 "commentary": line.commentary,
             }
@@ -297,7 +300,11 @@ def put_return(request, slug: str, code: str, body: ReturnIn):
     A field left out of ``lines`` keeps what was saved."""
     ret = _get_return(request, slug, code)
     _need(request, perm.EDIT_RETURN, ret.directorate)
-    lines = {f"{line.kind}-{line.code}": {"value": line.value, "note": line.note, "commentary": line.commentary} for line in body.lines}
+    lines = {
+        f"{line.kind}-{line.code}": {"value": line.value, "note": line.note, "commentary": line.commentary,
+                                     **({"months": line.months} if line.months is not None else {})}
+        for line in body.lines
+    }
     known = {line.field_prefix for line in returns.return_lines(ret)}
     unknown = sorted(set(lines) - known)
     if unknown:

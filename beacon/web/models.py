@@ -143,6 +143,10 @@ class ReturnLine(models.Model):
     value = models.DecimalField(max_digits=28, decimal_places=10, null=True, blank=True)
     note = models.TextField(blank=True, help_text="Data caveat printed with the value.")
     commentary = models.TextField(blank=True)
+    month_values = models.JSONField(
+        default=dict, blank=True,
+        help_text='A monthly KPI\'s values as typed, by month: {"2022-10": "97", ...} (value_text stays empty).',
+    )
 
     class Meta:
         constraints = [

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from beacon.bundle.importer import LoadContext
 from beacon.bundle.schema import Record, parse_number
-from beacon.domain.periods import FinancialYear, PeriodError, Quarter
+from beacon.domain.periods import FinancialYear, Month, PeriodError, Quarter, parse_period, quarter_of
 from beacon.performance import models as pm
 from beacon.performance.bundle.load import period_sort, record_revision, upsert
 from beacon.performance.results import kpis_in_edition, target_in_force
@@ -84,6 +84,15 @@ def open_period(period_text: str, due_date: dt.date | None, user) -> ReturnPerio
 
 # --- what a data owner sees ------------------------------------------------------------------
 @dataclass
+class MonthEntry:
+    """One month of a monthly KPI's line: the field ``kpi-CS1-2022-10``, labelled October 2022."""
+
+    label: str  # 2022-10
+    name: str  # October 2022
+    value_text: str = ""
+
+
+@dataclass
 class LineView:
     kind: str  # "kpi" | "indicator"
     code: str
@@ -101,10 +110,35 @@ class LineView:
     note: str = ""
     commentary: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    months: list[MonthEntry] = field(default_factory=list)  # a monthly KPI: one entry per month of the quarter
 
     @property
     def field_prefix(self) -> str:
         return f"{self.kind}-{self.code}"
+
+    @property
+    def monthly(self) -> bool:
+        return bool(self.months)
+
+    @property
+    def month_values(self) -> dict[str, str]:
+        return {m.label: m.value_text for m in self.months}
+
+
+def _last_reported(observations) -> tuple[Decimal | None, str]:
+    """The value the reports show for the latest earlier quarter that has one: a quarter's value
+    is its latest observation (for a monthly KPI the latest month of the quarter, as
+    ``beacon.performance.results`` takes it). ``observations``: newest first."""
+    seen: set = set()
+    for obs in observations:
+        q = quarter_of(parse_period(obs.period))
+        if q in seen:
+            continue
+        seen.add(q)
+        if obs.value is not None:
+            label = q.label if obs.period == q.label else f"{q.label}, {parse_period(obs.period).long_label}"
+            return obs.value, label
+    return None, ""
 
 
 def _num_text(value: Decimal | None) -> str:
@@ -116,7 +150,7 @@ def _num_text(value: Decimal | None) -> str:
 
 def return_lines(ret: Return) -> list[LineView]:
     q = Quarter.parse(ret.period.period)
-    sort = ret.period.period_sort
+    before = period_sort(q.months[0])  # anything earlier than the quarter's first month
     existing_kpi = {line.kpi_id: line for line in ret.lines.all() if line.kpi_id}
     existing_ind = {line.indicator_id: line for line in ret.lines.all() if line.indicator_id}
     out = []
@@ -125,7 +159,9 @@ def return_lines(ret: Return) -> list[LineView]:
     for row in pm.KpiTarget.objects.filter(kpi__in=kpis, financial_year=q.financial_year.label):
         targets.setdefault(row.kpi_id, []).append(row)
     for kpi in kpis:
-        last = pm.Observation.objects.filter(kpi=kpi, period_sort__lt=sort, value__isnull=False).order_by("-period_sort").first()
+        last_value, last_period = _last_reported(
+            pm.Observation.objects.filter(kpi=kpi, period_sort__lt=before).order_by("-period_sort", "-pk")[:36]
+        )
         row = target_in_force(targets.get(kpi.pk, []), q)
         line = existing_kpi.get(kpi.pk)
         if row is not None and kpi.polarity == "range":
@@ -142,8 +178,8 @@ def return_lines(ret: Return) -> list[LineView]:
                 unit=kpi.unit,
                 decimals=kpi.decimals,
                 polarity=kpi.polarity,
-                last_value=last.value if last else None,
-                last_period=last.period if last else "",
+                last_value=last_value,
+                last_period=last_period,
                 target=row.target if row else None,
                 floor=row.floor if row else None,
                 target_text=target_text,
@@ -151,10 +187,14 @@ def return_lines(ret: Return) -> list[LineView]:
                 value_text=line.value_text if line else "",
                 note=line.note if line else "",
                 commentary=line.commentary if line else "",
+                months=[
+                    MonthEntry(m.label, m.long_label, (line.month_values or {}).get(m.label, "") if line else "")
+                    for m in q.months
+                ] if kpi.frequency == "monthly" else [],
             )
         )
     for ind in pm.ActivityIndicator.objects.filter(directorate=ret.directorate).order_by("display_order", "code"):
-        last = pm.ActivityObservation.objects.filter(indicator=ind, period_sort__lt=sort).order_by("-period_sort").first()
+        last = pm.ActivityObservation.objects.filter(indicator=ind, period_sort__lt=ret.period.period_sort).order_by("-period_sort").first()
         line = existing_ind.get(ind.pk)
         out.append(
             LineView(
@@ -194,14 +234,32 @@ def _parse_value(text: str, line: LineView) -> tuple[Decimal | None, str | None]
 
 
 def validate_entries(lines: list[LineView], entries: dict[str, dict[str, str]]) -> dict[str, str]:
-    """``entries``: field prefix (``kpi-CS1``) -> {"value", "note", "commentary"}. Returns errors
-    keyed by form field name (``kpi-CS1-value``), each naming the field and the reason."""
+    """``entries``: field prefix (``kpi-CS1``) -> {"value", "note", "commentary"}, and for a
+    monthly KPI "months": {"2022-10": "97", ...} instead of "value". Returns errors keyed by form
+    field name (``kpi-CS1-value``, ``kpi-CS1-2022-10``), each naming the field and the reason."""
     errors = {}
     for line in lines:
         entry = entries.get(line.field_prefix, {})
-        _, problem = _parse_value(entry.get("value", ""), line)
-        if problem:
-            errors[f"{line.field_prefix}-value"] = f"{line.code} value: {problem}"
+        if line.monthly:
+            if (entry.get("value") or "").strip():
+                names = ", ".join(m.name for m in line.months)
+                errors[f"{line.field_prefix}-value"] = (
+                    f"{line.code} value: {line.code} is monthly; enter a value for each month ({names})"
+                )
+            months = entry.get("months") or {}
+            unknown = sorted(set(months) - {m.label for m in line.months})
+            if unknown:
+                errors[f"{line.field_prefix}-value"] = (
+                    f"{line.code} value: {', '.join(unknown)} is not a month of this quarter"
+                )
+            for m in line.months:
+                _, problem = _parse_value(months.get(m.label, ""), line)
+                if problem:
+                    errors[f"{line.field_prefix}-{m.label}"] = f"{line.code} {m.name} value: {problem}"
+        else:
+            _, problem = _parse_value(entry.get("value", ""), line)
+            if problem:
+                errors[f"{line.field_prefix}-value"] = f"{line.code} value: {problem}"
         for name in ("note", "commentary"):
             if len(entry.get(name, "") or "") > MAX_TEXT:
                 errors[f"{line.field_prefix}-{name}"] = f"{line.code} {name}: must be {MAX_TEXT} characters or fewer"
@@ -244,7 +302,24 @@ def save_draft(ret: Return, entries: dict[str, dict[str, str]], commentary: str,
             "note": (entry.get("note") or "").strip(),
             "commentary": (entry.get("commentary") or "").strip(),
         }
-        dirty = False
+        if line.monthly:
+            new["value_text"] = ""
+            months = entry.get("months")
+            if months is None:  # left out (the API): keep what was saved
+                months = obj.month_values or {}
+            typed = {m.label: (months.get(m.label) or "").strip() for m in line.months}
+            old_months = obj.month_values or {}
+            for m in line.months:
+                old, value = old_months.get(m.label, ""), typed[m.label]
+                if old != value:
+                    changes.append({"field": f"{line.code} {m.name} value", "old": old, "new": value})
+            if {k: v for k, v in old_months.items() if v} != {k: v for k, v in typed.items() if v}:
+                obj.month_values = {k: v for k, v in typed.items() if v}
+                dirty = True
+            else:
+                dirty = False
+        else:
+            dirty = False
         for name, value in new.items():
             old = getattr(obj, name)
             if old != value:
@@ -272,7 +347,13 @@ def submit(ret: Return, user) -> None:
     _check_editable(ret, user)
     errors = {}
     for line in return_lines(ret):
-        if line.kind == "kpi" and not line.value_text and not line.note:
+        if line.kind == "kpi" and line.monthly:
+            for m in line.months:
+                if not m.value_text and not line.note:
+                    errors[f"{line.field_prefix}-{m.label}"] = (
+                        f"{line.code} {m.name} value: enter a value, or say in the data note why there is none"
+                    )
+        elif line.kind == "kpi" and not line.value_text and not line.note:
             errors[f"{line.field_prefix}-value"] = (
                 f"{line.code} value: enter a value, or say in the data note why there is none"
             )
@@ -323,7 +404,21 @@ def approve(ret: Return, comment: str, user) -> dict:
     ctx = LoadContext(user=who, now=now, source=source, reason=(comment or "").strip() or "approved return")
     record = Record(file="return", line=0, data={})
     for line in ret.lines.select_related("kpi", "indicator"):
-        if line.kpi_id:
+        if line.kpi_id and line.kpi.frequency == "monthly":
+            # a monthly KPI is stored by month, as the bundle requires (validate.py)
+            kpi = line.kpi
+            months = line.month_values or {}
+            for m in q.months:
+                text = months.get(m.label, "")
+                existing = pm.Observation.objects.filter(kpi=kpi, period=m.label).first()
+                if text or line.note or existing is not None:
+                    value = parse_number(text).value if text else None
+                    upsert(
+                        ctx, record, pm.Observation, {"kpi": kpi, "period": m.label},
+                        {"value": value, "note": line.note}, "observation", f"{kpi.code} {m.label}",
+                        defaults={"period_sort": period_sort(m), "status": "provisional"}, track_creation=("value",),
+                    )
+        elif line.kpi_id:
             kpi = line.kpi
             existing = pm.Observation.objects.filter(kpi=kpi, period=q.label).first()
             if line.value_text or line.note or existing is not None:
@@ -332,6 +427,7 @@ def approve(ret: Return, comment: str, user) -> dict:
                     {"value": line.value, "note": line.note}, "observation", f"{kpi.code} {q.label}",
                     defaults={"period_sort": period_sort(q), "status": "provisional"}, track_creation=("value",),
                 )
+        if line.kpi_id:
             if line.commentary:
                 upsert(
                     ctx, record, pm.Commentary,

@@ -91,14 +91,17 @@ def close_year(request):
 
 
 def _entries(post, lines):
-    return {
-        line.field_prefix: {
+    out = {}
+    for line in lines:
+        entry = {
             "value": post.get(f"{line.field_prefix}-value", ""),
             "note": post.get(f"{line.field_prefix}-note", ""),
             "commentary": post.get(f"{line.field_prefix}-commentary", ""),
         }
-        for line in lines
-    }
+        if line.monthly:  # one field a month: kpi-CS1-2022-10
+            entry["months"] = {m.label: post.get(f"{line.field_prefix}-{m.label}", "") for m in line.months}
+        out[line.field_prefix] = entry
+    return out
 
 
 @perm.require(perm.VIEW_RETURNS)
@@ -125,6 +128,8 @@ def detail(request, slug, code):
                     line.value_text = entries[line.field_prefix]["value"]
                     line.note = entries[line.field_prefix]["note"]
                     line.commentary = entries[line.field_prefix]["commentary"]
+                    for m in line.months:
+                        m.value_text = entries[line.field_prefix]["months"][m.label]
                 svc.save_draft(ret, entries, commentary, user)
                 if action == "submit":
                     svc.submit(ret, user)
@@ -146,7 +151,8 @@ def detail(request, slug, code):
         except svc.ReturnError as exc:
             errors = {"__all__": str(exc), **exc.errors}
             for line in lines:
-                line.errors = {k.rsplit("-", 1)[1]: v for k, v in errors.items() if k.startswith(line.field_prefix + "-")}
+                # the field after the prefix: value, note, commentary, or a month (2022-10)
+                line.errors = {k[len(line.field_prefix) + 1:]: v for k, v in errors.items() if k.startswith(line.field_prefix + "-")}
             ret.refresh_from_db()
             context = _context(ret, lines, errors, commentary, user, request.POST.get("comment", ""))
             return render(request, "web/return.html", context, status=400)
