@@ -3,13 +3,15 @@
 ``publish`` computes the edition, runs the consistency checks (performance spec 6.1: those of
 the model, and 6.1.1 / 6.1.6 again on the rendered document) and
 refuses, naming each failure, unless every failed check is accepted with a reason
-(``allow={"6.1.9": "reason"}``). It then stores, in one transaction:
+(``allow={"6.1.9": "reason"}``). Lint findings on authored commentary (spec 6.2, ``model["lint"]``)
+are warnings, not failed checks, but they too need sign-off: ``allow={"6.2": "reason"}`` accepts
+them all. It then stores, in one transaction:
 
 * the computed model exactly as rendered, the report settings and narrative overrides used
   and the rule set (so the edition re-renders with the same figures forever);
 * the input data it was computed from (``data_snapshot``) and its checksum;
 * the rendered files (JSON, HTML, PDF, Word) with their SHA-256 checksums;
-* who published it and when, and the accepted check failures with their reasons.
+* who published it and when, and the accepted check failures and lint findings with their reasons.
 
 ``diff`` compares the current data with the snapshot: added, removed and changed records, and
 the results (RAG, DoT, value, counts) that would differ if the edition were computed today.
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from beacon.domain.periods import Quarter
+from beacon.reports.lint import LINT_CHECK_ID, LINT_CHECK_NAME, finding_line
 
 FILE_FORMATS = ("json", "html", "pdf", "docx")
 
@@ -147,15 +150,28 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
     model["checks"] += document_checks(documents.qpr_html(edition))
     failed = failed_checks(model)
     blocking = [c for c in failed if c["id"] not in allow]
-    if blocking:
+    # lint findings on authored text (spec 6.2) are warnings that need sign-off: accepted as a
+    # whole, with a reason, under the id "6.2" (``beacon publish --accept-lint --reason``)
+    lint = model.get("lint") or []
+    unsigned = lint if LINT_CHECK_ID not in allow else []
+    if blocking or unsigned:
         lines = [f"{c['id']} {c['name']}: {f}" for c in blocking for f in (c["failures"] or ["failed"])]
-        raise PublishError(
-            f"{period.label} cannot be published: {len(blocking)} consistency check(s) failed", lines
-        )
-    unknown = sorted(set(allow) - {c["id"] for c in failed})
+        lines += [f"{LINT_CHECK_ID} {LINT_CHECK_NAME}: {finding_line(f)}" for f in unsigned]
+        why = []
+        if blocking:
+            why.append(f"{len(blocking)} consistency check(s) failed")
+        if unsigned:
+            why.append(f"{len(unsigned)} lint finding(s) on authored text need sign-off")
+        raise PublishError(f"{period.label} cannot be published: {'; '.join(why)}", lines)
+    if LINT_CHECK_ID in allow and not lint:
+        raise PublishError(f"--accept-lint: there are no lint findings in {period.label}")
+    unknown = sorted(set(allow) - {c["id"] for c in failed} - {LINT_CHECK_ID})
     if unknown:
         raise PublishError(f"--allow-failed-check {', '.join(unknown)}: no such failed check in {period.label}")
     overridden = [{"id": c["id"], "name": c["name"], "failures": c["failures"], "reason": allow[c["id"]]} for c in failed]
+    if lint:
+        overridden.append({"id": LINT_CHECK_ID, "name": LINT_CHECK_NAME, "failures": [finding_line(f) for f in lint],
+                           "reason": allow[LINT_CHECK_ID]})
     now = now or timezone.now()
     data = data_snapshot(period)
     with transaction.atomic():

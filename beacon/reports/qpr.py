@@ -18,6 +18,7 @@ from beacon.domain.rag import Polarity, Rag, rate
 from beacon.domain.rules import RuleSet, get_rule_set
 from beacon.performance import models
 from beacon.performance.results import KpiResult, compute_results
+from beacon.reports.lint import commentary_lint
 
 SCHEMA = "beacon.qpr/1"
 COUNT_KEYS = ("green", "amber", "red", "improving", "stable", "worsening")
@@ -219,6 +220,7 @@ def build_qpr(period: Quarter, rule_set: RuleSet | None = None) -> dict:
     model["risk_overview"] = _risk_overview(period)
     model["checks"] = consistency_checks(model, results, rule_set)
     model["reconciliation"] = reconciliation(model, period)
+    model["lint"] = commentary_lint(model)
     return model
 
 

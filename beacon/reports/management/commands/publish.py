@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from beacon.domain.periods import PeriodError, Quarter
 from beacon.performance.management.commands._common import require_prepared_database
+from beacon.reports.lint import LINT_CHECK_ID
 from beacon.reports.publish import PublishError, publish
 
 
@@ -13,18 +14,22 @@ class Command(BaseCommand):
         "Publish (freeze) the Quarterly Performance Report of a period: the data used, the computed "
         "figures, the rendered JSON/HTML/PDF/Word files with SHA-256 checksums, who and when. Refuses "
         "while a consistency check fails, naming each failure; accept a failed check explicitly with "
-        '--allow-failed-check ID --reason "why" (recorded with the edition and printed in it).'
+        '--allow-failed-check ID --reason "why" (recorded with the edition and printed in it). Lint '
+        "findings on authored commentary (spec 6.2) are listed too and need sign-off: --accept-lint "
+        '--reason "why".'
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--period", required=True, help='the report quarter, e.g. "2022/23 Q2"')
         parser.add_argument("--allow-failed-check", action="append", default=[], metavar="ID",
                             help="publish although this check fails, e.g. 6.1.9 (repeatable; needs --reason)")
-        parser.add_argument("--reason", default="", help="why the failed check(s) are accepted (recorded)")
+        parser.add_argument("--accept-lint", action="store_true",
+                            help="publish although the authored commentary has lint findings (spec 6.2; needs --reason)")
+        parser.add_argument("--reason", default="", help="why the failed check(s) or lint findings are accepted (recorded)")
         parser.add_argument("--user", default=None, help="who publishes (default: the login name)")
         parser.add_argument("--out", default=None, help="also write the published files to this folder")
 
-    def handle(self, period, allow_failed_check=(), reason="", user=None, out=None, **options):
+    def handle(self, period, allow_failed_check=(), reason="", user=None, out=None, accept_lint=False, **options):
         require_prepared_database()
         try:
             quarter = Quarter.parse(period)
@@ -32,17 +37,26 @@ class Command(BaseCommand):
             raise CommandError(f"--period: {exc}") from None
         if allow_failed_check and not reason.strip():
             raise CommandError("--allow-failed-check needs --reason: say why the failure is accepted")
+        if accept_lint and not reason.strip():
+            raise CommandError("--accept-lint needs --reason: say why the lint findings are accepted")
         allow = {check: reason for check in allow_failed_check}
+        if accept_lint:
+            allow[LINT_CHECK_ID] = reason
         try:
             result = publish(quarter, user or getpass.getuser(), allow)
         except PublishError as exc:
             lines = [str(exc)] + [f"  - {f}" for f in exc.failures]
-            if exc.failures:
+            if any(not f.startswith(f"{LINT_CHECK_ID} ") for f in exc.failures):
                 lines.append("Fix the data, or accept a check with --allow-failed-check ID --reason \"...\".")
+            if any(f.startswith(f"{LINT_CHECK_ID} ") for f in exc.failures):
+                lines.append("Correct the commentary, or sign off the lint findings with --accept-lint --reason \"...\".")
             raise CommandError("\n".join(lines)) from None
         self.stdout.write(f"Published {result.period} by {result.published_by} at {result.published_at}")
         for c in result.overridden:
-            self.stdout.write(f"  accepted failed check {c['id']} ({c['name']}): {c['reason']}")
+            if c["id"] == LINT_CHECK_ID:
+                self.stdout.write(f"  accepted {len(c['failures'])} lint finding(s) ({c['name']}): {c['reason']}")
+            else:
+                self.stdout.write(f"  accepted failed check {c['id']} ({c['name']}): {c['reason']}")
         from beacon.reports.models import PublishedFile
 
         for f in result.files:
