@@ -496,3 +496,41 @@ SPEC_5_3_OTHER = [
 def test_spec_5_3_sentences_on_other_things_are_not_flagged(sentence, attached):
     # CYPE has seven KPIs, four of them Green
     assert lint(sentence, attached=attached, counts=CYPE) == []
+
+
+def test_commentary_lint_uses_the_rows_block_and_kpi():
+    from beacon.reports.lint import commentary_lint, finding_line
+
+    def kpi(code, name, directorate, value, previous, rag):
+        return {"code": code, "name": name, "short_name": name, "directorate": directorate, "unit": "percent",
+                "polarity": "higher", "decimals": 0, "value": value, "previous": previous, "target": 90, "floor": 80,
+                "rag": rag, "dot": "stable"}
+
+    counts = lambda n, g: {"kpis": n, "green": g, "amber": n - g, "red": 0, "improving": 0,  # noqa: E731
+                           "stable": n, "worsening": 0}
+    model = {
+        "period": {"data_to": "2022-09-30"},
+        "kpis": [kpi("A1", "Percentage of routine pothole repairs completed within 28 days", "A", 86, 70, "AMBER"),
+                 kpi("A2", "Percentage of routine highway repairs completed within 28 days", "A", 89, 92, "AMBER"),
+                 kpi("B1", "Percentage of calls answered", "B", 95, 94, "GREEN")],
+        "directorates": [{"code": "A", "name": "Growth", "kpis": ["A1", "A2"], "counts": counts(2, 0),
+                          "sub_areas": [{"name": "Highways", "kpis": ["A1", "A2"], "counts": counts(2, 0)}]},
+                         {"code": "B", "name": "Customer Services", "kpis": ["B1"], "counts": counts(1, 1), "sub_areas": []}],
+        "totals": counts(3, 1),
+        "commentary": [
+            {"directorate": None, "sub_area": None, "kpi": None, "topic": "Summary",
+             "text": "One of the three KPIs met target. Routine highway repairs also improved."},
+            {"directorate": "A", "sub_area": None, "kpi": None, "topic": "",
+             "text": "One of the two KPIs met target. Routine pothole repairs improved."},
+            {"directorate": "A", "sub_area": None, "kpi": "A2", "topic": "", "text": "Performance dropped to 89%."},
+            {"directorate": "B", "sub_area": None, "kpi": "B1", "topic": "", "text": "It is RAG rated Amber."},
+        ],
+    }
+    found = commentary_lint(model)
+    assert [(f["directorate"], f["topic"], f["kpi"], f["rule"]) for f in found] == [
+        (None, "Summary", "A2", "movement"),
+        ("A", "", None, "count"),
+        ("B", "", "B1", "rag"),
+    ]
+    assert "0 of the 2 KPIs in Growth met target (Green), not 1" in found[1]["message"]
+    assert finding_line(found[2]).startswith('B / B1: [rag] "It is RAG rated Amber."')
