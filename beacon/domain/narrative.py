@@ -104,6 +104,8 @@ def movement(current: float, previous: float, unit: str, decimals: int) -> str:
         points = "percentage point" if shown in ("1", "1.0") else "percentage points"
         return f"{verb} by {shown} {points}"
     change = percent_change(current, previous)
+    if change is None:  # from zero: a percentage change has no meaning
+        return f"{verb} from {format_number(previous, decimals)} to {format_number(current, decimals)}"
     return f"{verb} by {format_number(abs(change), 0)}%"
 
 
@@ -305,11 +307,19 @@ def rag_transition(previous: str | None, current: str | None) -> str:
     return f"moving from a RAG rating of {RAG_WORD[previous]} to {RAG_WORD[current]}"
 
 
-def trend_phrase(rag: str | None, dot: str | None) -> str:
+def missed_target_phrase(polarity: str) -> str:
+    """Where a KPI that has not met its target stands, by polarity: "below target" (higher is
+    better), "above target" (lower is better), "outside the target range" (range)."""
+    return {"lower": "above target", "range": "outside the target range"}.get(polarity, "below target")
+
+
+def trend_phrase(rag: str | None, dot: str | None, polarity: str = "higher") -> str:
     """The trend clause from the direction of travel ("is below target but remains on a positive
-    trend")."""
+    trend"), polarity-aware: a lower-is-better KPI that missed its target is above it."""
     if dot == "improving":
-        return "is on a positive trend" if rag == "GREEN" else "is below target but is on a positive trend"
+        if rag == "GREEN":
+            return "is on a positive trend"
+        return f"is {missed_target_phrase(polarity)} but is on a positive trend"
     if dot == "worsening":
         return "remains on target but is on a declining trend" if rag == "GREEN" else "is on a negative trend"
     if dot == "stable":
@@ -430,7 +440,7 @@ def _trend_sentence(kpi: dict, method: str) -> str:
     dot = kpi.get("dot")
     if method == "previous_period" or dot not in ("improving", "worsening"):
         return ""
-    return f" Over the last six Quarters it {trend_phrase(kpi.get('rag'), dot)}."
+    return f" Over the last six Quarters it {trend_phrase(kpi.get('rag'), dot, kpi.get('polarity') or 'higher')}."
 
 
 # --- activity indicators (spec 3.6) -------------------------------------------------------

@@ -178,3 +178,17 @@ def test_deterministic():
     m = model(changes=Q2_CHANGES)
     assert n.cover_sentences(m) == n.cover_sentences(m)
     assert n.kpi_sentence(kpi(), PERIOD) == n.kpi_sentence(kpi(), PERIOD)
+
+
+def test_trend_phrase_is_polarity_aware():
+    from beacon.domain.narrative import trend_phrase
+
+    assert trend_phrase("AMBER", "improving", "higher") == "is below target but is on a positive trend"
+    assert trend_phrase("AMBER", "improving", "lower") == "is above target but is on a positive trend"
+    assert trend_phrase("RED", "improving", "range") == "is outside the target range but is on a positive trend"
+
+
+def test_movement_from_zero_names_both_values():
+    from beacon.domain.narrative import movement
+
+    assert movement(12, 0, "count", 0) == "increased from 0 to 12"
