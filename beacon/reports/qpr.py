@@ -14,6 +14,7 @@ from decimal import Decimal
 from beacon.domain.dot import Dot
 from beacon.domain.numbers import displayed
 from beacon.domain.periods import Quarter, comparison_basis, comparison_period
+from beacon.domain.tables import total_differences, twelve_month_differences
 from beacon.domain.rag import Polarity, Rag, rate
 from beacon.domain.rules import RuleSet, get_rule_set
 from beacon.performance import models
@@ -426,59 +427,21 @@ def consistency_checks(model: dict, results: list[KpiResult], rule_set: RuleSet)
 
 
 def table_failures(tables: list[dict]) -> list[str]:
-    from beacon.bundle.schema import parse_number
-
+    """Check 6.1.9: printed totals and 12-month columns against their parts (the rules are in
+    ``beacon.domain.tables``)."""
     failures = []
     for table in tables:
-        rows = table["rows"]
-        first, others = table["row_columns"][0], table["row_columns"][1:]
-        for column in table["value_columns"]:
-            def val(row):
-                text = row.get(column)
-                return None if text in (None, "") else parse_number(str(text)).value
-
-            for total in (r for r in rows if (r.get("row_type") or "").lower() == "total"):
-                members = [
-                    val(r)
-                    for r in rows
-                    if (r.get("row_type") or "").lower() != "total"
-                    and r["period"] == total["period"]
-                    and all(r.get(c) == total.get(c) for c in others)
-                    and val(r) is not None
-                ]
-                printed = val(total)
-                if members and printed is not None and abs(sum(members) - printed) > Decimal("0.5") * len(members):
-                    failures.append(
-                        f"{table['title']}: {total[first]} {total['period_label']} {printed} is not the sum of its rows ({sum(members)})"
-                    )
-            failures += _twelve_month_failures(table, rows, column, val)
-    return failures
-
-
-def _twelve_month_failures(table, rows, column, val) -> list[str]:
-    from beacon.domain.periods import parse_period
-
-    failures = []
-    first = table["row_columns"][0]
-    keyed = {}
-    for r in rows:
-        keyed.setdefault(tuple(r.get(c) for c in table["row_columns"]), []).append(r)
-    for key, group in keyed.items():
-        by_period = {r["period"]: r for r in group}
-        for r in group:
-            if not str(r["period"]).startswith("12m to "):
-                continue
-            end = parse_period(r["period"][len("12m to "):]).quarter
-            quarters = [q.label for q in end.last(4)]
-            if not all(q in by_period and val(by_period[q]) is not None for q in quarters):
-                continue
-            parts = [val(by_period[q]) for q in quarters]
-            printed = val(r)
-            if printed is not None and abs(sum(parts) - printed) > Decimal("0.5") * len(parts):
-                failures.append(
-                    f"{table['title']}: {r[first]} {r['period_label']} {printed} is not the sum of its four quarters "
-                    f"({' + '.join(str(p) for p in parts)} = {sum(parts)})"
-                )
+        rows, first = table["rows"], table["row_columns"][0]
+        args = (rows, table["row_columns"], table["value_columns"])
+        for d in total_differences(*args):
+            failures.append(
+                f"{table['title']}: {d.row[first]} {d.row['period_label']} {d.printed} is not the sum of its rows ({d.computed})"
+            )
+        for d in twelve_month_differences(*args):
+            failures.append(
+                f"{table['title']}: {d.row[first]} {d.row['period_label']} {d.printed} is not the sum of its four quarters "
+                f"({' + '.join(str(p) for p in d.parts)} = {d.computed})"
+            )
     return failures
 
 

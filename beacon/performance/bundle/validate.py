@@ -14,6 +14,7 @@ from beacon.bundle.errors import BundleErrors
 from beacon.bundle.reader import Bundle, Sheet
 from beacon.bundle.schema import Column, FileSpec, Record, parse_integer, parse_number
 from beacon.domain.periods import Month, PeriodError, Quarter, parse_period
+from beacon.domain.tables import total_differences
 
 from .. import models
 from . import specs
@@ -328,31 +329,14 @@ def _table_spec(entry: Record) -> FileSpec:
 
 
 def _total_differences(file: str, entry: Record, rows: list[Record]) -> list[str]:
-    """Printed total rows against the sum of their members (same period and the same values in
-    every row column but the first). Totals are stored as printed; differences are reported."""
-    row_columns = entry["row_columns"]
+    """Printed total rows against the sum of their members (the rule is
+    ``beacon.domain.tables.total_differences``). Totals are stored as printed; a difference is
+    reported as a warning here and fails consistency check 6.1.9 in the report."""
+    lines = {id(r.data): r.line for r in rows}
     warnings = []
-    totals = [r for r in rows if (r["row_type"] or "").lower() == "total"]
-    for total in totals:
-        members = [
-            r
-            for r in rows
-            if (r["row_type"] or "").lower() != "total"
-            and r["period"] == total["period"]
-            and all(r[c] == total[c] for c in row_columns[1:])
-        ]
-        for column in entry["value_columns"]:
-            if total[column] is None:
-                continue
-            values = [parse_number(m[column]).value for m in members if m[column] is not None]
-            if not values:
-                continue
-            printed = parse_number(total[column]).value
-            computed = sum(values)
-            tolerance = Decimal("0.5") * len(values)
-            if abs(computed - printed) > tolerance:
-                warnings.append(
-                    f"{file}:{total.line}: {column}: printed total {printed} for {total['period']} differs from "
-                    f"the sum of its {len(values)} rows ({computed})"
-                )
+    for d in total_differences([r.data for r in rows], entry["row_columns"], entry["value_columns"]):
+        warnings.append(
+            f"{file}:{lines[id(d.row)]}: {d.column}: printed total {d.printed} for {d.row['period']} differs from "
+            f"the sum of its {len(d.parts)} rows ({d.computed})"
+        )
     return warnings
