@@ -83,6 +83,15 @@ DOT_SYMBOL: dict[str, str] = {
 }
 
 
+DOT_WORD: dict[str, str] = {
+    "improving": "Improving",
+    "stable": "Stable",
+    "worsening": "Worsening",
+    "not_available": "Not available",
+}
+"""The one-word label of a direction of travel, printed beside its arrow."""
+
+
 def dot_text_alternative(dot: str, method: str = "trend") -> str:
     """The text alternative printed or attached with a DoT arrow (the legend text)."""
     return DOT_LEGEND[method][str(dot)]

@@ -16,7 +16,7 @@ import re
 from beacon.domain import narrative
 from beacon.domain.activity import ACTIVITY_KEY_TEXT
 from beacon.domain.periods import Quarter, parse_period
-from beacon.domain.wording import DOT_LEGEND, DOT_SYMBOL, RAG_WORDING, dot_text_alternative
+from beacon.domain.wording import DOT_WORD, DOT_LEGEND, DOT_SYMBOL, RAG_WORDING, dot_text_alternative
 from beacon.reports import charts
 
 DATA_QUALITY_NOTE = (
@@ -42,7 +42,7 @@ RAG_STYLE = {
     None: {"word": "NOT RATED", "label": "Not rated", "shape": "\u25cb", "shape_name": "open circle", "bg": "F3F2F1", "fg": "0B0C0C"},
 }
 
-DOT_SHORT = {"improving": "Improving", "stable": "Stable", "worsening": "Worsening", "not_available": "Not available"}
+DOT_SHORT = DOT_WORD
 
 DEFAULT_SETTINGS = {
     "council": "Kent County Council",

@@ -8,12 +8,11 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from beacon.domain.numbers import format_number
-from beacon.domain.wording import DOT_SYMBOL, dot_text_alternative
+from beacon.domain.wording import DOT_SYMBOL, DOT_WORD, dot_text_alternative
 
 register = template.Library()
 
 RAG_CLASS = {"GREEN": "govuk-tag--green", "AMBER": "govuk-tag--yellow", "RED": "govuk-tag--red"}
-DOT_WORD = {"improving": "Improving", "stable": "Stable", "worsening": "Worsening", "not_available": "Not available"}
 STATUS_CLASS = {
     "not_started": "govuk-tag--grey",
     "draft": "govuk-tag--blue",

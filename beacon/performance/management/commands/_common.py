@@ -16,3 +16,13 @@ def require_prepared_database() -> None:
         raise CommandError(
             f"the database is not prepared ({len(pending)} migrations to apply). Run: beacon migrate"
         )
+
+
+def period_option(text: str):
+    """The ``--period`` of a command as a Quarter, or a CommandError saying what is wrong."""
+    from beacon.domain.periods import PeriodError, Quarter
+
+    try:
+        return Quarter.parse(text)
+    except PeriodError as exc:
+        raise CommandError(f"--period: {exc}") from None

@@ -1,8 +1,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from beacon.domain.periods import PeriodError, Quarter
-from beacon.performance.management.commands._common import require_prepared_database
+from beacon.performance.management.commands._common import require_prepared_database, period_option
 from beacon.reports.publish import PublishError, diff
 
 
@@ -19,10 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, period, json=False, **options):
         require_prepared_database()
-        try:
-            quarter = Quarter.parse(period)
-        except PeriodError as exc:
-            raise CommandError(f"--period: {exc}") from None
+        quarter = period_option(period)
         try:
             result = diff(quarter)
         except PublishError as exc:

@@ -3,8 +3,7 @@ import getpass
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from beacon.domain.periods import PeriodError, Quarter
-from beacon.performance.management.commands._common import require_prepared_database
+from beacon.performance.management.commands._common import require_prepared_database, period_option
 
 
 class Command(BaseCommand):
@@ -27,10 +26,7 @@ class Command(BaseCommand):
         from beacon.reports import documents
         from beacon.reports.models import NarrativeOverride, PublishedReport
 
-        try:
-            quarter = Quarter.parse(period)
-        except PeriodError as exc:
-            raise CommandError(f"--period: {exc}") from None
+        quarter = period_option(period)
         edition = documents.edition_inputs(quarter)
         ctx = documents.build_context(edition.model, edition.settings, edition.overrides)
         generated = ctx["generated"]

@@ -3,8 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from beacon.domain.periods import PeriodError, Quarter
-from beacon.performance.management.commands._common import require_prepared_database
+from beacon.performance.management.commands._common import require_prepared_database, period_option
 from beacon.reports.lint import LINT_CHECK_ID
 from beacon.reports.publish import PublishError, publish
 
@@ -31,10 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, period, allow_failed_check=(), reason="", user=None, out=None, accept_lint=False, **options):
         require_prepared_database()
-        try:
-            quarter = Quarter.parse(period)
-        except PeriodError as exc:
-            raise CommandError(f"--period: {exc}") from None
+        quarter = period_option(period)
         if allow_failed_check and not reason.strip():
             raise CommandError("--allow-failed-check needs --reason: say why the failure is accepted")
         if accept_lint and not reason.strip():

@@ -4,9 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from beacon.domain.periods import PeriodError, Quarter
 from beacon.domain.rules import RuleSetError, get_rule_set
-from beacon.performance.management.commands._common import require_prepared_database
+from beacon.performance.management.commands._common import require_prepared_database, period_option
 from beacon.reports.qpr import build_qpr
 
 
@@ -57,10 +56,7 @@ class Command(BaseCommand):
 
     def handle(self, period, format, out=None, rule_set="2022", set=(), live=False, **options):
         require_prepared_database()
-        try:
-            quarter = Quarter.parse(period)
-        except PeriodError as exc:
-            raise CommandError(f"--period: {exc}") from None
+        quarter = period_option(period)
         try:
             rules = get_rule_set(rule_set, parse_overrides(list(set)))
         except (RuleSetError, KeyError) as exc:
