@@ -17,7 +17,9 @@ BEACON_COMMANDS = {
     "publish": "freeze a period's report: data, figures, files and checksums, who and when",
     "diff": "list what changed in a published period's data since publication",
     "register": "write the Corporate Risk Register edition for a body and date (json, html, pdf, docx)",
-    "demo": "set up the demo: migrate, import the demo bundle and write its reports",
+    "demo": "set up the demo: migrate, import the demo bundles, write the QPR and register editions",
+    "demo_users": "create the demo sign-ins (demo databases only) and print them",
+    "api_token": "issue an API token for a user",
     "serve": "run the web application (gunicorn, production settings; --dev for Django's server)",
 }
 
