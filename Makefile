@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BEACON := $(VENV)/bin/beacon
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-sqlite test-postgres bench clean lock
+.PHONY: setup demo test test-sqlite test-postgres test-clock-ahead bench clean lock
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -23,14 +23,19 @@ demo: $(STAMP)
 	$(BEACON) demo
 	@if [ "$(DEMO_SERVE)" = "1" ]; then $(BEACON) serve; fi
 
-# The suite runs twice: on the embedded SQLite, then on a throwaway PostgreSQL 15 on loopback.
-test: test-sqlite test-postgres
+# The suite runs on the embedded SQLite, then on a throwaway PostgreSQL 15 on loopback, then on
+# SQLite again with the whole process's clock moved seven years ahead (no test may depend on
+# today's date).
+test: test-sqlite test-postgres test-clock-ahead
 
 test-sqlite: $(STAMP)
 	$(PY) -m pytest -n 2
 
 test-postgres: $(STAMP)
 	scripts/with-postgres $(PY) -m pytest -n 2
+
+test-clock-ahead: $(STAMP)
+	$(PY) -m pytest -n 2 --clock-years-ahead 7
 
 bench: $(STAMP)
 	$(PY) bench/engine.py

@@ -12,7 +12,73 @@ from pathlib import Path
 
 import pytest
 
+from beacon.core import clock as beacon_clock
 from beacon.demo import DEMO_BUNDLE, DEMO_PERIOD
+
+
+# --- the clock -------------------------------------------------------------------------------
+# Beacon reads one clock (beacon.core.clock). A test that depends on the date sets it with the
+# ``clock`` fixture. ``--clock-years-ahead N`` runs the whole suite with the process's real clock
+# (time.time, datetime.now, date.today: everything, through time-machine) moved N years ahead,
+# so a test that quietly depends on today's date fails now rather than in N years. ``make test``
+# runs the suite once that way.
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock-years-ahead", type=int, default=0, metavar="N",
+        help="run with the system clock moved N years ahead (tests must not depend on today's date)",
+    )
+
+
+def _years_ahead(moment, years: int):
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year + years, day=28)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clock_moved_ahead(request):
+    years = request.config.getoption("--clock-years-ahead")
+    if not years:
+        yield None
+        return
+    import datetime as dt
+
+    import time_machine
+
+    target = _years_ahead(dt.datetime.now(dt.timezone.utc), years)
+    with time_machine.travel(target, tick=True):
+        yield target
+
+
+class TestClock:
+    """What the ``clock`` fixture hands a test: ``clock.set("2023-01-05")`` fixes Beacon's clock
+    (a date means noon UK time that day; an ISO date-time is taken as given)."""
+
+    def set(self, at, tick: bool = False) -> None:
+        beacon_clock.set_clock(at, tick=tick)
+
+    def today(self):
+        return beacon_clock.today()
+
+    def now(self):
+        return beacon_clock.now()
+
+
+@pytest.fixture
+def clock():
+    """Beacon's clock for one test; reset afterwards."""
+    try:
+        yield TestClock()
+    finally:
+        beacon_clock.reset()
+
+
+@pytest.fixture(autouse=True)
+def _clock_reset():
+    """No test leaks a fixed clock into the next."""
+    yield
+    beacon_clock.reset()
 
 
 class BundleCopy:

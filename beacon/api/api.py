@@ -12,7 +12,6 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
@@ -22,6 +21,7 @@ from beacon.performance import models as pm
 from beacon.web import permissions as perm
 from beacon.web.models import ApiToken, Return, ReturnPeriod
 from beacon.web.services import dashboards, returns
+from beacon.core import clock
 
 
 class BearerToken(HttpBearer):
@@ -31,7 +31,7 @@ class BearerToken(HttpBearer):
         obj = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token), revoked=False).first()
         if obj is None or not obj.user.is_active:
             return None
-        ApiToken.objects.filter(pk=obj.pk).update(last_used_at=timezone.now())
+        ApiToken.objects.filter(pk=obj.pk).update(last_used_at=clock.now())
         request.user = obj.user
         return obj.user
 

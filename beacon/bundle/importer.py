@@ -15,6 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from beacon.core import clock
+
 from .errors import BundleErrors
 from .reader import Bundle, read_bundle
 
@@ -81,7 +83,6 @@ class ImportResult:
 def import_bundle(path: str | Path, *, user: str | None = None, reason: str = "", now: datetime | None = None) -> ImportResult:
     """Import a bundle all or nothing. Raises :class:`BundleErrors` listing every problem."""
     from django.db import transaction
-    from django.utils import timezone
 
     bundle = read_bundle(path, owns=lambda name: any(part.owns(name) for part in PARTS))
     errors = BundleErrors()
@@ -93,7 +94,7 @@ def import_bundle(path: str | Path, *, user: str | None = None, reason: str = ""
         if not any(part.owns(name) for part in PARTS):
             skipped.append(name)
     errors.raise_if_any()
-    ctx = LoadContext(user=user or getpass.getuser(), now=now or timezone.now(), source=str(path), reason=reason)
+    ctx = LoadContext(user=user or getpass.getuser(), now=now or clock.now(), source=str(path), reason=reason)
     with transaction.atomic():
         for part in PARTS:
             part.load(parsed[part.name], ctx)

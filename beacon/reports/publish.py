@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from beacon.domain.periods import Quarter
 from beacon.reports.lint import LINT_CHECK_ID, LINT_CHECK_NAME, finding_line
+from beacon.core import clock
 
 FILE_FORMATS = ("json", "html", "pdf", "docx")
 
@@ -128,7 +129,6 @@ def failed_checks(model: dict) -> list[dict]:
 def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rule_set=None, now=None) -> Published:
     """Freeze the edition of ``period``. ``allow`` maps a check id to the reason it is accepted."""
     from django.db import transaction
-    from django.utils import timezone
 
     from beacon.reports import documents
     from beacon.reports.models import PublishedFile, PublishedReport
@@ -172,7 +172,7 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
     if lint:
         overridden.append({"id": LINT_CHECK_ID, "name": LINT_CHECK_NAME, "failures": [finding_line(f) for f in lint],
                            "reason": allow[LINT_CHECK_ID]})
-    now = now or timezone.now()
+    now = now or clock.now()
     data = data_snapshot(period)
     with transaction.atomic():
         row = PublishedReport.objects.create(

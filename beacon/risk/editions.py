@@ -17,8 +17,8 @@ import datetime as dt
 import re
 
 from django.db import transaction
-from django.utils import timezone
 
+from beacon.core import clock
 from beacon.domain.risk import (
     BAND_LINE,
     IMPACT,
@@ -314,5 +314,5 @@ def create_edition(body: str, date: dt.date, *, by: str, baseline: dt.date | Non
         snapshot=content,
         footnotes=content["footnotes"]["risks"],
         created_by=by,
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )

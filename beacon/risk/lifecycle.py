@@ -13,11 +13,11 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
-from django.utils import timezone
 
 from beacon.domain.risk import Rating, RiskRuleError, check_risk_id, next_risk_id, parse_due
 from beacon.performance.bundle.load import value_text
 from beacon.performance.models import Revision
+from beacon.core import clock
 
 from .history import ensure_issued, set_rating
 from .models import ITEM_EVENTS, Action, ActionDateRevision, CandidateRisk, Control, IssuedId, Register, Risk, RiskEvent
@@ -28,7 +28,7 @@ class LifecycleError(ValueError):
 
 
 def _now() -> dt.datetime:
-    return timezone.now()
+    return clock.now()
 
 
 def _record(entity: str, key: str, name: str, old, new, by: str, at: dt.datetime, reason: str, source: str) -> None:
@@ -99,7 +99,7 @@ def add_risk(title: str, owners: Sequence[str], *, by: str, on: dt.date | None =
              current: Rating | None = None, target: Rating | None = None, note: str = "", reported_in: str = "",
              **fields) -> Risk:
     """A new risk with the next unused id (§3.5), status active."""
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     risk = _create(title, owners, by=by, at=at, on=on, register=register, current=current or Rating.tbc(),
                    target=target or Rating.tbc(), source="lifecycle: new", **fields)
     _event(risk.risk_id, "new", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in)
@@ -110,7 +110,7 @@ def add_risk(title: str, owners: Sequence[str], *, by: str, on: dt.date | None =
 def rerate(risk: Risk, current: Rating, *, by: str, on: dt.date | None = None, note: str = "", reported_in: str = "") -> RiskEvent:
     """A new current rating; the old one stays in the history."""
     _active(risk, "re-rated")
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     before = risk.current
     if (before.likelihood, before.impact) == (current.likelihood, current.impact):
         raise LifecycleError(f"{risk.risk_id} is already rated {before.display}")
@@ -130,7 +130,7 @@ def change_target(risk: Risk, target: Rating, *, by: str, on: dt.date | None = N
                   reported_in: str = "") -> RiskEvent:
     """Raise or lower the target (raising it to the current rating is "contain at current level")."""
     _active(risk, "given a new target")
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     before = risk.target
     set_rating(risk, "target", target, effective_date=on, by=by, at=at, source="lifecycle: target_changed", reason=note)
     return _event(risk.risk_id, "target_changed", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in,
@@ -145,7 +145,7 @@ def merge(risks: Sequence[Risk], title: str, owners: Sequence[str], *, by: str, 
         raise LifecycleError("a merger needs at least two risks")
     for r in risks:
         _active(r, "merged")
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     new = _create(title, owners, by=by, at=at, on=on, register="corporate", current=current, target=target,
                   source="lifecycle: merged", **fields)
     olds = [r.risk_id for r in risks]
@@ -164,7 +164,7 @@ def close_and_replace(risk: Risk, title: str, owners: Sequence[str], *, by: str,
                       **fields) -> Risk:
     """Close a risk and enter a new one (a new id) in its place."""
     _active(risk, "closed")
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     new = _create(title, owners, by=by, at=at, on=on, register=risk.register.code, current=current or Rating.tbc(),
                   target=target or Rating.tbc(), source=f"lifecycle: replaces {risk.risk_id}", **fields)
     _event(new.risk_id, "new", risk=new, by=by, at=at, on=on, note=note, reported_in=reported_in, related=[risk.risk_id])
@@ -178,7 +178,7 @@ def descope(risk: Risk, scope: str, *, by: str, on: dt.date | None = None, note:
             title: str | None = None) -> RiskEvent:
     """Revise the scope (and optionally the title) of a risk; the id stays."""
     _active(risk, "de-scoped")
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     changes = {"scope_note": scope}
     if title:
         changes["title"] = title
@@ -189,7 +189,7 @@ def descope(risk: Risk, scope: str, *, by: str, on: dt.date | None = None, note:
 @transaction.atomic
 def revise(risk: Risk, *, by: str, on: dt.date | None = None, note: str = "", reported_in: str = "", **fields) -> RiskEvent:
     """Content revised (cause, event, consequence, owners...), without a rating change."""
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     _set(risk, by, at, note, "lifecycle: revised", **fields)
     return _event(risk.risk_id, "revised", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in)
 
@@ -198,7 +198,7 @@ def revise(risk: Risk, *, by: str, on: dt.date | None = None, note: str = "", re
 def withdraw(risk: Risk, *, by: str, on: dt.date | None = None, note: str = "", reported_in: str = "") -> RiskEvent:
     """Withdraw a risk (it may be re-entered later with a new id)."""
     _active(risk, "withdrawn")
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     _set(risk, by, at, note, "lifecycle: withdrawn", status="withdrawn")
     return _event(risk.risk_id, "withdrawn", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in)
 
@@ -211,7 +211,7 @@ def delegate(risk: Risk, register: str, *, by: str, de_escalate: bool = False, o
     _active(risk, "delegated")
     if not register or register == "corporate":
         raise LifecycleError("register: delegate to a directorate or service register, not the corporate one")
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     event = "de_escalated" if de_escalate else "delegated"
     _set(risk, by, at, note, f"lifecycle: {event}", register=Register.named(register), status=event)
     return _event(risk.risk_id, event, risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in, register=register)
@@ -222,7 +222,7 @@ def re_escalate(risk: Risk, *, by: str, on: dt.date | None = None, note: str = "
     """Bring a delegated or de-escalated risk back to the corporate register, same id."""
     if risk.status not in ("delegated", "de_escalated"):
         raise LifecycleError(f"{risk.risk_id} is {risk.status}; only a delegated or de-escalated risk can be re-escalated")
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     _set(risk, by, at, note, "lifecycle: re_escalated", register=Register.corporate(), status="active")
     return _event(risk.risk_id, "re_escalated", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in,
                   register="corporate")
@@ -231,7 +231,7 @@ def re_escalate(risk: Risk, *, by: str, on: dt.date | None = None, note: str = "
 @transaction.atomic
 def flag_for_review(risk: Risk, review_note: str, *, by: str, on: dt.date | None = None, reported_in: str = "") -> RiskEvent:
     """A review note on the rating, printed as a footnote on the risk's summary row."""
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     _set(risk, by, at, review_note, "lifecycle: review_flagged", review_note=review_note)
     return _event(risk.risk_id, "review_flagged", risk=risk, by=by, at=at, on=on, note=review_note, reported_in=reported_in)
 
@@ -246,7 +246,7 @@ def supersede_actions(actions: Sequence[Action], replacements: Sequence[dict], *
     risk = actions[0].risk
     if any(a.risk_id != risk.pk for a in actions):
         raise LifecycleError("the superseded actions must belong to one risk")
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     order = max((a.order for a in risk.actions.all()), default=0)
     new_actions = []
     for i, spec in enumerate(replacements, start=1):
@@ -274,7 +274,7 @@ def revise_action_date(action: Action, due: str, *, by: str, on: dt.date | None 
     parsed = parse_due(due)
     if parsed.text == action.due_text:
         raise LifecycleError(f"the action is already due {due!r}")
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     revision = ActionDateRevision.objects.create(
         action=action, old_text=action.due_text, old_date=action.due_date, new_text=parsed.text, new_date=parsed.date,
         recorded_by=by, recorded_at=at, reason=note,
@@ -333,7 +333,7 @@ def add_control(risk: Risk, title: str, owner: str = "", *, by: str, on: dt.date
     """A new control in place, listed after the risk's other controls."""
     _active(risk, "given a new control")
     title, owner = _control_title(risk, title), (owner or "").strip()
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     order = max((c.order for c in risk.controls.all()), default=0) + 1
     control = Control.objects.create(risk=risk, title=title, owner=owner, order=order)
     key = _control_key(risk, title)
@@ -360,7 +360,7 @@ def revise_control(control: Control, *, by: str, title: str | None = None, owner
         changes["owner"] = owner.strip()
     if not changes:
         raise LifecycleError("title: the control already has this title and owner")
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     key, old_title = _control_key(risk, control.title), control.title
     for name, new in changes.items():
         _record("control", key, name, getattr(control, name), new, by, at, note, "lifecycle: control revised")
@@ -382,7 +382,7 @@ def retire_control(control: Control, *, by: str, on: dt.date | None = None, note
     _active(risk, "given revised controls")
     if control.removed_at is not None:
         raise LifecycleError("control: the control is already retired")
-    at, on = _now(), on or dt.date.today()
+    at, on = _now(), on or clock.today()
     _record("control", _control_key(risk, control.title), "removed_at", None, at.isoformat(), by, at, note,
             "lifecycle: control retired")
     control.removed_at = at
@@ -399,7 +399,7 @@ def raise_candidate(theme: str, *, by: str, on: dt.date | None = None, note: str
         raise LifecycleError("theme: a candidate risk needs its theme")
     if CandidateRisk.objects.filter(theme=theme.strip()).exists():
         raise LifecycleError(f"theme: {theme.strip()!r} is already a candidate")
-    return CandidateRisk.objects.create(theme=theme.strip(), note=note, raised_on=on or dt.date.today(),
+    return CandidateRisk.objects.create(theme=theme.strip(), note=note, raised_on=on or clock.today(),
                                         reported_in=reported_in, recorded_by=by, recorded_at=_now())
 
 
@@ -409,7 +409,7 @@ def enter_candidate(candidate: CandidateRisk, title: str, owners: Sequence[str],
     """Enter a candidate on the register: a new risk with the next unused id."""
     if candidate.status != "open":
         raise LifecycleError(f"the candidate {candidate.theme!r} is {candidate.status}")
-    on = on or dt.date.today()
+    on = on or clock.today()
     risk = add_risk(title, owners, by=by, on=on, note=note or f"Entered from the candidate theme: {candidate.theme}", **fields)
     candidate.status, candidate.entered_as, candidate.closed_on = "entered", risk.risk_id, on
     candidate.save(update_fields=["status", "entered_as", "closed_on"])
@@ -421,7 +421,7 @@ def drop_candidate(candidate: CandidateRisk, *, by: str, on: dt.date | None = No
     if candidate.status != "open":
         raise LifecycleError(f"the candidate {candidate.theme!r} is {candidate.status}")
     _record("candidate", candidate.theme, "status", "open", "dropped", by, _now(), note, "lifecycle: candidate dropped")
-    candidate.status, candidate.closed_on = "dropped", on or dt.date.today()
+    candidate.status, candidate.closed_on = "dropped", on or clock.today()
     candidate.save(update_fields=["status", "closed_on"])
     return candidate
 

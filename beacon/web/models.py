@@ -13,6 +13,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from beacon.core import clock
 from beacon.performance.models import ActivityIndicator, Directorate, Kpi
 
 
@@ -49,7 +50,7 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100, blank=True)
     prefix = models.CharField(max_length=8, help_text="The first characters, to tell tokens apart.")
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
 
@@ -119,11 +120,18 @@ class Return(models.Model):
     reviewed_by = models.CharField(max_length=150, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["period", "directorate__display_order", "directorate__code"]
         constraints = [models.UniqueConstraint(fields=["period", "directorate"], name="unique_return")]
+
+    def save(self, *args, **kwargs):
+        self.updated_at = clock.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "updated_at"}
+        super().save(*args, **kwargs)
 
     def __str__(self):
         return f"{self.period.period} {self.directorate.code}"

@@ -6,7 +6,21 @@ import datetime as dt
 
 import pytest
 
+from beacon.core import clock as beacon_clock
+
 from web_fixtures import NEXT, make_data, make_users
+
+
+# The web tests run on a fixed calendar: "today" is WEB_TODAY (the clock then runs on in real
+# time), so the dates the tests post (an edition on 2026-12-01, an action due March 2027) keep
+# their meaning whatever the real date.
+WEB_TODAY = "2026-11-20"
+
+
+@pytest.fixture(autouse=True)
+def _web_clock(clock):
+    clock.set(WEB_TODAY, tick=True)
+    return clock
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +66,7 @@ def open_period(users):
     """2022/23 Q3 opened for returns by the lead, due in the future."""
     from beacon.web.services import returns
 
-    return returns.open_period(NEXT, dt.date.today() + dt.timedelta(days=30), users["lead"])
+    return returns.open_period(NEXT, beacon_clock.today() + dt.timedelta(days=30), users["lead"])
 
 
 @pytest.fixture

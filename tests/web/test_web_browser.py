@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from web_fixtures import NEXT, NEXT_SLUG, PASSWORD, SLUG, make_data, make_risks, make_users
+from beacon.core import clock as beacon_clock
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -52,7 +53,7 @@ def site(transactional_db, live_server, settings):
     users = make_users()
     from beacon.web.services import returns
 
-    returns.open_period(NEXT, dt.date.today() + dt.timedelta(days=14), users["lead"])
+    returns.open_period(NEXT, beacon_clock.today() + dt.timedelta(days=14), users["lead"])
     return live_server.url
 
 

@@ -8,6 +8,7 @@ from beacon.performance import models as pm
 from beacon.web.models import Return, ReturnEvent, ReturnPeriod
 
 from web_fixtures import NEXT, NEXT_SLUG
+from beacon.core import clock as beacon_clock
 
 URL = f"/returns/{NEXT_SLUG}/AA/"
 
@@ -122,7 +123,7 @@ def test_the_whole_journey(client_for, open_period):
 
 
 def test_late_and_missing_returns_show_at_a_glance(client_for, open_period):
-    open_period.due_date = dt.date.today() - dt.timedelta(days=1)
+    open_period.due_date = beacon_clock.today() - dt.timedelta(days=1)
     open_period.save()
     body = client_for("lead").get(f"/returns/{NEXT_SLUG}/").content.decode()
     assert body.count("Late: nothing entered") == 2

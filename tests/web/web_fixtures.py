@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from beacon.performance import models as pm
 from beacon.web import permissions as perm
+from beacon.core import clock as beacon_clock
 
 PERIOD = "2022/23 Q2"
 SLUG = "2022-23-Q2"
@@ -87,7 +88,7 @@ def make_risks(users):
     from beacon.risk.models import Action
     from beacon.web.models import RiskAssignment
 
-    long_ago = dt.date.today() - dt.timedelta(days=730)
+    long_ago = beacon_clock.today() - dt.timedelta(days=730)
     first = lifecycle.add_risk("Safeguarding – protecting vulnerable children", ["A. Director, Corporate Director"],
                                by="setup", on=long_ago, current=Rating(4, 5), target=Rating(3, 5),
                                event="Failure to fulfil statutory safeguarding obligations.")

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from beacon.bundle.importer import LoadContext
 from beacon.bundle.schema import Record, parse_number
@@ -22,6 +21,7 @@ from beacon.domain.periods import FinancialYear, Month, PeriodError, Quarter, pa
 from beacon.performance import models as pm
 from beacon.performance.bundle.load import period_sort, record_revision, upsert
 from beacon.performance.results import kpis_in_edition, target_in_force
+from beacon.core import clock
 
 from ..models import Return, ReturnEvent, ReturnLine, ReturnPeriod, YearClosure
 
@@ -74,7 +74,7 @@ def open_period(period_text: str, due_date: dt.date | None, user) -> ReturnPerio
     if errors:
         raise ReturnError("The period was not opened", errors)
     rp = ReturnPeriod.objects.create(
-        period=q.label, period_sort=quarter_sort(q), due_date=due_date, opened_by=_username(user), opened_at=timezone.now()
+        period=q.label, period_sort=quarter_sort(q), due_date=due_date, opened_by=_username(user), opened_at=clock.now()
     )
     for d in directorates_for(q):
         ret = Return.objects.create(period=rp, directorate=d)
@@ -337,7 +337,7 @@ def save_draft(ret: Return, entries: dict[str, dict[str, str]], commentary: str,
         ret.status = Return.DRAFT
     ret.save()
     if changes:
-        ReturnEvent.objects.create(ret=ret, action="saved", by=_username(user), at=timezone.now(), changes=changes)
+        ReturnEvent.objects.create(ret=ret, action="saved", by=_username(user), at=clock.now(), changes=changes)
     return changes
 
 
@@ -359,7 +359,7 @@ def submit(ret: Return, user) -> None:
             )
     if errors:
         raise ReturnError("The return was not submitted; your entries are saved as a draft", errors)
-    now = timezone.now()
+    now = clock.now()
     ret.status = Return.SUBMITTED
     ret.submitted_by, ret.submitted_at = _username(user), now
     ret.save()
@@ -382,7 +382,7 @@ def send_back(ret: Return, comment: str, user) -> None:
     comment = (comment or "").strip()
     if not comment:
         raise ReturnError("The return was not sent back", {"comment": "Comment: say what needs to change"})
-    now = timezone.now()
+    now = clock.now()
     ret.status = Return.RETURNED
     ret.reviewed_by, ret.reviewed_at, ret.review_comment = _username(user), now, comment
     ret.save()
@@ -398,7 +398,7 @@ def approve(ret: Return, comment: str, user) -> dict:
     q = Quarter.parse(ret.period.period)
     if year_closed(q.financial_year.label):
         raise ReturnError("The financial year is closed: its data is final")
-    now = timezone.now()
+    now = clock.now()
     who = _username(user)
     source = f"web return {q.label} {ret.directorate.code}"
     ctx = LoadContext(user=who, now=now, source=source, reason=(comment or "").strip() or "approved return")
@@ -474,7 +474,7 @@ def close_year(financial_year: str, user) -> int:
     if pending.exists():
         names = ", ".join(sorted({str(r) for r in pending})[:5])
         raise ReturnError("The year was not closed", {"financial_year": f"returns not yet approved: {names}"})
-    now = timezone.now()
+    now = clock.now()
     who = _username(user)
     labels = [q.label for q in fy.quarters] + [m.label for q in fy.quarters for m in q.months]
     ctx = LoadContext(user=who, now=now, source=f"web close year {fy.label}", reason=f"year {fy.label} closed as final")
@@ -490,12 +490,12 @@ def close_year(financial_year: str, user) -> int:
 
 # --- the status board ------------------------------------------------------------------------
 def is_late(ret: Return, today: dt.date | None = None) -> bool:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return ret.status in (Return.NOT_STARTED, Return.DRAFT, Return.RETURNED) and today > ret.period.due_date
 
 
 def board(rp: ReturnPeriod) -> list[dict]:
-    today = timezone.localdate()
+    today = clock.today()
     return [
         {"ret": r, "late": is_late(r, today), "missing": r.status == Return.NOT_STARTED}
         for r in rp.returns.select_related("directorate", "period")

@@ -11,6 +11,7 @@ from django.db import transaction
 from beacon.domain.risk import LIKELIHOOD, IMPACT, Rating, RiskRuleError
 from beacon.risk import lifecycle, models as rm
 from beacon.risk.editions import EditionError, build_edition, create_edition, default_baseline, risk_snapshot
+from beacon.core import clock
 
 REGISTER_BODY = "Cabinet"
 
@@ -45,7 +46,7 @@ def register(body: str = REGISTER_BODY, on: dt.date | None = None) -> dict:
     (every lifecycle operation writes a rating, an event or a revision)."""
     from django.core.cache import cache
 
-    on = on or dt.date.today()
+    on = on or clock.today()
     key = f"beacon:register:{body}:{on.isoformat()}:{_data_version()}"
     content = cache.get(key)
     if content is None:
@@ -60,7 +61,7 @@ def scale_choices():
 
 
 def detail(risk: rm.Risk) -> dict:
-    today = dt.date.today()
+    today = clock.today()
     baseline, basis = default_baseline(REGISTER_BODY, today)
     return {
         "snapshot": risk_snapshot(risk, today, baseline),

@@ -2,9 +2,9 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from beacon.bundle.errors import BundleErrors
+from beacon.core import clock
 from beacon.performance.models import ImportRun
 
 from .. import permissions as perm
@@ -43,13 +43,13 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 
 @perm.require(perm.EXPORT_DATA)
 def export_zip(request):
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = clock.local_now().strftime("%Y%m%d-%H%M")
     return _download(svc.export_zip(), f"beacon-bundle-{stamp}.zip", "application/zip")
 
 
 @perm.require(perm.EXPORT_DATA)
 def export_workbook(request):
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = clock.local_now().strftime("%Y%m%d-%H%M")
     return _download(
         svc.export_workbook(),
         f"beacon-bundle-{stamp}.xlsx",

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from beacon.risk import models as rm
 from beacon.risk.editions import EVENT_TITLES
 from beacon.risk.models import ACTION_STATUSES
+from beacon.core import clock
 
 from .. import permissions as perm
 from ..services import risks as svc
@@ -115,7 +116,7 @@ def edition_preview(request, fmt):
         raise Http404("no such format")
     body = " ".join(request.GET.get("body", "Cabinet").split()) or "Cabinet"
     try:
-        date = dt.date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else dt.date.today()
+        date = dt.date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else clock.today()
     except ValueError:
         raise Http404("not a date") from None
     return _send(svc.draft_file(body, date, fmt), fmt, f"register-draft-{date:%Y-%m-%d}.{fmt}")

@@ -1,9 +1,9 @@
 import getpass
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from beacon.performance.management.commands._common import require_prepared_database, period_option
+from beacon.core import clock
 
 
 class Command(BaseCommand):
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             NarrativeOverride.objects.update_or_create(
                 period=quarter.label, key=key,
                 defaults={"text": text.strip(), "generated": generated[key], "author": user or getpass.getuser(),
-                          "reason": reason, "created_at": timezone.now()},
+                          "reason": reason, "created_at": clock.now()},
             )
             self.stdout.write(f"Override of {key} kept for {quarter.label}.")
             return
