@@ -89,6 +89,10 @@ class KpiTarget(models.Model):
     floor_high = models.DecimalField(**DECIMAL)
     target_source = models.CharField(max_length=20, blank=True)
     floor_source = models.CharField(max_length=20, blank=True)
+    decimals = models.IntegerField(
+        null=True, blank=True,
+        help_text="Display and comparison precision for this financial year; blank = the KPI's decimals.",
+    )
 
     class Meta:
         ordering = ["kpi", "financial_year", "effective_from"]
@@ -110,6 +114,8 @@ class Observation(models.Model):
     manual_reason = models.TextField(blank=True)
     manual_dot = models.CharField(max_length=10, blank=True)
     manual_dot_reason = models.TextField(blank=True)
+    manual_severity = models.CharField(max_length=20, blank=True)
+    manual_severity_reason = models.TextField(blank=True)
     illustrative = models.BooleanField(
         default=False, help_text="Not a published figure: shown marked, never used for a rating."
     )
