@@ -22,7 +22,19 @@ import math
 
 from .activity import ACTIVITY_PHRASES, ActivityPosition
 from .numbers import displayed, format_number
-from .wording import RAG_WORDING, change_clause, number_word
+from .provenance import described, figure_source
+from .severity import Severity
+from .rules import DotRules, SeverityRules
+from .wording import (
+    DOT_COUNT_WORDS,
+    DOT_WORD,
+    RAG_SEPARATOR,
+    RAG_WORDING,
+    change_clause,
+    no_dot_reason,
+    number_word,
+    reported_dot,
+)
 
 __all__ = [
     "format_value",
@@ -41,6 +53,11 @@ __all__ = [
     "activity_sentence",
     "volume_sentence",
     "severity_line",
+    "severity_footnote",
+    "dot_settings",
+    "kpi_reported_dot",
+    "kpi_no_dot_reason",
+    "no_dot_phrase",
     "RAG_WORD",
 ]
 
@@ -133,15 +150,22 @@ def _basis(model: dict) -> str:
     return (model.get("comparison") or {}).get("basis") or "previous_quarter"
 
 
-def _wants_clause(model: dict, key: str, where: str) -> bool:
+def _mode_wants_clause(mode: str, key: str, where: str) -> bool:
     """``counts.clauses = as_published`` drops the clauses the published reports dropped: none
     for stable anywhere, none for Amber in the Executive Summary (spec 3.10)."""
-    mode = ((model.get("rule_set") or {}).get("counts") or {}).get("clauses", "all")
     if mode == "all":
         return True
     if key == "stable":
         return False
     return not (where == "exec" and key == "amber")
+
+
+def _clause_mode(model: dict) -> str:
+    return ((model.get("rule_set") or {}).get("counts") or {}).get("clauses", "all")
+
+
+def _wants_clause(model: dict, key: str, where: str) -> bool:
+    return _mode_wants_clause(_clause_mode(model), key, where)
 
 
 def _c(model, key, where="cover", short=False) -> str:
@@ -154,13 +178,63 @@ def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
+# --- the rule set's direction-of-travel settings ------------------------------------------
+def dot_settings(model_or_rule_set: dict | None) -> dict:
+    """The ``dot`` section of the model's rule set, with the rule set's defaults for anything
+    left out (the window length and minimum points are never constants here)."""
+    rule_set = model_or_rule_set or {}
+    if "rule_set" in rule_set:
+        rule_set = rule_set.get("rule_set") or {}
+    return {**DotRules().to_dict(), **(rule_set.get("dot") or {})}
+
+
+def kpi_reported_dot(kpi: dict) -> str:
+    """The direction of travel the papers report for a KPI of the model (see
+    :func:`beacon.domain.wording.reported_dot`)."""
+    evidence = kpi.get("dot_evidence") or {}
+    return reported_dot(kpi.get("dot"), kpi.get("dot_source"), evidence.get("flags") or ())
+
+
+def kpi_no_dot_reason(kpi: dict, dot: dict | None = None) -> str:
+    """Why the KPI has no direction of travel ("fewer than four of the last six Quarters held")."""
+    dot = dot or dot_settings(None)
+    evidence = kpi.get("dot_evidence") or {}
+    return no_dot_reason(evidence.get("flags") or (), dot["min_points"], dot["window_quarters"])
+
+
+def no_dot_phrase(kpis: list[dict], dot: dict | None = None) -> str:
+    """The reasons of the KPIs that have no direction of travel: "fewer than four of the last six
+    Quarters held", or, when they differ, each with its number ("fewer than four of the last six
+    Quarters held (19); no value is recorded for this Quarter (2)")."""
+    reasons: dict[str, int] = {}
+    for k in kpis:
+        if kpi_reported_dot(k) == "not_available":
+            reason = kpi_no_dot_reason(k, dot)
+            reasons[reason] = reasons.get(reason, 0) + 1
+    if len(reasons) == 1:
+        return next(iter(reasons))
+    return "; ".join(f"{reason} ({n})" for reason, n in reasons.items())
+
+
+def _no_dot_sentence(n: int, reason: str) -> str:
+    """The sentence naming the KPIs without a direction of travel, with its leading space:
+    " 21 indicators have no direction of travel: fewer than four of the last six Quarters held."
+    """
+    if not n:
+        return ""
+    text = f" {n} {_plural(n, 'indicator has', 'indicators have')} no direction of travel"
+    return text + (f": {reason}." if reason else ".")
+
+
 # --- cover report and Key page (spec 5.1) --------------------------------------------------
-def cover_sentences(model: dict) -> dict[str, str]:
-    """The generated sentences of the cover report, by key."""
+def cover_sentences(model: dict, body: str) -> dict[str, str]:
+    """The generated sentences of the cover report, by key. ``body`` is the committee the paper
+    goes to, from the paper's settings ("Cabinet"; at year end usually "County Council")."""
     period = model["period"]
     totals = model["totals"]
     n = totals["kpis"]
     wording = RAG_WORDING[(model.get("rule_set") or {}).get("rag", {}).get("wording", "2022")]
+    dot = dot_settings(model)
     q = f"Quarter {period['quarter']}, {period['financial_year']}"
     year_end = period.get("variant") == "year_end"
     prior = (model.get("comparison") or {}).get("totals") or {}
@@ -170,18 +244,29 @@ def cover_sentences(model: dict) -> dict[str, str]:
         diff = n - prior_n
         kpi_change = (f", {number_word(abs(diff))} {'more' if diff > 0 else 'fewer'} than the previous year when "
                       f"there were {prior_n}")
+    if year_end:
+        compared = f", compared with {comparison_phrase(_basis(model))}" if prior_n else ""
+        presents = (f"This year-end report presents performance to the end of {period['data_to_label']} ({q}), "
+                    f"the end of the financial year{compared}.")
+        recommendation = f"{body} is asked to NOTE the year-end Quarterly Performance Report for {period['financial_year']}."
+    else:
+        presents = f"This report presents performance to the end of {period['data_to_label']} ({q})."
+        recommendation = f"{body} is asked to NOTE the Quarter {period['quarter']} Performance Report."
+    counts = (
+        f"Of the {n} Key Performance Indicators (KPIs) contained within the QPR, {totals['green']} achieved "
+        f"target (Green), {totals['amber']} achieved and exceeded the floor standard but did not meet target "
+        f"(Amber). {totals['red']} {_plural(totals['red'], 'KPI', 'KPIs')} did not meet the floor standard (Red)."
+    )
+    if year_end and prior_n:
+        counts += (f" In {comparison_phrase(_basis(model))}, {prior.get('green') or 0} of the {prior_n} KPIs were "
+                   f"Green, {prior.get('amber') or 0} Amber and {prior.get('red') or 0} Red.")
     out = {
         "cover.summary.purpose": (
-            "The purpose of the Quarterly Performance Report (QPR) is to inform Cabinet about key areas of "
-            "performance for the authority. This report presents performance to the end of "
-            f"{period['data_to_label']} ({q})."
+            f"The purpose of the Quarterly Performance Report (QPR) is to inform {body} about key areas of "
+            f"performance for the authority. {presents}"
         ),
-        "cover.summary.counts": (
-            f"Of the {n} Key Performance Indicators (KPIs) contained within the QPR, {totals['green']} achieved "
-            f"target (Green), {totals['amber']} achieved and exceeded the floor standard but did not meet target "
-            f"(Amber). {totals['red']} {_plural(totals['red'], 'KPI', 'KPIs')} did not meet the floor standard (Red)."
-        ),
-        "cover.recommendation": f"Cabinet is asked to NOTE the Quarter {period['quarter']} Performance Report.",
+        "cover.summary.counts": counts,
+        "cover.recommendation": recommendation,
         "cover.1.1": (
             "The Quarterly Performance Report (QPR) is a key mechanism within the Performance Management "
             f"Framework for the Council. The report summary for {q} is attached at Appendix 1, and includes "
@@ -204,7 +289,8 @@ def cover_sentences(model: dict) -> dict[str, str]:
             # "(two more than the same Quarter last year when 15 of the 36 indicators were Green)"
             change = change[:-1] + f" when {prior[key]} of the {prior_n} indicators were {word})"
         out[f"cover.2.2.{key}"] = (
-            f"{totals[key]} {_plural(totals[key], 'is', 'are')} rated {word} {wording[key.upper()]['cover']}{change}."
+            f"{totals[key]} {_plural(totals[key], 'is', 'are')} rated {word}{RAG_SEPARATOR}"
+            f"{wording[key.upper()]['cover']}{change}."
         )
     reds = totals["red"]
     out["cover.2.3"] = (
@@ -213,14 +299,26 @@ def cover_sentences(model: dict) -> dict[str, str]:
         if reds
         else "No indicator is rated Red this Quarter."
     )
-    trend = ", which identifies any significant trend over the past 6 quarters," if year_end else ""
-    out["cover.2.4"] = (
-        f"With regards to Direction of Travel{trend} {totals['improving']} "
-        f"{_plural(totals['improving'], 'indicator shows', 'indicators show')} a positive trend{_c(model, 'improving')}, "
-        f"{totals['stable']} {_plural(totals['stable'], 'is', 'are')} stable or with no clear trend{_c(model, 'stable')}, "
-        f"and {totals['worsening']} {_plural(totals['worsening'], 'is', 'are')} showing a negative trend"
-        f"{_c(model, 'worsening')}."
-    )
+    i, s, w = totals["improving"], totals["stable"], totals["worsening"]
+    no_dot = _no_dot_sentence(totals.get("not_available", 0), no_dot_phrase(model.get("kpis") or [], dot))
+    if dot["method"] == "previous_period":
+        # the 2016 cover: "Net Direction of Travel was positive with 22 indicators improving, 5 with
+        # no change 11 showing a fall in performance" (with the "and" the published text lost)
+        net = "positive" if i > w else ("negative" if w > i else "neutral")
+        out["cover.2.4"] = (
+            f"Net Direction of Travel was {net} with {i} {_plural(i, 'indicator', 'indicators')} improving"
+            f"{_c(model, 'improving')}, {s} with no change{_c(model, 'stable')} and {w} showing a fall in "
+            f"performance{_c(model, 'worsening')}.{no_dot}"
+        )
+    else:
+        window = dot["window_quarters"]
+        trend = f", which identifies any significant trend over the past {window} quarters," if year_end else ","
+        out["cover.2.4"] = (
+            f"With regards to Direction of Travel{trend} {i} "
+            f"{_plural(i, 'indicator shows', 'indicators show')} a positive trend{_c(model, 'improving')}, "
+            f"{s} {_plural(s, 'is', 'are')} stable or with no clear trend{_c(model, 'stable')}, "
+            f"and {w} {_plural(w, 'is', 'are')} showing a negative trend{_c(model, 'worsening')}.{no_dot}"
+        )
     out["key.intro"] = (
         f"This report includes {n} Key Performance Indicators (KPIs), where progress is assessed against "
         "Targets which are set at the start of the financial year. Progress against Target is assessed by "
@@ -233,17 +331,20 @@ def cover_sentences(model: dict) -> dict[str, str]:
 def headline(model: dict) -> str:
     t = model["totals"]
     n = t["kpis"]
+    dot = dot_settings(model)
+    words = DOT_COUNT_WORDS[dot["method"]]
+    i, w = t["improving"], t["worsening"]
     parts = [
         f"{t['green']} of the {n} indicators {_plural(t['green'], 'is', 'are')} rated as Green, on or ahead of target"
         f"{_c(model, 'green', 'exec', short=True)}.",
         f"{t['amber']} {_plural(t['amber'], 'indicator', 'indicators')} reached or exceeded the floor standard and "
         f"{_plural(t['amber'], 'is', 'are')} rated Amber{_c(model, 'amber', 'exec', short=True)}, with {t['red']} {_plural(t['red'], 'indicator', 'indicators')} "
         f"not achieving the floor standard and so RAG rated Red{_c(model, 'red', 'exec', short=True)}.",
-        f"{t['improving']} {_plural(t['improving'], 'indicator was', 'indicators were')} showing an improving trend"
-        f"{_c(model, 'improving', 'exec', short=True)}, with {t['worsening']} showing a worsening trend"
-        f"{_c(model, 'worsening', 'exec', short=True)}.",
+        f"{i} {_plural(i, *words['headline_improving'])}{_c(model, 'improving', 'exec', short=True)}, "
+        f"with {w} {_plural(w, *words['headline_worsening'])}{_c(model, 'worsening', 'exec', short=True)}.",
     ]
-    return " ".join(parts)
+    no_dot = _no_dot_sentence(t.get("not_available", 0), no_dot_phrase(model.get("kpis") or [], dot))
+    return " ".join(parts) + no_dot
 
 
 # --- directorate and sub-area blocks (spec 5.3 "block count") ------------------------------
@@ -251,50 +352,87 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def block_sentence(name: str, counts: dict) -> str:
+def block_sentence(name: str, counts: dict, changes: dict | None = None, basis: str = "previous_quarter",
+                   clauses: str = "all", method: str = "trend", no_dot: str = "") -> str:
     """"Customer Services – One of the three KPIs is rated Amber and two are rated Red. All
-    three are stable or show no clear trend." Counts by number word, never a wrong total."""
+    three are stable or show no clear trend." Counts by number word, never a wrong total.
+
+    ``changes`` (the block's counts minus its comparison counts, when the comparison holds
+    them) add change clauses: "Four of the six KPIs met or exceeded target (one more than last
+    Quarter)". ``no_dot`` says why KPIs have no direction of travel; they are never counted
+    as stable."""
+
+    def c(key: str) -> str:
+        if not changes or not _mode_wants_clause(clauses, key, "block"):
+            return ""
+        return clause(changes.get(key), basis, short=True)
+
     n = counts["kpis"]
     total = number_word(n)
     g, a, r = counts["green"], counts["amber"], counts["red"]
     all_of = "The KPI" if n == 1 else ("Both KPIs" if n == 2 else f"All {total} KPIs")
     if g == n:
-        rag = f"{all_of} met or exceeded target"
+        rag = f"{all_of} met or exceeded target{c('green')}"
     elif g:
-        rag = f"{_cap(number_word(g))} of the {total} KPIs met or exceeded target"
+        rag = f"{_cap(number_word(g))} of the {total} KPIs met or exceeded target{c('green')}"
     else:
-        rag = "The KPI did not meet target" if n == 1 else (
-            "Neither KPI met target" if n == 2 else f"None of the {total} KPIs met target")
+        rag = ("The KPI did not meet target" if n == 1 else (
+            "Neither KPI met target" if n == 2 else f"None of the {total} KPIs met target")) + c("green")
     rest = []
     if a:
-        rest.append(f"{number_word(a)} {_plural(a, 'is', 'are')} rated Amber")
+        rest.append(f"{number_word(a)} {_plural(a, 'is', 'are')} rated Amber{c('amber')}")
     if r:
-        rest.append(f"{number_word(r)} {_plural(r, 'is', 'are')} rated Red")
+        rest.append(f"{number_word(r)} {_plural(r, 'is', 'are')} rated Red{c('red')}")
     unrated = counts.get("not_rated", 0)
     if unrated:
         rest.append(f"{number_word(unrated)} {_plural(unrated, 'is', 'are')} not rated")
     if rest:
         rag += (", " if g else "; ") + " and ".join(rest)
     rag += "."
+    words = DOT_COUNT_WORDS.get(method, DOT_COUNT_WORDS["trend"])
     i, s, w = counts["improving"], counts["stable"], counts["worsening"]
+    na = counts.get("not_available", 0)
+    why = f" ({no_dot})" if no_dot else ""
     if s == n:
-        dot = "It is stable or shows no clear trend." if n == 1 else (
-            f"{'Both' if n == 2 else f'All {total}'} are stable or show no clear trend.")
+        dot = (f"It {words['stable'][0]}{c('stable')}." if n == 1 else
+               f"{'Both' if n == 2 else f'All {total}'} {words['stable'][1]}{c('stable')}.")
+    elif na == n:
+        dot = (f"It has no direction of travel{why}." if n == 1 else
+               f"{'Neither has' if n == 2 else f'None of the {total} has'} a direction of travel{why}.")
     else:
         bits = []
         if i:
-            bits.append(f"{number_word(i)} {_plural(i, 'shows', 'show')} an improving trend")
+            bits.append(f"{number_word(i)} {_plural(i, *words['improving'])}{c('improving')}")
         if w:
-            bits.append(f"{number_word(w)} {_plural(w, 'shows', 'show')} a worsening trend")
+            bits.append(f"{number_word(w)} {_plural(w, *words['worsening'])}{c('worsening')}")
         if s:
-            bits.append(f"{number_word(s)} {_plural(s, 'is stable or shows', 'are stable or show')} no clear trend")
-        na = counts.get("not_available", 0)
+            bits.append(f"{number_word(s)} {_plural(s, *words['stable'])}{c('stable')}")
         if na:
-            bits.append(f"{number_word(na)} {_plural(na, 'has', 'have')} no direction of travel")
+            bits.append(f"{number_word(na)} {_plural(na, 'has', 'have')} no direction of travel{why}")
         if not bits:
             return f"{name} – {rag}"
         dot = _cap(", ".join(bits[:-1]) + (" and " if len(bits) > 1 else "") + bits[-1]) + "."
     return f"{name} – {rag} {dot}"
+
+
+# --- the year-end severity footnote (spec 3.4, 5.4) ----------------------------------------
+def severity_footnote(model_or_rule_set: dict | None = None) -> str:
+    """The definition of the severity bands, from the rule set's ``severity`` section: the
+    published footnote under the default bands ("Well below floor standard defined as over 10%
+    ..."), with the bands and the base of the percentage the rule set measures with (the floor
+    standard, or the value, per ``severity.relative_to``)."""
+    rule_set = model_or_rule_set or {}
+    if "rule_set" in rule_set:
+        rule_set = rule_set.get("rule_set") or {}
+    rules = {**SeverityRules().to_dict(), **(rule_set.get("severity") or {})}
+    well, moderately = f"{float(rules['well_below_over']):g}", f"{float(rules['moderately_from']):g}"
+    of = "of value" if rules["relative_to"] == "value" else "of the floor standard"
+    return (
+        f"Well below floor standard defined as over {well}% {of} or over {well} percentage points below. "
+        f"Moderately below is between {moderately}% - {well}%, or {moderately} to {well} percentage points below "
+        f"floor standard. Slightly below is less than {moderately}% {of} or less than {moderately} percentage "
+        "points below."
+    )
 
 
 # --- KPI sentences (spec 5.3) -------------------------------------------------------------
@@ -323,7 +461,7 @@ def trend_phrase(rag: str | None, dot: str | None, polarity: str = "higher") -> 
     if dot == "worsening":
         return "remains on target but is on a declining trend" if rag == "GREEN" else "is on a negative trend"
     if dot == "stable":
-        return "shows no clear trend over the last six Quarters"
+        return "shows no clear trend"
     return ""
 
 
@@ -368,10 +506,17 @@ def _data_label(kpi: dict, period: dict) -> str:
 
 
 def _vs_thresholds(kpi: dict) -> str:
+    """Where the value stands against its target and floor standard. A target or floor standard
+    that is not published is said to be so ("above the assumed floor standard of 90%"); a floor
+    standard that is not recorded is said to be so, never printed as a figure."""
     unit, dec, rag = kpi["unit"], kpi["decimals"], kpi["rag"]
     f = lambda v: format_value(v, unit, dec)  # noqa: E731
+    target_source, floor_source = kpi.get("target_source"), kpi.get("floor_source")
+    target_word = described("target", target_source)
     if kpi["polarity"] == "range":
-        band = f"the target range of between {f(kpi['target_low'])} and {f(kpi['target_high'])}"
+        if kpi.get("target_low") is None or kpi.get("target_high") is None:
+            return ""
+        band = f"the {target_word} range of between {f(kpi['target_low'])} and {f(kpi['target_high'])}"
         if rag == "GREEN":
             return f"within {band}"
         return f"outside {band}"
@@ -382,21 +527,28 @@ def _vs_thresholds(kpi: dict) -> str:
     if rag == "GREEN":
         shown = kpi.get("value_displayed")
         if shown is not None and shown == displayed(target, dec):
-            return f"on target at {f(target)}"
-        return f"{'below' if lower else 'above'} the target of {f(target)}" if shown is not None else f"meeting the target of {f(target)}"
+            return f"on target at {f(target)}" if target_word == "target" else f"on the {target_word} of {f(target)}"
+        return f"{'below' if lower else 'above'} the {target_word} of {f(target)}" if shown is not None else f"meeting the {target_word} of {f(target)}"
+    missed = f"{'above' if lower else 'below'} the {target_word} of {f(target)}"
+    if floor is None:
+        return f"{missed}, with no floor standard recorded" if rag in ("AMBER", "RED") else ""
+    floor_word = described("floor standard", floor_source)
     if rag == "AMBER":
-        on_floor = kpi.get("value_displayed") is not None and floor is not None and kpi["value_displayed"] == displayed(floor, dec)
+        on_floor = kpi.get("value_displayed") is not None and kpi["value_displayed"] == displayed(floor, dec)
         relation = "meeting" if on_floor else ("within" if lower else "above")
-        return f"{'above' if lower else 'below'} the target of {f(target)} but {relation} the floor standard of {f(floor)}"
+        return f"{missed} but {relation} the {floor_word} of {f(floor)}"
     if rag == "RED":
-        return f"{'above' if lower else 'below'} the target of {f(target)} and floor standard of {f(floor)}"
+        # "the" again when either is described, so that a description cannot be read across both
+        the = "the " if (target_word, floor_word) != ("target", "floor standard") else ""
+        return f"{missed} and {the}{floor_word} of {f(floor)}"
     return ""
 
 
-def kpi_sentence(kpi: dict, period: dict, method: str = "trend") -> str:
+def kpi_sentence(kpi: dict, period: dict, method: str = "trend", dot: dict | None = None) -> str:
     """One or two sentences on a KPI from its computed result: value, position against target
     and floor with the RAG word, movement since the previous quarter (percentage points for
-    percent KPIs), RAG transition, a supported streak, and the trend."""
+    percent KPIs), RAG transition, a supported streak, and the trend. ``dot`` is the rule
+    set's ``dot`` section (its window length); by default the rule set's defaults."""
     name = kpi["name"]
     unit, dec = kpi["unit"], kpi["decimals"]
     rag = kpi.get("rag")
@@ -411,7 +563,7 @@ def kpi_sentence(kpi: dict, period: dict, method: str = "trend") -> str:
             text += "."
         else:
             text = f"No value is available for {name} for {_data_label(kpi, period)}, so it is not rated."
-        return text + _trend_sentence(kpi, method)
+        return text + _trend_sentence(kpi, method, dot)
     v = format_value(value, unit, dec)
     where = _vs_thresholds(kpi)
     text = f"{name} was {v} in {_data_label(kpi, period)}"
@@ -433,14 +585,26 @@ def kpi_sentence(kpi: dict, period: dict, method: str = "trend") -> str:
     if s:
         text += f", and has {s}"
     text += "."
-    return text + _trend_sentence(kpi, method)
+    return text + _trend_sentence(kpi, method, dot)
 
 
-def _trend_sentence(kpi: dict, method: str) -> str:
-    dot = kpi.get("dot")
-    if method == "previous_period" or dot not in ("improving", "worsening"):
+def _trend_sentence(kpi: dict, method: str, dot: dict | None = None) -> str:
+    """The trend sentence. A manual direction of travel is said to be one, never presented as a
+    computed trend; "over the last six Quarters" is said only of a trend computed over that
+    window (the rule set's ``dot.window_quarters``), naming how many of them have values."""
+    direction = kpi.get("dot")
+    if kpi_reported_dot(kpi) not in ("improving", "worsening"):
         return ""
-    return f" Over the last six Quarters it {trend_phrase(kpi.get('rag'), dot, kpi.get('polarity') or 'higher')}."
+    if kpi.get("dot_source") == "manual":  # its reason is among the KPI's notes
+        return f" Its direction of travel ({DOT_WORD[direction].lower()}) is recorded manually, not computed."
+    if method == "previous_period":
+        return ""
+    window = dot_settings({"dot": dot} if dot else None)["window_quarters"]
+    points = (kpi.get("dot_evidence") or {}).get("points_used")
+    over = f"Over the last {number_word(window)} Quarters"
+    if points is not None and points < window:
+        over += f" ({number_word(points)} of them with a value)"
+    return f" {over} it {trend_phrase(kpi.get('rag'), direction, kpi.get('polarity') or 'higher')}."
 
 
 # --- activity indicators (spec 3.6) -------------------------------------------------------
@@ -479,13 +643,32 @@ def volume_sentence(noun: str, current: float, previous: float | None, last_year
 
 
 # --- year-end commentary (spec 5.4) -------------------------------------------------------
-SEVERITY_TITLES = {
-    "well_below": "Well below floor standard",
-    "moderately_below": "Moderately below floor standard",
-    "slightly_below": "Slightly below floor standard",
-}
+SEVERITY_TITLES = {s.value: s.label for s in Severity}  # the labels live on the enum
 
 
 def severity_line(kpi: dict, dot_text: str) -> str:
-    """"<KPI name> (<DoT>)" for the Reds-by-severity list."""
-    return f"{kpi['name']} ({dot_text})"
+    """"<KPI name> (<DoT>)" for the Reds-by-severity list, with what the reader must know about
+    the severity: the reason of a severity set manually or of one not determined, and a floor
+    standard that is not published ("– measured against an assumed floor standard of 90%")."""
+    line = f"{kpi['name']} ({dot_text})"
+    source = kpi.get("severity_source")
+    reason = (kpi.get("severity_reason") or "").strip().rstrip(".")
+    if source == "manual":
+        return f"{line} – severity set manually" + (f": {reason}" if reason else "")
+    if source == "not_determined":
+        return f"{line} – {reason}" if reason else line
+    floor_source = figure_source(kpi.get("floor_source"))
+    if floor_source.is_published:
+        return line
+    unit, dec = kpi.get("unit", ""), kpi.get("decimals", 0)
+    if kpi.get("polarity") == "range":
+        if kpi.get("floor_low") is None or kpi.get("floor_high") is None:
+            return line
+        low, high = format_value(kpi["floor_low"], unit, dec), format_value(kpi["floor_high"], unit, dec)
+        floor = f"{described('floor range', floor_source)} of between {low} and {high}"
+    else:
+        if kpi.get("floor") is None:
+            return line
+        floor = f"{described('floor standard', floor_source)} of {format_value(kpi['floor'], unit, dec)}"
+    article = "an" if floor[:1] in "aeiou" else "a"
+    return f"{line} – measured against {article} {floor}"

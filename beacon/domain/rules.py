@@ -33,6 +33,7 @@ __all__ = [
     "RuleSet",
     "RULE_SETS",
     "get_rule_set",
+    "setting_from_text",
 ]
 
 
@@ -369,6 +370,29 @@ RULE_SETS: dict[str, RuleSet] = {
         dot=DotRules(method="previous_period"),
     ),
 }
+
+
+def setting_from_text(section: str, key: str, text: str) -> Any:
+    """A setting typed as text (``--set rag.wording=2016``) as the value its rule expects: the
+    setting's declared type decides, so ``rag.wording=2016`` stays the text "2016" while
+    ``dot.window_quarters=8`` is the number 8 and ``dot.include_illustrative=true`` is true.
+    A text that is not of that type is passed on unchanged, for the rule to refuse by name."""
+    cls = _SECTIONS.get(section)
+    if cls is None:
+        raise RuleSetError(f"{section}: unknown section (known: name, {', '.join(_SECTIONS)})")
+    kinds = {f.name: f.type for f in dataclasses.fields(cls)}
+    if key not in kinds:
+        raise RuleSetError(f"{section}.{key}: unknown setting (known: {', '.join(sorted(kinds))})")
+    kind = kinds[key] if isinstance(kinds[key], str) else getattr(kinds[key], "__name__", "str")
+    text = text.strip()
+    if kind == "bool":
+        return {"true": True, "false": False}.get(text.lower(), text)
+    if kind in ("int", "float"):
+        try:
+            return int(text) if kind == "int" else float(text)
+        except ValueError:
+            return text
+    return text
 
 
 def get_rule_set(name: str = "2022", overrides: dict | None = None) -> RuleSet:

@@ -8,6 +8,7 @@ a gap of exactly 5 percentage points.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -19,7 +20,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from .dot import Dot
     from .rules import RuleSet
 
-__all__ = ["Severity", "floor_gap", "severity", "on_watch_list", "SEVERITY_FOOTNOTE"]
+__all__ = [
+    "Severity",
+    "SeveritySource",
+    "Undetermined",
+    "RedSeverity",
+    "floor_gap",
+    "severity",
+    "red_severity",
+    "on_watch_list",
+    "SEVERITY_FOOTNOTE",
+]
 
 SEVERITY_FOOTNOTE = (
     "Well below floor standard defined as over 10% of value or over 10 percentage points below. "
@@ -42,6 +53,54 @@ class Severity(StrEnum):
             Severity.MODERATELY_BELOW: "Moderately below floor standard",
             Severity.SLIGHTLY_BELOW: "Slightly below floor standard",
         }[self]
+
+
+class SeveritySource(StrEnum):
+    """Where the severity of a Red KPI comes from."""
+
+    COMPUTED = "computed"  # measured: the gap between the value and the floor standard
+    MANUAL = "manual"  # recorded by hand with its reason (``manual_severity``)
+    NOT_DETERMINED = "not_determined"  # neither: listed under "Severity not determined"
+
+    @property
+    def label(self) -> str:
+        return {
+            SeveritySource.COMPUTED: "Measured against the floor standard",
+            SeveritySource.MANUAL: "Set manually",
+            SeveritySource.NOT_DETERMINED: "Severity not determined",
+        }[self]
+
+
+class Undetermined(StrEnum):
+    """Why the severity of a Red KPI cannot be measured (and none was recorded by hand)."""
+
+    NO_VALUE = "no_value"
+    NO_THRESHOLDS = "no_thresholds"
+    NO_FLOOR = "no_floor"
+    NO_FLOOR_BAND = "no_floor_band"
+    ZERO_BASE = "zero_base"
+
+    @property
+    def reason(self) -> str:
+        """The reason as the paper prints it."""
+        return {
+            Undetermined.NO_VALUE: "rated Red by a manual rating; no value is recorded to measure against the floor standard",
+            Undetermined.NO_THRESHOLDS: "no target or floor standard is recorded for the year",
+            Undetermined.NO_FLOOR: "no floor standard is recorded",
+            Undetermined.NO_FLOOR_BAND: "no floor band is recorded for this target range",
+            Undetermined.ZERO_BASE: "the gap cannot be measured as a percentage of a base of 0",
+        }[self]
+
+
+@dataclass(frozen=True)
+class RedSeverity:
+    """The severity of one Red KPI: a band (measured or recorded by hand) or the reason why
+    none is determined. ``warnings`` name a manual severity that was not used."""
+
+    severity: Severity | None
+    source: SeveritySource
+    reason: str = ""  # the recorded reason (manual) or why it is not determined
+    warnings: tuple[str, ...] = ()
 
 
 def _raw_gap(value: Decimal, polarity: Polarity, thresholds: Thresholds) -> tuple[Decimal, Decimal] | None:
@@ -116,8 +175,13 @@ def severity(
     result = rate(value, polarity, thresholds, decimals, rule_set.rag)
     if result.rag is not Rag.RED:
         return None
+    return _band(result.comparison_value, polarity, thresholds, unit, rule_set)
+
+
+def _band(value: float, polarity: Polarity, thresholds: Thresholds, unit: str, rule_set: RuleSet) -> Severity | None:
+    """The severity band of a comparison value below its floor standard (``None``: no gap)."""
     rules = rule_set.severity
-    gap = _gap(result.comparison_value, polarity, thresholds, unit, rules.relative_to)
+    gap = _gap(value, polarity, thresholds, unit, rules.relative_to)
     if gap is None:
         return None
     if gap > to_decimal(rules.well_below_over):
@@ -125,6 +189,54 @@ def severity(
     if gap >= to_decimal(rules.moderately_from):
         return Severity.MODERATELY_BELOW
     return Severity.SLIGHTLY_BELOW
+
+
+def _undetermined(value, polarity: Polarity, thresholds: Thresholds | None) -> Undetermined:
+    """Why ``severity()`` has no answer for a Red KPI."""
+    if is_missing(value):
+        return Undetermined.NO_VALUE
+    if thresholds is None:
+        return Undetermined.NO_THRESHOLDS
+    if polarity is Polarity.RANGE:
+        return Undetermined.ZERO_BASE if thresholds.has_floor_band else Undetermined.NO_FLOOR_BAND
+    return Undetermined.ZERO_BASE if not is_missing(thresholds.floor) else Undetermined.NO_FLOOR
+
+
+def red_severity(
+    rag: Rag | str | None,
+    value: float | None,
+    polarity: Polarity | str,
+    thresholds: Thresholds | None,
+    unit: str,
+    decimals: int,
+    rule_set: RuleSet,
+    manual: Severity | str | None = None,
+    manual_reason: str = "",
+) -> RedSeverity | None:
+    """The severity of a KPI for the year-end list of Reds (spec 3.4): ``None`` unless it is
+    rated Red, so that every Red KPI has an answer.
+
+    Measured from the value and the floor standard when both are there (a recorded manual
+    severity is then ignored, with a warning); otherwise the manual severity with its reason
+    when one is recorded; otherwise "not determined", with the reason.
+    """
+    polarity = Polarity.coerce(polarity)
+    manual = Severity(manual) if manual else None
+    if rag is None or str(rag) != Rag.RED:
+        return None
+    measured = None
+    if not is_missing(value) and thresholds is not None:
+        # the Red is given: measure its gap on the comparison value (spec 3.2), whatever rated it
+        measured = _band(comparison_value(value, decimals, rule_set.rag), polarity, thresholds, unit, rule_set)
+    if measured is not None:
+        warnings = ()
+        if manual is not None:
+            warnings = (f"manual severity {manual.value} ignored: the gap to the floor standard is measured "
+                        f"({measured.value})",)
+        return RedSeverity(measured, SeveritySource.COMPUTED, "", warnings)
+    if manual is not None:
+        return RedSeverity(manual, SeveritySource.MANUAL, manual_reason.strip())
+    return RedSeverity(None, SeveritySource.NOT_DETERMINED, _undetermined(value, polarity, thresholds).reason)
 
 
 def on_watch_list(

@@ -1,16 +1,31 @@
 """Published wording of the rules, per rule-set version (performance spec 3.1, 3.3, 3.10).
 
 The texts are verbatim from the specification. ``rag.wording`` selects the RAG texts;
-``dot.method`` selects the direction-of-travel legend.
+``dot.method`` selects the direction-of-travel legend and the words the narrative counts
+directions of travel with (``DOT_COUNT_WORDS``).
+
+A direction of travel is a finding only when it was computed from enough values, or recorded
+by hand with a reason: :func:`reported_dot` is that rule, used by the report model's counts and
+by every table and sentence of the papers; :func:`no_dot_reason` says why a KPI has none.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from .dot import FLAG_INSUFFICIENT, FLAG_NO_CURRENT, FLAG_NO_PREVIOUS
+
 __all__ = [
     "RAG_WORDING",
+    "RAG_SEPARATOR",
     "DOT_LEGEND",
     "DOT_SYMBOL",
+    "DOT_WORD",
+    "DOT_COUNT_WORDS",
+    "MANUAL_DOT_MARK",
     "dot_text_alternative",
+    "reported_dot",
+    "no_dot_reason",
     "number_word",
     "change_clause",
 ]
@@ -26,17 +41,28 @@ _FOOTNOTE_2022 = (
     "management action."
 )
 
+# The 2016 cover ("21 are rated Green - target achieved or exceeded, 15 are rated Amber - below
+# target but above floor standard, 2 are rated Red – below floor standard").
+_COVER_2016 = {
+    "GREEN": "target achieved or exceeded",
+    "AMBER": "below target but above floor standard",
+    "RED": "below floor standard",
+}
+
+RAG_SEPARATOR = " \u2013 "
+"""Between the RAG word and its cover phrase: "17 are rated Green – the target was achieved or
+exceeded" (the published papers print a dash there; a text extraction may lose it)."""
+
 # "key": the Key page ("Key to KPI Ratings used"); "cover": the cover report's count
-# sentences ("17 are rated Green the target was achieved or exceeded"). The spec gives no
-# 2016-style cover wording, so the 2016 set uses the 2022 cover phrases.
+# sentences ("17 are rated Green – the target was achieved or exceeded").
 RAG_WORDING: dict[str, dict] = {
     "2016": {
-        "GREEN": {"key": "Target has been achieved or exceeded", "cover": _COVER_2022["GREEN"]},
+        "GREEN": {"key": "Target has been achieved or exceeded", "cover": _COVER_2016["GREEN"]},
         "AMBER": {
             "key": "Performance at acceptable level, below Target but above Floor",
-            "cover": _COVER_2022["AMBER"],
+            "cover": _COVER_2016["AMBER"],
         },
-        "RED": {"key": "Performance is below a pre-defined Floor Standard *", "cover": _COVER_2022["RED"]},
+        "RED": {"key": "Performance is below a pre-defined Floor Standard *", "cover": _COVER_2016["RED"]},
         "footnote": "* Floor Standards represent the minimum level of acceptable performance.",
     },
     "2022": {
@@ -90,6 +116,62 @@ DOT_WORD: dict[str, str] = {
     "not_available": "Not available",
 }
 """The one-word label of a direction of travel, printed beside its arrow."""
+
+MANUAL_DOT_MARK = "manual"
+"""The mark printed after a direction of travel recorded by hand: "↓ Worsening (manual)"."""
+
+# How the narrative counts directions of travel, per ``dot.method``. The trend method speaks
+# of trends (2022 cover 2.4: "2 indicators show a positive trend ..., 30 are stable or with no
+# clear trend, and 5 are showing a negative trend"); the previous-period method compares with
+# the previous Quarter (2016 cover: "Net Direction of Travel was positive with 22 indicators
+# improving, 5 with no change 11 showing a fall in performance").
+DOT_COUNT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "trend": {
+        # block sentences: (one, many)
+        "improving": ("shows an improving trend", "show an improving trend"),
+        "worsening": ("shows a worsening trend", "show a worsening trend"),
+        "stable": ("is stable or shows no clear trend", "are stable or show no clear trend"),
+        # Executive Summary headline
+        "headline_improving": ("indicator was showing an improving trend", "indicators were showing an improving trend"),
+        "headline_worsening": ("showing a worsening trend", "showing a worsening trend"),
+    },
+    "previous_period": {
+        "improving": ("has improved on the previous Quarter", "have improved on the previous Quarter"),
+        "worsening": ("shows a fall in performance", "show a fall in performance"),
+        "stable": ("is unchanged", "are unchanged"),
+        "headline_improving": ("indicator improved on the previous Quarter", "indicators improved on the previous Quarter"),
+        "headline_worsening": ("showing a fall in performance", "showing a fall in performance"),
+    },
+}
+
+
+def reported_dot(dot: str | None, source: str | None = "computed", flags: Iterable[str] = ()) -> str:
+    """The direction of travel a paper reports and counts: "improving", "stable", "worsening", or
+    "not_available" when there is none to report.
+
+    A computed direction is reported only when it was computed: a trend flagged "insufficient
+    data" (fewer than ``dot.min_points`` values) is not a finding, whatever ``dot.insufficient``
+    makes of it, so it is counted and named as having no direction of travel, never as stable.
+    A manual direction (recorded with its reason) is reported as recorded.
+    """
+    if not dot or dot == "not_available":
+        return "not_available"
+    if source != "manual" and FLAG_INSUFFICIENT in tuple(flags or ()):
+        return "not_available"
+    return str(dot)
+
+
+def no_dot_reason(flags: Iterable[str] = (), min_points: int = 4, window_quarters: int = 6) -> str:
+    """Why a KPI has no direction of travel, completing "no direction of travel: ..."."""
+    flags = tuple(flags or ())
+    if FLAG_NO_CURRENT in flags:
+        return "no value is recorded for this Quarter"
+    if FLAG_NO_PREVIOUS in flags:
+        return "no value is recorded for the previous Quarter"
+    if FLAG_INSUFFICIENT in flags:
+        return (f"fewer than {number_word(min_points)} of the last {number_word(window_quarters)} "
+                "Quarters held")
+    return "not available"
 
 
 def dot_text_alternative(dot: str, method: str = "trend") -> str:

@@ -8,6 +8,7 @@ recorded as a :class:`Revision` (who, when, old, new, why).
 from django.db import models
 
 DECIMAL = {"max_digits": 28, "decimal_places": 10, "null": True, "blank": True}
+DEFAULT_KPI_HEADING = "Key Performance Indicators"
 
 
 class Directorate(models.Model):
@@ -18,6 +19,10 @@ class Directorate(models.Model):
     corporate_director = models.CharField(max_length=200, blank=True)
     director_label = models.CharField(max_length=100, default="Corporate Director")
     display_order = models.IntegerField(default=0)
+    kpi_heading = models.CharField(
+        max_length=200, blank=True,
+        help_text=f'The heading of its KPI panels in the report (blank: "{DEFAULT_KPI_HEADING}").',
+    )
 
     class Meta:
         ordering = ["display_order", "code"]
@@ -28,6 +33,11 @@ class Directorate(models.Model):
     @property
     def heading(self) -> str:
         return self.section_title or self.name
+
+    @property
+    def panel_heading(self) -> str:
+        """The heading of the directorate's KPI panels: its ``kpi_heading``, else the default."""
+        return self.kpi_heading or DEFAULT_KPI_HEADING
 
     @property
     def cabinet_member_label(self) -> str:

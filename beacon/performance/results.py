@@ -15,7 +15,7 @@ from beacon.domain.dot import Dot, DotResult, direction_of_travel
 from beacon.domain.periods import Quarter, parse_period, quarter_of
 from beacon.domain.rag import Polarity, Rag, Thresholds, ThresholdError, rate
 from beacon.domain.rules import RuleSet
-from beacon.domain.severity import Severity, on_watch_list, severity
+from beacon.domain.severity import Severity, on_watch_list, red_severity
 
 from . import models
 
@@ -30,6 +30,7 @@ class KpiResult:
     previous_period: Quarter | None = None
     target_row: models.KpiTarget | None = None
     thresholds: Thresholds | None = None
+    decimals: int = 0  # display and comparison precision in the period's financial year
     rag: Rag | None = None
     rag_source: str | None = None  # "computed" | "manual"
     manual_reason: str = ""
@@ -39,6 +40,8 @@ class KpiResult:
     dot_evidence: DotResult | None = None
     dot_manual_reason: str = ""
     severity: Severity | None = None
+    severity_source: str | None = None  # "computed" | "manual" | "not_determined" (Reds only)
+    severity_reason: str = ""  # a manual severity's reason, or why none is determined
     watch_list: bool = False
     published_rag: str = ""
     published_dot: str = ""
@@ -71,6 +74,13 @@ def thresholds_of(row: models.KpiTarget | None) -> Thresholds | None:
         floor_low=f(row.floor_low),
         floor_high=f(row.floor_high),
     )
+
+
+def decimals_in_force(kpi: models.Kpi, row: models.KpiTarget | None) -> int:
+    """The display and comparison precision of a KPI in a financial year (spec 3.2): the target
+    row's ``decimals`` when it sets one (a KPI printed as a whole percent one year and to one
+    decimal place the next), else the KPI's."""
+    return row.decimals if row is not None and row.decimals is not None else kpi.decimals
 
 
 def target_in_force(rows: list[models.KpiTarget], period: Quarter) -> models.KpiTarget | None:
@@ -135,9 +145,9 @@ def compute_results(period: Quarter, rule_set: RuleSet) -> list[KpiResult]:
     return results
 
 
-def _rate(value: float, kpi: models.Kpi, thresholds: Thresholds, rule_set: RuleSet, problems: list[str]):
+def _rate(value: float, kpi: models.Kpi, thresholds: Thresholds, decimals: int, rule_set: RuleSet, problems: list[str]):
     try:
-        outcome = rate(value, Polarity(kpi.polarity), thresholds, kpi.decimals, rule_set.rag)
+        outcome = rate(value, Polarity(kpi.polarity), thresholds, decimals, rule_set.rag)
     except ThresholdError as exc:
         problems.append(f"target and floor are not valid: {exc}")
         return None, []
@@ -151,6 +161,7 @@ def _compute_one(kpi, period: Quarter, observations, target_rows, rule_set: Rule
 
     result.target_row = target_in_force(target_rows, period)
     result.thresholds = thresholds_of(result.target_row)
+    result.decimals = decimals = decimals_in_force(kpi, result.target_row)
     if result.thresholds is None:
         result.problems.append(f"no target and floor for {period.financial_year.label}")
 
@@ -162,7 +173,7 @@ def _compute_one(kpi, period: Quarter, observations, target_rows, rule_set: Rule
     if current is not None and current.value is not None and not current.illustrative:
         result.value = float(current.value)
         if result.thresholds is not None:
-            result.rag, warnings = _rate(result.value, kpi, result.thresholds, rule_set, result.problems)
+            result.rag, warnings = _rate(result.value, kpi, result.thresholds, decimals, rule_set, result.problems)
             result.warnings += warnings
             result.rag_source = "computed" if result.rag else None
         if current.manual_rating:
@@ -182,9 +193,11 @@ def _compute_one(kpi, period: Quarter, observations, target_rows, rule_set: Rule
     prev = by_quarter.get(previous_period)
     if prev is not None and prev.value is not None and not prev.illustrative:
         result.previous = float(prev.value)
-        prev_thresholds = thresholds_of(target_in_force(target_rows, previous_period))
+        prev_row = target_in_force(target_rows, previous_period)
+        prev_thresholds = thresholds_of(prev_row)
         if prev_thresholds is not None:
-            result.previous_rag, _ = _rate(result.previous, kpi, prev_thresholds, rule_set, [])
+            result.previous_rag, _ = _rate(result.previous, kpi, prev_thresholds, decimals_in_force(kpi, prev_row),
+                                           rule_set, [])
     elif prev is not None and prev.manual_rating:
         result.previous_rag = Rag(prev.manual_rating)
 
@@ -196,7 +209,7 @@ def _compute_one(kpi, period: Quarter, observations, target_rows, rule_set: Rule
         if obs is not None and obs.value is not None and (use_illustrative or not obs.illustrative):
             series[quarter] = float(obs.value)
         result.series.append((quarter, float(obs.value) if obs and obs.value is not None else None, bool(obs and obs.illustrative)))
-    evidence = direction_of_travel(series, period, polarity, result.thresholds, kpi.decimals, rule_set)
+    evidence = direction_of_travel(series, period, polarity, result.thresholds, decimals, rule_set)
     result.dot_evidence = evidence
     result.dot, result.dot_source = evidence.dot, "computed"
     cannot_compute = evidence.dot == Dot.NOT_AVAILABLE or "insufficient data" in evidence.flags
@@ -210,10 +223,18 @@ def _compute_one(kpi, period: Quarter, observations, target_rows, rule_set: Rule
                 f"{evidence.points_used} points"
             )
 
-    # severity of a Red and the Amber watch-list (need a value)
+    # severity of every Red (measured, set manually, or not determined with the reason)
+    manual_severity = current.manual_severity if current is not None else ""
+    red = red_severity(result.rag, result.value, polarity, result.thresholds, kpi.unit, decimals, rule_set,
+                       manual_severity, current.manual_severity_reason if current is not None else "")
+    if red is not None:
+        result.severity, result.severity_source, result.severity_reason = red.severity, red.source.value, red.reason
+        result.warnings += red.warnings
+    elif manual_severity:
+        result.warnings.append(f"manual severity {manual_severity} ignored: the KPI is not rated Red")
+    # the Amber watch-list (needs a value)
     if result.value is not None and result.thresholds is not None and result.rag is not None:
-        result.severity = severity(result.value, polarity, result.thresholds, kpi.unit, kpi.decimals, rule_set)
         result.watch_list = on_watch_list(
-            result.rag, result.dot, result.value, polarity, result.thresholds, kpi.unit, kpi.decimals, rule_set
+            result.rag, result.dot, result.value, polarity, result.thresholds, kpi.unit, decimals, rule_set
         )
     return result

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from beacon.domain.narrative import format_value
+from beacon.domain.provenance import figure_source, marked
 from beacon.domain.periods import parse_period
 
 __all__ = ["Chart", "kpi_chart", "activity_chart", "PALETTE", "STYLE_VERSION", "cache_dir", "clear_memory_cache"]
@@ -174,6 +175,10 @@ def kpi_chart(kpi: dict) -> Chart:
         "target_high": kpi.get("target_high"),
         "floor_low": kpi.get("floor_low"),
         "floor_high": kpi.get("floor_high"),
+        # a target or floor standard that is not published carries its mark in words (legend,
+        # data table, text alternative): "Floor (assumed)"
+        "target_source": figure_source(kpi.get("target_source")).value,
+        "floor_source": figure_source(kpi.get("floor_source")).value,
     }
     columns = ["Quarter", "Value"]
     if is_range:
@@ -189,6 +194,10 @@ def kpi_chart(kpi: dict) -> Chart:
         else:
             target = _fmt(spec["target"], unit, decimals) if spec["target"] is not None else "none"
             floor = _fmt(spec["floor"], unit, decimals) if spec["floor"] is not None else "none"
+        if target != "none":
+            target = marked(target, spec["target_source"])
+        if floor != "none":
+            floor = marked(floor, spec["floor_source"])
         rows.append([p["label"], value, target, floor])
     shown = [p for p in points if p["value"] is not None]
     alt = _kpi_alt(kpi["name"], points, shown, spec)
@@ -215,16 +224,17 @@ def _kpi_alt(name, points, shown, spec) -> str:
     missing = len(points) - len(shown)
     if missing:
         parts.append(f"{missing} of {len(points)} quarters have no value.")
+    target_mark, floor_mark = spec.get("target_source"), spec.get("floor_source")
     if spec["range"]:
-        parts.append(f"Target range {_range_text(spec['target_low'], spec['target_high'], unit, decimals)}")
+        parts.append(f"Target range {marked(_range_text(spec['target_low'], spec['target_high'], unit, decimals), target_mark)}")
         if spec["floor_low"] is not None:
-            parts[-1] += f"; floor range {_range_text(spec['floor_low'], spec['floor_high'], unit, decimals)}"
+            parts[-1] += f"; floor range {marked(_range_text(spec['floor_low'], spec['floor_high'], unit, decimals), floor_mark)}"
         parts[-1] += "."
     else:
         if spec["target"] is not None:
-            line = f"Target {_fmt(spec['target'], unit, decimals)}"
+            line = f"Target {marked(_fmt(spec['target'], unit, decimals), target_mark)}"
             if spec["floor"] is not None:
-                line += f"; floor standard {_fmt(spec['floor'], unit, decimals)}"
+                line += f"; floor standard {marked(_fmt(spec['floor'], unit, decimals), floor_mark)}"
             parts.append(line + ".")
     if any(p["illustrative"] for p in shown):
         parts.append("Values marked illustrative are not published figures.")
@@ -368,15 +378,17 @@ def _draw_kpi(ax, spec):
     if spec["range"]:
         if spec["floor_low"] is not None and spec["floor_high"] is not None:
             ax.axhspan(spec["floor_low"], spec["floor_high"], color=PALETTE["floor_band"], alpha=0.12, lw=0,
-                       label="Floor range", hatch="..", zorder=0)
+                       label=marked("Floor range", spec.get("floor_source")), hatch="..", zorder=0)
         if spec["target_low"] is not None and spec["target_high"] is not None:
             ax.axhspan(spec["target_low"], spec["target_high"], color=PALETTE["target"], alpha=0.22, lw=0,
-                       label="Target range", zorder=1)
+                       label=marked("Target range", spec.get("target_source")), zorder=1)
     else:
         if spec["target"] is not None:
-            ax.axhline(spec["target"], color=PALETTE["target"], linestyle=(0, (6, 3)), linewidth=1.6, label="Target", zorder=2)
+            ax.axhline(spec["target"], color=PALETTE["target"], linestyle=(0, (6, 3)), linewidth=1.6,
+                       label=marked("Target", spec.get("target_source")), zorder=2)
         if spec["floor"] is not None:
-            ax.axhline(spec["floor"], color=PALETTE["floor"], linestyle=(0, (1, 2)), linewidth=1.8, label="Floor", zorder=2)
+            ax.axhline(spec["floor"], color=PALETTE["floor"], linestyle=(0, (1, 2)), linewidth=1.8,
+                       label=marked("Floor", spec.get("floor_source")), zorder=2)
     _plot_series(ax, xs, points, spec)
     ax.set_xticks(xs, [p["label"] for p in points])
 
@@ -424,4 +436,5 @@ def _finish(ax, spec):
 
 
 def _wrap(label: str) -> str:
-    return label.replace("Illustrative (not published)", "Illustrative\n(not published)")
+    """A legend label's bracketed mark on a line of its own: "Floor\n(assumed)"."""
+    return label.replace(" (", "\n(")

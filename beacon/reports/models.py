@@ -11,7 +11,10 @@ class ReportSettings(models.Model):
     ``beacon.reports.documents.context.cover_header``)."""
 
     period = models.CharField(max_length=12, unique=True, help_text="Canonical label, e.g. 2022/23 Q2.")
-    council = models.CharField(max_length=200, default="Kent County Council")
+    council = models.CharField(
+        max_length=200, blank=True,
+        help_text="The council's name, printed on the title page and the cover (blank: not printed).",
+    )
     from_text = models.TextField(blank=True, help_text='"From:" one line per person or office.')
     to_text = models.CharField(max_length=200, blank=True, help_text='"To:" e.g. Cabinet')
     meeting_date = models.CharField(max_length=60, blank=True, help_text='e.g. "5 January 2023"')

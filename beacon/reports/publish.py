@@ -5,7 +5,10 @@ the model, and 6.1.1 / 6.1.6 again on the rendered document) and
 refuses, naming each failure, unless every failed check is accepted with a reason
 (``allow={"6.1.9": "reason"}``). Lint findings on authored commentary (spec 6.2, ``model["lint"]``)
 are warnings, not failed checks, but they too need sign-off: ``allow={"6.2": "reason"}`` accepts
-them all. It then stores, in one transaction:
+them all. A computed rating or count that differs from the one the council published (the
+reconciliation, spec 6.3: ``published.csv``, ``published_counts.csv`` with its TOTAL row) is the
+failed check ``6.3``: it blocks until accepted with a reason (``allow={"6.3": "reason"}``,
+``beacon publish --accept-reconciliation --reason``). It then stores, in one transaction:
 
 * the computed model exactly as rendered, the report settings and narrative overrides used
   and the rule set (so the edition re-renders with the same figures forever);
@@ -71,18 +74,19 @@ def data_snapshot(period: Quarter) -> dict:
         snap["targets"][f"{t.kpi.code} {t.financial_year} {t.effective_from}".strip()] = {
             f: _text(getattr(t, f)) for f in ("target", "floor", "target_low", "target_high", "floor_low", "floor_high",
                                               "target_source", "floor_source")
-        }
+        } | ({"decimals": _text(t.decimals)} if t.decimals is not None else {})  # only when set: older snapshots lack it
     for o in pm.Observation.objects.filter(kpi_id__in=ids, period_sort__gte=low - 12, period_sort__lte=high).select_related("kpi"):
         snap["observations"][f"{o.kpi.code} {o.period}"] = {
             f: _text(getattr(o, f)) for f in ("value", "status", "note", "manual_rating", "manual_reason", "manual_dot",
                                               "manual_dot_reason", "illustrative")
-        }
+        } | ({f: _text(getattr(o, f)) for f in ("manual_severity", "manual_severity_reason")}
+             if o.manual_severity or o.manual_severity_reason else {})  # only when set: older snapshots lack it
     for d in pm.Directorate.objects.all():
         snap["directorates"][d.code] = {
             "name": d.name, "section_title": d.section_title, "cabinet_members": "; ".join(d.cabinet_members),
             "corporate_director": d.corporate_director, "director_label": d.director_label,
             "display_order": _text(d.display_order),
-        }
+        } | ({"kpi_heading": d.kpi_heading} if d.kpi_heading else {})  # only when set: older snapshots lack it
     for o in pm.ActivityObservation.objects.filter(period_sort__gte=low, period_sort__lte=high).select_related("indicator"):
         snap["activity"][f"{o.indicator.code} {o.period}"] = {
             f: _text(getattr(o, f)) for f in ("value", "lower_threshold", "upper_threshold", "benchmark", "target", "illustrative")
@@ -132,6 +136,7 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
 
     from beacon.reports import documents
     from beacon.reports.models import PublishedFile, PublishedReport
+    from beacon.reports.qpr import RECONCILIATION_CHECK_ID
 
     allow = {k: v.strip() for k, v in (allow or {}).items()}
     if PublishedReport.objects.filter(period=period.label).exists():
@@ -158,13 +163,18 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
         lines = [f"{c['id']} {c['name']}: {f}" for c in blocking for f in (c["failures"] or ["failed"])]
         lines += [f"{LINT_CHECK_ID} {LINT_CHECK_NAME}: {finding_line(f)}" for f in unsigned]
         why = []
-        if blocking:
-            why.append(f"{len(blocking)} consistency check(s) failed")
+        checks = [c for c in blocking if c["id"] != RECONCILIATION_CHECK_ID]
+        if checks:
+            why.append(f"{len(checks)} consistency check(s) failed")
+        if len(checks) < len(blocking):
+            why.append("figures differ from those the council published (6.3)")
         if unsigned:
             why.append(f"{len(unsigned)} lint finding(s) on authored text need sign-off")
         raise PublishError(f"{period.label} cannot be published: {'; '.join(why)}", lines)
     if LINT_CHECK_ID in allow and not lint:
         raise PublishError(f"--accept-lint: there are no lint findings in {period.label}")
+    if RECONCILIATION_CHECK_ID in allow and RECONCILIATION_CHECK_ID not in {c["id"] for c in failed}:
+        raise PublishError(f"--accept-reconciliation: no figure of {period.label} differs from those published")
     unknown = sorted(set(allow) - {c["id"] for c in failed} - {LINT_CHECK_ID})
     if unknown:
         raise PublishError(f"--allow-failed-check {', '.join(unknown)}: no such failed check in {period.label}")

@@ -11,12 +11,14 @@ import math
 from collections import Counter
 from decimal import Decimal
 
-from beacon.domain.dot import Dot
+from beacon.domain.dot import FLAG_INSUFFICIENT, FLAG_NO_PREVIOUS, Dot
 from beacon.domain.numbers import displayed
 from beacon.domain.periods import Quarter, comparison_basis, comparison_period
 from beacon.domain.tables import total_differences, twelve_month_differences
 from beacon.domain.rag import Polarity, Rag, rate
 from beacon.domain.rules import RuleSet, get_rule_set
+from beacon.domain.severity import Severity
+from beacon.domain.wording import reported_dot
 from beacon.performance import models
 from beacon.performance.results import KpiResult, compute_results
 from beacon.reports.lint import commentary_lint
@@ -37,9 +39,19 @@ def _finite(value):
     return None if value is None or math.isinf(value) or math.isnan(value) else value
 
 
+def _reported_dot(r: KpiResult) -> str:
+    """The KPI's direction of travel as the papers report and count it: a trend flagged
+    "insufficient data" is no direction of travel, never "stable" (``wording.reported_dot``)."""
+    flags = r.dot_evidence.flags if r.dot_evidence else ()
+    return reported_dot(r.dot.value if r.dot else None, r.dot_source, flags)
+
+
 def count(results: list[KpiResult]) -> dict:
+    """RAG and direction-of-travel counts. A KPI without a direction of travel (none computable,
+    e.g. fewer than ``dot.min_points`` values, and none recorded by hand) counts as
+    ``not_available``, so improving + stable + worsening + not_available = kpis."""
     rags = Counter(r.rag.value if r.rag else None for r in results)
-    dots = Counter(r.dot.value if r.dot else None for r in results)
+    dots = Counter(_reported_dot(r) for r in results)
     return {
         "green": rags["GREEN"],
         "amber": rags["AMBER"],
@@ -48,9 +60,21 @@ def count(results: list[KpiResult]) -> dict:
         "stable": dots["stable"],
         "worsening": dots["worsening"],
         "not_rated": rags[None],
-        "not_available": dots["not_available"] + dots[None],
+        "not_available": dots["not_available"],
         "kpis": len(results),
     }
+
+
+def _comparison_counts(results: list[KpiResult]) -> dict | None:
+    """The counts a group of the comparison period offers change clauses: none unless every KPI
+    of the group is rated; its direction-of-travel counts only when every KPI has one."""
+    if not results or any(r.rag is None for r in results):
+        return None
+    counts = count(results)
+    out = {k: counts[k] for k in COUNT_KEYS}
+    if counts["not_available"]:
+        out.update({k: None for k in ("improving", "stable", "worsening")})
+    return out
 
 
 def _kpi_entry(r: KpiResult) -> dict:
@@ -67,11 +91,11 @@ def _kpi_entry(r: KpiResult) -> dict:
         "unit": kpi.unit,
         "unit_label": kpi.unit_label,
         "polarity": kpi.polarity,
-        "decimals": kpi.decimals,
+        "decimals": r.decimals,  # the precision in force in the period's financial year
         "rolling_12_months": kpi.rolling_12_months,
         "in_arrears": kpi.in_arrears,
         "value": _num(r.value),
-        "value_displayed": _num(displayed(r.value, kpi.decimals)) if r.value is not None else None,
+        "value_displayed": _num(displayed(r.value, r.decimals)) if r.value is not None else None,
         "value_status": r.value_observation.status if r.value_observation else None,
         "value_note": r.value_observation.note if r.value_observation else "",
         "previous": _num(r.previous),
@@ -103,6 +127,8 @@ def _kpi_entry(r: KpiResult) -> dict:
             "flags": list(evidence.flags),
         },
         "severity": r.severity.value if r.severity else None,
+        "severity_source": r.severity_source,
+        "severity_reason": r.severity_reason or None,
         "watch_list": r.watch_list,
         "published_rag": r.published_rag or None,
         "published_dot": r.published_dot or None,
@@ -121,42 +147,61 @@ def _comparison(period: Quarter, rule_set: RuleSet, directorates: list[models.Di
     """The counts that change clauses compare against (performance spec 3.10).
 
     In order of preference: the counts the council published for the comparison period
-    (``published_counts.csv``); otherwise the counts computed from Beacon's data for that
-    period, but only when every KPI of it is rated; otherwise none.
+    (``published_counts.csv``); otherwise the counts computed from the data held for that
+    period, but only when every KPI of it is rated; otherwise none. A directorate without a
+    published row, and every sub-area (no published counts hold sub-areas), take the counts
+    computed from the data when every KPI of that group is rated in the comparison period; its
+    direction-of-travel counts only when every one of them has a direction of travel.
     """
     basis = comparison_basis(period, rule_set.comparison.quarterly, rule_set.comparison.year_end)
     comparison = comparison_period(period, basis)
-    out = {"period": comparison.label, "basis": basis, "source": None, "totals": None, "directorates": {}}
+    out = {"period": comparison.label, "basis": basis, "source": None, "totals": None, "directorates": {},
+           "sub_areas": {}}
     published = list(models.PublishedCounts.objects.filter(period=comparison.label).select_related("directorate"))
     total = next((p for p in published if p.directorate is None), None)
+    results = compute_results(comparison, rule_set)
+    for d in directorates:
+        mine = [r for r in results if r.kpi.directorate_id == d.pk]
+        computed = _comparison_counts(mine)
+        if computed is not None:
+            out["directorates"][d.code] = computed
+        subs = {}
+        for sub in {r.kpi.sub_area for r in mine if r.kpi.sub_area}:
+            in_sub = _comparison_counts([r for r in mine if r.kpi.sub_area_id == sub.pk])
+            if in_sub is not None:
+                subs[sub.name] = in_sub
+        if subs:
+            out["sub_areas"][d.code] = subs
     if total is not None:
         out["source"] = "published_counts"
         out["source_note"] = total.source_note
         out["totals"] = {k: getattr(total, k) for k in COUNT_KEYS}
-        out["directorates"] = {
+        out["directorates"].update({
             p.directorate.code: {k: getattr(p, k) for k in COUNT_KEYS} for p in published if p.directorate
-        }
+        })
         return out
-    results = compute_results(comparison, rule_set)
-    if results and all(r.rag is not None for r in results):
+    totals = _comparison_counts(results)
+    if totals is not None:
         out["source"] = "computed"
-        out["totals"] = {k: v for k, v in count(results).items() if k in COUNT_KEYS}
-        for d in directorates:
-            mine = [r for r in results if r.kpi.directorate_id == d.pk]
-            if mine:
-                out["directorates"][d.code] = {k: v for k, v in count(mine).items() if k in COUNT_KEYS}
+        out["totals"] = totals
     else:
         out["source_note"] = (
-            f"no comparison counts: Beacon holds no published counts for {comparison.label} "
+            f"No comparison counts: no published counts are recorded for {comparison.label}, "
             "and not every KPI of that period is rated"
         )
     return out
 
 
 def _changes(counts: dict, comparison: dict | None) -> dict | None:
+    """The change of each count against the comparison counts (None where there is none). The
+    direction-of-travel counts of a group with KPIs that have no direction of travel are not
+    compared: fewer "stable" KPIs would say nothing about performance."""
     if not comparison:
         return None
-    return {k: (counts[k] - comparison[k]) if comparison.get(k) is not None else None for k in COUNT_KEYS}
+    out = {k: (counts[k] - comparison[k]) if comparison.get(k) is not None else None for k in COUNT_KEYS}
+    if counts.get("not_available"):
+        out.update({k: None for k in ("improving", "stable", "worsening")})
+    return out
 
 
 def build_qpr(period: Quarter, rule_set: RuleSet | None = None) -> dict:
@@ -172,13 +217,17 @@ def build_qpr(period: Quarter, rule_set: RuleSet | None = None) -> dict:
         sub_areas = []
         for sub in sorted({r.kpi.sub_area for r in mine if r.kpi.sub_area}, key=lambda s: (s.display_order, s.name)):
             in_sub = [r for r in mine if r.kpi.sub_area_id == sub.pk]
-            sub_areas.append({"name": sub.name, "kpis": [r.code for r in in_sub], "counts": count(in_sub)})
+            sub_counts = count(in_sub)
+            sub_comparison = comparison["sub_areas"].get(d.code, {}).get(sub.name)
+            sub_areas.append({"name": sub.name, "kpis": [r.code for r in in_sub], "counts": sub_counts,
+                              "comparison_counts": sub_comparison, "changes": _changes(sub_counts, sub_comparison)})
         counts = count(mine)
         blocks.append(
             {
                 "code": d.code,
                 "name": d.name,
                 "section_title": d.heading,
+                "kpi_heading": d.panel_heading,
                 "cabinet_members": d.cabinet_members,
                 "cabinet_member_label": d.cabinet_member_label,
                 "corporate_director": d.corporate_director,
@@ -209,9 +258,10 @@ def build_qpr(period: Quarter, rule_set: RuleSet | None = None) -> dict:
         "totals": totals,
         "comparison": {**comparison, "changes": _changes(totals, comparison["totals"])},
         "reds": reds,
+        # every Red in one list: a severity band, or "not determined" (with the reason on the KPI)
         "severity": {
-            s: [r.code for r in results if r.severity and r.severity.value == s]
-            for s in ("well_below", "moderately_below", "slightly_below")
+            **{s.value: [r.code for r in results if r.severity is s] for s in Severity},
+            "not_determined": [r.code for r in results if r.severity_source == "not_determined"],
         },
         "watch_list": [r.code for r in results if r.watch_list],
         "tables": _tables(period),
@@ -221,6 +271,9 @@ def build_qpr(period: Quarter, rule_set: RuleSet | None = None) -> dict:
     model["risk_overview"] = _risk_overview(period)
     model["checks"] = consistency_checks(model, results, rule_set)
     model["reconciliation"] = reconciliation(model, period)
+    model["checks"].append(
+        reconciliation_check(model["reconciliation"], {b["code"]: b["name"] for b in model["directorates"]})
+    )
     model["lint"] = commentary_lint(model)
     return model
 
@@ -377,8 +430,16 @@ def consistency_checks(model: dict, results: list[KpiResult], rule_set: RuleSet)
                 failures.append(f"{label}: G+A+R ({rag_sum}) and DoT counts ({dot_sum}) must both equal {len(codes)} KPIs")
             if counts["not_rated"]:
                 failures.append(f"{label}: {counts['not_rated']} KPI(s) not rated")
-            if counts["not_available"]:
-                failures.append(f"{label}: {counts['not_available']} KPI(s) without a direction of travel")
+            # a KPI the rules give no direction of travel (too few values; no previous value) is
+            # counted and named as such in the papers; any other KPI without one is a failure
+            unexplained = [
+                r.code for r in results
+                if r.code in set(codes) and _reported_dot(r) == "not_available" and not (
+                    r.dot_evidence and {FLAG_INSUFFICIENT, FLAG_NO_PREVIOUS} & set(r.dot_evidence.flags))
+            ]
+            if unexplained:
+                failures.append(f"{label}: {len(unexplained)} KPI(s) without a direction of travel "
+                                f"({', '.join(unexplained)})")
         sub_codes = [c for s in block["sub_areas"] for c in s["kpis"]]
         if block["sub_areas"] and sorted(sub_codes) != sorted(block["kpis"]):
             failures.append(f"{block['name']}: sub-area blocks do not cover its KPIs exactly once")
@@ -417,7 +478,7 @@ def consistency_checks(model: dict, results: list[KpiResult], rule_set: RuleSet)
     failures = []
     for r in results:
         if r.rag_source == "computed" and r.value is not None and r.thresholds is not None:
-            again = rate(r.value, Polarity(r.kpi.polarity), r.thresholds, r.kpi.decimals, rule_set.rag).rag
+            again = rate(r.value, Polarity(r.kpi.polarity), r.thresholds, r.decimals, rule_set.rag).rag
             if again != r.rag:
                 failures.append(f"{r.code}: rated {r.rag} but value {r.value:g} gives {again}")
     checks.append(_check("6.1.R", "Each rating agrees with its value, target and floor", failures))
@@ -445,49 +506,102 @@ def table_failures(tables: list[dict]) -> list[str]:
     return failures
 
 
-# --- reconciliation with published ratings (performance spec 6.3) -----------------------
+# --- reconciliation with published ratings and counts (performance spec 6.3) -------------
+RECONCILIATION_CHECK_ID = "6.3"
+RECONCILIATION_CHECK_NAME = "Computed ratings and counts agree with those published"
+RAG_KEYS = ("green", "amber", "red")
+DOT_KEYS = ("improving", "stable", "worsening")
+BASIS_FILE = {"published_counts": "published_counts.csv", "published.csv": "published.csv"}
+
+
+def _counts_from_published_ratings(kpis: list[dict]) -> dict:
+    """The counts the published ratings (``published.csv``) give a block: RAG counts when every
+    KPI of the block has a published RAG, DoT counts when every one has a published DoT (a
+    partial file says nothing about a block's count)."""
+    out = {}
+    if kpis and all(k["published_rag"] for k in kpis):
+        out.update({key: sum(k["published_rag"] == key.upper() for k in kpis) for key in RAG_KEYS})
+    if kpis and all(k["published_dot"] for k in kpis):
+        out.update({key: sum(k["published_dot"] == key for k in kpis) for key in DOT_KEYS})
+    return out
+
+
+def _count_differences(computed: dict, published: dict) -> dict:
+    return {
+        key: {"computed": computed[key], "published": value}
+        for key, value in published.items()
+        if value is not None and computed[key] != value
+    }
+
+
+def _paper(k: dict, what: str) -> str | None:
+    """A KPI's RAG, or its direction of travel as the paper reports and counts it (a trend flagged
+    "insufficient data" is no direction of travel: ``wording.reported_dot``), so that a KPI's
+    difference and its block's count difference agree."""
+    if what == "rag":
+        return k["rag"]
+    return reported_dot(k["dot"], k["dot_source"], (k.get("dot_evidence") or {}).get("flags") or ())
+
+
 def reconciliation(model: dict, period: Quarter) -> dict:
+    """Computed ratings and counts against those the council published for the period: the
+    ratings of ``published.csv``, and the directorate and TOTAL counts of
+    ``published_counts.csv`` (else the counts the published ratings give)."""
     kpis = model["kpis"]
     with_published = [k for k in kpis if k["published_rag"] or k["published_dot"]]
-    out = {"available": bool(with_published), "kpi_differences": [], "directorate_differences": []}
-    if not with_published:
-        return out
-    for k in with_published:
-        for what in ("rag", "dot"):
-            published = k[f"published_{what}"]
-            if published and published != k[what]:
-                out["kpi_differences"].append(
-                    {"code": k["code"], "field": what, "computed": k[what], "published": published,
-                     "source": k[f"{what}_source"]}
-                )
     published_counts = {
         p.directorate.code if p.directorate else None: p
         for p in models.PublishedCounts.objects.filter(period=period.label).select_related("directorate")
     }
+    out = {"available": bool(with_published or published_counts), "kpi_differences": [],
+           "directorate_differences": [], "total_difference": None}
+    if not out["available"]:
+        return out
+    for k in with_published:
+        for what in ("rag", "dot"):
+            published = k[f"published_{what}"]
+            computed = _paper(k, what)
+            if published and published != computed:
+                out["kpi_differences"].append(
+                    {"code": k["code"], "field": what, "computed": computed, "published": published,
+                     "source": k[f"{what}_source"]}
+                )
+
+    def published_for(code: str | None, mine: list[dict]) -> tuple[dict, str]:
+        row = published_counts.get(code)
+        if row is not None:
+            return {key: getattr(row, key) for key in COUNT_KEYS}, "published_counts"
+        return _counts_from_published_ratings(mine), "published.csv"
+
     for block in model["directorates"]:
-        pub = published_counts.get(block["code"])
-        if pub is not None:
-            published = {k: getattr(pub, k) for k in COUNT_KEYS}
-            basis = "published_counts"
-        else:
-            mine = [k for k in kpis if k["directorate"] == block["code"]]
-            published = {
-                "green": sum(k["published_rag"] == "GREEN" for k in mine),
-                "amber": sum(k["published_rag"] == "AMBER" for k in mine),
-                "red": sum(k["published_rag"] == "RED" for k in mine),
-            }
-            if all(k["published_dot"] for k in mine):
-                published.update({d: sum(k["published_dot"] == d for k in mine) for d in ("improving", "stable", "worsening")})
-            basis = "published.csv"
-        differing = {
-            key: {"computed": block["counts"][key], "published": value}
-            for key, value in published.items()
-            if value is not None and block["counts"][key] != value
-        }
+        published, basis = published_for(block["code"], [k for k in kpis if k["directorate"] == block["code"]])
+        differing = _count_differences(block["counts"], published)
         if differing:
             out["directorate_differences"].append({"directorate": block["code"], "basis": basis, "counts": differing})
+    published, basis = published_for(None, kpis)
+    differing = _count_differences(model["totals"], published)
+    if differing:
+        out["total_difference"] = {"basis": basis, "counts": differing}
     out["rag_matches"] = sum(1 for k in with_published if k["published_rag"] and k["published_rag"] == k["rag"])
     out["rag_published"] = sum(1 for k in with_published if k["published_rag"])
-    out["dot_matches"] = sum(1 for k in with_published if k["published_dot"] and k["published_dot"] == k["dot"])
+    out["dot_matches"] = sum(1 for k in with_published if k["published_dot"] and k["published_dot"] == _paper(k, "dot"))
     out["dot_published"] = sum(1 for k in with_published if k["published_dot"])
     return out
+
+
+def reconciliation_check(rec: dict, directorate_names: dict[str, str]) -> dict:
+    """Check 6.3: every difference of the reconciliation is a failure. It blocks publication
+    like a failed 6.1 check until it is accepted with a reason (``beacon publish
+    --accept-reconciliation --reason``)."""
+    failures = []
+    for d in rec["kpi_differences"]:
+        what = "RAG" if d["field"] == "rag" else "direction of travel"
+        computed = d["computed"] if d["computed"] not in (None, "not_available") else "none"
+        failures.append(f"{d['code']}: {what} {computed} computed, {d['published']} published (published.csv)")
+    rows = [(directorate_names.get(d["directorate"], d["directorate"]), d) for d in rec["directorate_differences"]]
+    if rec.get("total_difference"):
+        rows.append(("TOTAL", rec["total_difference"]))
+    for label, d in rows:
+        parts = ", ".join(f"{key} {v['computed']} computed, {v['published']} published" for key, v in d["counts"].items())
+        failures.append(f"{label}: {parts} ({BASIS_FILE[d['basis']]})")
+    return _check(RECONCILIATION_CHECK_ID, RECONCILIATION_CHECK_NAME, failures)

@@ -6,8 +6,15 @@
 * **Baseline** (§5.2): the same body's previous edition by default; overridable. When the body has
   no earlier edition, the Decision here is the same date a year earlier, dated the first of the
   month (the committees' annual cycle: the CYPE edition of 08/03/2023 used March 2022).
-* **Values**: each risk's rating in force on the edition date. When the history holds nothing that
-  early (data recorded after the event), the earliest recorded rating is used.
+* **Values**: every field as it stood on the edition date (:mod:`beacon.risk.states`): title,
+  owners, Cabinet Members, directorates, cause, event, consequence, timescale, review note,
+  controls and actions (owner, due date, status), and the rating in force then. Selection uses
+  the status, register and directorates of that date too. When a risk that would be in the
+  edition is on record only from a later date, the edition is refused (:class:`EditionError`
+  names the risks and the date their record starts): nothing is shown that the history does
+  not hold for the date.
+* **Title and bodies are data**: the title is the corporate :class:`Register`'s name
+  (``registers.csv``), and the body that receives it counts as a whole-council body.
 * **Freezing**: :func:`create_edition` stores the snapshot; later edits never change it.
 """
 
@@ -32,7 +39,7 @@ from beacon.domain.risk import (
     month_start,
 )
 
-from . import models
+from . import models, states
 from .checks import risk_flags
 
 ID_FOOTNOTE = (
@@ -55,14 +62,18 @@ class EditionError(ValueError):
 
 def committee_directorate(body: str) -> str | None:
     """The directorate code of a Cabinet Committee ("CYPE Cabinet Committee" -> "CYPE"); None for
-    a whole-council body. Unknown bodies are refused."""
+    a whole-council body (those listed, and the body that receives the corporate register).
+    Unknown bodies are refused."""
     name = " ".join(body.split())
-    if name.lower() in WHOLE_COUNCIL_BODIES:
+    owner_body = " ".join(models.Register.corporate().owner_body.split())
+    if name.lower() in WHOLE_COUNCIL_BODIES or (owner_body and name.lower() == owner_body.lower()):
         return None
     m = re.fullmatch(r"(.+?)\s+Cabinet Committee", name, re.I)
     if not m:
+        receiver = f"{owner_body}, " if owner_body and owner_body.lower() not in WHOLE_COUNCIL_BODIES else ""
         raise EditionError(
-            f"--body {body!r}: give Cabinet, Governance & Audit Committee, County Council or '<directorate> Cabinet Committee'"
+            f"--body {body!r}: give {receiver}Cabinet, Governance & Audit Committee, County Council or "
+            f"'<directorate> Cabinet Committee'"
         )
     prefix = m.group(1).strip()
     from beacon.performance.models import Directorate
@@ -77,19 +88,44 @@ def committee_directorate(body: str) -> str | None:
     raise EditionError(f"--body {body!r}: no directorate {prefix!r} (import directorates.csv first)")
 
 
-def select_risks(directorate: str | None, date: dt.date | None = None) -> list[models.Risk]:
-    """Active corporate risks (owned by ``directorate`` for a committee). With ``date``, a risk
-    entered (new or merged) wholly after that date is left out."""
-    risks = list(models.Risk.objects.filter(status="active", register__code="corporate").order_by("risk_id"))
-    if directorate is not None:
-        risks = [r for r in risks if directorate in r.owner_directorates]
-    if date is not None:
-        later = set(
-            models.RiskEvent.objects.filter(event__in=("new", "merged"), occurred_after__gt=date)
-            .exclude(event="merged", rating="").values_list("risk_code", flat=True)
+def _selected(state: states.RiskState, directorate: str | None) -> bool:
+    return (state.status == "active" and state.register == "corporate"
+            and (directorate is None or directorate in state.owner_directorates))
+
+
+def select_risks(directorate: str | None, date: dt.date) -> list[states.RiskState]:
+    """The risks active on the corporate register on ``date`` (owned by ``directorate`` for a
+    committee), each as it stood then. A risk entered (new or merged) wholly after that date is
+    left out. A risk on record only from a later date that, as first recorded, would be selected
+    makes the edition refused: what it held on ``date`` is not known."""
+    later = set(
+        models.RiskEvent.objects.filter(event__in=("new", "merged"), occurred_after__gt=date)
+        .exclude(event="merged", rating="").values_list("risk_code", flat=True)
+    )
+    history = states.History.load()
+    selected, not_held = [], []
+    risks = models.Risk.objects.select_related("register").prefetch_related("ratings", "controls", "actions")
+    for risk in risks.order_by("risk_id"):
+        if risk.risk_id in later:
+            continue
+        try:
+            state = states.risk_on(risk, date, history)
+        except states.NotOnRecord as gap:
+            if _selected(states.risk_on(risk, gap.recorded_from, history), directorate):
+                not_held.append(gap)
+            continue
+        if _selected(state, directorate):
+            selected.append(state)
+    if not_held:
+        first = min(g.recorded_from for g in not_held)
+        listed = ", ".join(f"{g.risk.risk_id} (from {g.recorded_from:%d/%m/%Y})" for g in not_held)
+        raise EditionError(
+            f"the register's history does not reach back to {date:%d/%m/%Y}: {listed} "
+            f"{'is' if len(not_held) == 1 else 'are'} on record only from a later date, so what "
+            f"{'it' if len(not_held) == 1 else 'they'} held on {date:%d/%m/%Y} is not known. Give a date from "
+            f"{first:%d/%m/%Y}, or import the register as it stood then (date its rows with risks.csv rated_on)"
         )
-        risks = [r for r in risks if r.risk_id not in later]
-    return risks
+    return selected
 
 
 def previous_edition(body: str, date: dt.date) -> models.Edition | None:
@@ -105,16 +141,6 @@ def default_baseline(body: str, date: dt.date) -> tuple[dt.date, str]:
     except ValueError:  # 29 February
         year_before = date.replace(year=date.year - 1, day=28)
     return month_start(year_before), f"no earlier edition for {body}: a year before, from the first of the month"
-
-
-def _rating_at(risk: models.Risk, kind: str, day: dt.date) -> Rating:
-    rows = risk.ratings.filter(kind=kind)
-    row = rows.filter(effective_date__lte=day).order_by("-effective_date", "-pk").first()
-    if row is None:
-        row = rows.order_by("effective_date", "pk").first()
-    if row is None:
-        return risk.current if kind == "current" else risk.target
-    return row.rating
 
 
 def _history_events(risk: models.Risk, date: dt.date) -> list[HistoryEvent]:
@@ -140,31 +166,32 @@ def _owners(names, on_behalf_of) -> dict:
     return {"names": list(names), "on_behalf_of": on_behalf_of or None}
 
 
-def risk_snapshot(risk: models.Risk, date: dt.date, baseline: dt.date) -> dict:
-    current, target = _rating_at(risk, "current", date), _rating_at(risk, "target", date)
-    history = [(d, s) for d, s in ((r.effective_date, r.rating.score) for r in risk.ratings.filter(kind="current"))
-               if d <= baseline]
-    dot = direction_of_travel(baseline, current.score, history, _history_events(risk, date))
-    texts = " ".join([risk.cause, risk.event, risk.consequence])
-    controls = risk.controls.filter(removed_at__isnull=True).order_by("order", "pk")
-    actions = risk.actions.filter(removed_at__isnull=True).order_by("order", "pk")
-    flags = risk_flags(risk) + [  # risk_flags already compares the latest change note with the rating
-        f"{risk.risk_id}: direction of travel: {f}" for f in dot.flags if not f.startswith("the latest re-rating")
+def risk_snapshot(state: states.RiskState, date: dt.date, baseline: dt.date) -> dict:
+    """One risk of an edition, from the risk as it stood on ``date`` (:func:`states.risk_on`)."""
+    current, target = state.current, state.target
+    rows = sorted((r for r in state.risk.ratings.all() if r.kind == "current" and r.effective_date <= baseline),
+                  key=lambda r: (r.effective_date, r.pk))
+    history = [(r.effective_date, r.rating.score) for r in rows]
+    dot = direction_of_travel(baseline, current.score, history, _history_events(state.risk, date))
+    texts = " ".join([state.cause, state.event, state.consequence])
+    controls, actions = state.controls, state.actions
+    flags = risk_flags(state, date) + [  # risk_flags already compares the latest change note with the rating
+        f"{state.risk_id}: direction of travel: {f}" for f in dot.flags if not f.startswith("the latest re-rating")
     ]
     return {
-        "id": risk.risk_id,
-        "title": risk.title,
-        "status": risk.status,
-        "register": risk.register.code,
-        "owners": _owners(risk.owners, risk.owners_on_behalf_of),
-        "owner_directorates": list(risk.owner_directorates),
-        "cabinet_members": _owners(risk.cabinet_members, risk.cabinet_on_behalf_of),
-        "cause": risk.cause,
-        "event": risk.event,
-        "consequence": risk.consequence,
+        "id": state.risk_id,
+        "title": state.title,
+        "status": state.status,
+        "register": state.register,
+        "owners": _owners(state.owners, state.owners_on_behalf_of),
+        "owner_directorates": list(state.owner_directorates),
+        "cabinet_members": _owners(state.cabinet_members, state.cabinet_on_behalf_of),
+        "cause": state.cause,
+        "event": state.event,
+        "consequence": state.consequence,
         "current": _rating_dict(current),
         "target": _rating_dict(target),
-        "timescale_to_target": risk.timescale_to_target,
+        "timescale_to_target": state.timescale_to_target,
         "at_target": at_target(current, target),
         "direction": {
             "value": dot.direction.value,
@@ -173,8 +200,8 @@ def risk_snapshot(risk: models.Risk, date: dt.date, baseline: dt.date) -> dict:
             "printed": dot.direction.printed,
             "reason": dot.reason,
         },
-        "review_note": risk.review_note or None,
-        "cross_references": sorted(set(CROSS_REFERENCE.findall(texts)) - {risk.risk_id}),
+        "review_note": state.review_note or None,
+        "cross_references": sorted(set(CROSS_REFERENCE.findall(texts)) - {state.risk_id}),
         "controls": [{"title": c.title, "owner": c.owner} for c in controls],
         "actions": [
             {
@@ -203,8 +230,9 @@ EVENT_TITLES = {
 
 def change_notes(after: dt.date, by: dt.date, only: set[str] | None = None) -> list[dict]:
     """The lifecycle events after the baseline and by the edition date, in id order: the change
-    notes of the documents (§2.8). ``only`` limits them to an edition's risks."""
-    titles = dict(models.Risk.objects.values_list("risk_id", "title"))
+    notes of the documents (§2.8), each with its risk's title as it stood on ``by``. ``only``
+    limits them to an edition's risks."""
+    titles = states.titles_on(by)
     out = []
     for e in models.RiskEvent.objects.filter(occurred_by__gt=after, occurred_by__lte=by).order_by("risk_code", "occurred_by", "pk"):
         if only is not None and e.risk_code not in only:
@@ -244,7 +272,7 @@ def build_edition(body: str, date: dt.date, baseline: dt.date | None = None, dir
         basis = "given"
     if baseline >= date:
         raise EditionError(f"--baseline {baseline.isoformat()} must be before the edition date {date.isoformat()}")
-    risks = [risk_snapshot(r, date, baseline) for r in select_risks(directorate, date)]
+    risks = [risk_snapshot(state, date, baseline) for state in select_risks(directorate, date)]
     footnotes = []
     marker = "*"
     for r in risks:
@@ -258,7 +286,7 @@ def build_edition(body: str, date: dt.date, baseline: dt.date | None = None, dir
     ratings = {r["id"]: Rating(r["current"]["likelihood"], r["current"]["impact"]) for r in risks}
     targets = {r["id"]: Rating(r["target"]["likelihood"], r["target"]["impact"]) for r in risks}
     return {
-        "title": "KCC Corporate Risk Register",
+        "title": models.Register.corporate().name,
         "body": body,
         "date": date.isoformat(),
         "date_printed": f"{date:%d/%m/%Y}",

@@ -1,16 +1,111 @@
-"""Rating history and issued ids: the shared writes of imports, lifecycle operations and editions.
+"""Rating history, the audit log and issued ids: the shared writes of imports, lifecycle operations
+and editions.
 
 A rating change appends a :class:`RiskRating` row and sets the risk's likelihood and impact; the
-earlier rows stay. Every id ever seen is recorded in :class:`IssuedId` so that none is reused.
+earlier rows stay. A changed field of a risk, control or action is a
+:class:`beacon.performance.models.Revision` keyed by the record's identity (the risk id; a
+control's or action's :func:`~beacon.risk.models.history_key`), with a :class:`RevisionEffect`
+giving the date the change took effect. Every id ever seen is recorded in :class:`IssuedId` so
+that none is reused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Max
 
 from beacon.domain.risk import Rating
+from beacon.performance.bundle.load import value_text
+from beacon.performance.models import Revision
 
-from .models import IssuedId, Risk, RiskRating
+from .models import IssuedId, Risk, RevisionEffect, RiskRating
+
+HISTORY_ENTITIES = ("risk", "control", "action")
+# the fields of each record whose history is kept (an edition shows them as they stood on its date)
+TRACKED = {
+    "risk": ("title", "status", "register", "owners", "owners_on_behalf_of", "owner_directorates", "cabinet_members",
+             "cabinet_on_behalf_of", "cause", "event", "consequence", "timescale_to_target", "review_note",
+             "scope_note", "replaced_by"),
+    "control": ("title", "owner", "order"),
+    "action": ("title", "owner", "order", "due_text", "due_date", "due_kind", "status"),
+}
+
+
+def entity_of(item) -> str:
+    return type(item).__name__.lower()
+
+
+def audit_key(item) -> str:
+    """The key of a record's revisions: a risk's id; a control's or action's identity."""
+    return item.risk_id if isinstance(item, Risk) else item.history_key
+
+
+def created_values(item) -> dict:
+    """What a new risk, control or action is created with, to record from nothing: every tracked
+    field that has a value (the register by its code)."""
+    out = {}
+    for name in TRACKED[entity_of(item)]:
+        value = item.register.code if name == "register" else getattr(item, name)
+        if value not in (None, "", []):
+            out[name] = value
+    return out
+
+
+def record_creation(item, *, by: str, at: dt.datetime, on: dt.date, reason: str = "", source: str = "") -> None:
+    """Record a new risk, control or action, taking effect on ``on``."""
+    for name, value in created_values(item).items():
+        record(entity_of(item), audit_key(item), name, None, value, by=by, at=at, on=on, reason=reason,
+               source=source)
+
+
+def record(entity: str, key: str, name: str, old, new, *, by: str, at: dt.datetime, on: dt.date, reason: str = "",
+           source: str = "") -> Revision:
+    """One changed field, recorded at ``at`` and taking effect on ``on``."""
+    revision = Revision.objects.create(
+        entity=entity, key=key, field=name, old_value=value_text(old), new_value=value_text(new),
+        changed_by=by, changed_at=at, reason=reason, source=source,
+    )
+    RevisionEffect.objects.create(revision=revision, effective_date=on)
+    return revision
+
+
+@contextmanager
+def taking_effect(on: dt.date, at: dt.datetime, fields: dict[str, dt.date] | None = None) -> Iterator[None]:
+    """Every revision of a risk, control or action recorded at ``at`` in the block takes effect on
+    ``on`` (or on ``fields[name]`` for the fields named there): for writers that record revisions
+    through the shared loader (``beacon.performance.bundle.load``)."""
+    before = Revision.objects.aggregate(m=Max("pk"))["m"] or 0
+    yield
+    fields = fields or {}
+    written = Revision.objects.filter(pk__gt=before, changed_at=at, entity__in=HISTORY_ENTITIES,
+                                      risk_effect__isnull=True)
+    RevisionEffect.objects.bulk_create([
+        RevisionEffect(revision_id=pk, effective_date=fields.get(name) or on)
+        for pk, name in written.values_list("pk", "field")
+    ])
+
+
+def effective_date(revision: Revision) -> dt.date:
+    """The date a revision took effect: its :class:`RevisionEffect`, else the day it was recorded."""
+    try:
+        return revision.risk_effect.effective_date
+    except RevisionEffect.DoesNotExist:
+        return local_day(revision.changed_at)
+
+
+def local_day(instant: dt.datetime) -> dt.date:
+    """The council's calendar date (``TIME_ZONE``) of an instant, e.g. an import's."""
+    return instant.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def item_history(item) -> list[Revision]:
+    """The audit log of one risk, control or action, oldest first."""
+    return list(Revision.objects.filter(entity=entity_of(item), key=audit_key(item)).order_by("changed_at", "pk"))
 
 
 def latest_rating(risk: Risk, kind: str) -> RiskRating | None:

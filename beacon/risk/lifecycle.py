@@ -1,7 +1,9 @@
 """Lifecycle operations on the register (risk spec §3.6). Each one keeps history: it records a
 :class:`RiskEvent` (what, when it happened, who recorded it and when, the change note), appends a
-rating row where a rating changes, and records every changed field as a Revision. Nothing is
-deleted and no id is ever reused.
+rating row where a rating changes, and records every changed field as a Revision keyed by the
+record's identity and taking effect on ``on`` (:func:`beacon.risk.history.record`), so that an
+edition can show the register as it stood on its date. Nothing is deleted and no id is ever
+reused.
 
 Every operation takes ``by`` (who) and optionally ``on`` (the date it took effect, default
 today), ``note`` (the change note, used by the documents) and ``reported_in``.
@@ -15,11 +17,9 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from beacon.domain.risk import Rating, RiskRuleError, check_risk_id, next_risk_id, parse_due
-from beacon.performance.bundle.load import value_text
-from beacon.performance.models import Revision
 from beacon.core import clock
 
-from .history import ensure_issued, set_rating
+from .history import ensure_issued, record, record_creation, set_rating
 from .models import ITEM_EVENTS, Action, ActionDateRevision, CandidateRisk, Control, IssuedId, Register, Risk, RiskEvent
 
 
@@ -31,20 +31,18 @@ def _now() -> dt.datetime:
     return clock.now()
 
 
-def _record(entity: str, key: str, name: str, old, new, by: str, at: dt.datetime, reason: str, source: str) -> None:
-    Revision.objects.create(
-        entity=entity, key=key, field=name, old_value=value_text(old), new_value=value_text(new),
-        changed_by=by, changed_at=at, reason=reason, source=source,
-    )
+def _record(entity: str, key: str, name: str, old, new, by: str, at: dt.datetime, on: dt.date, reason: str,
+            source: str) -> None:
+    record(entity, key, name, old, new, by=by, at=at, on=on, reason=reason, source=source)
 
 
-def _set(risk: Risk, by: str, at: dt.datetime, reason: str, source: str, **fields) -> None:
+def _set(risk: Risk, by: str, at: dt.datetime, on: dt.date, reason: str, source: str, **fields) -> None:
     changed = []
     for name, new in fields.items():
         old = getattr(risk, name)
         if old != new:
             _record("risk", risk.risk_id, name, old if not isinstance(old, Register) else old.code,
-                    new if not isinstance(new, Register) else new.code, by, at, reason, source)
+                    new if not isinstance(new, Register) else new.code, by, at, on, reason, source)
             setattr(risk, name, new)
             changed.append(name)
     if changed:
@@ -88,7 +86,7 @@ def _create(title: str, owners: Sequence[str], *, by, at, on, register, current:
     risk_id = next_risk_id(issued_ids())
     ensure_issued(risk_id, at)
     risk = Risk.objects.create(risk_id=risk_id, title=title, owners=list(owners), register=Register.named(register), **fields)
-    _record("risk", risk_id, "title", None, title, by, at, "", source)
+    record_creation(risk, by=by, at=at, on=on, source=source)
     for kind, rating in (("current", current), ("target", target)):
         set_rating(risk, kind, rating, effective_date=on, by=by, at=at, source=source)
     return risk
@@ -152,7 +150,7 @@ def merge(risks: Sequence[Risk], title: str, owners: Sequence[str], *, by: str, 
     _event(new.risk_id, "merged", risk=new, by=by, at=at, on=on, note=note, reported_in=reported_in,
            rating="current", to_score=current.score, related=olds)
     for r in risks:
-        _set(r, by, at, note, f"lifecycle: merged into {new.risk_id}", status="merged", replaced_by=[new.risk_id])
+        _set(r, by, at, on, note, f"lifecycle: merged into {new.risk_id}", status="merged", replaced_by=[new.risk_id])
         _event(r.risk_id, "merged", risk=r, by=by, at=at, on=on, note=note, reported_in=reported_in,
                related=[new.risk_id])
     return new
@@ -168,7 +166,7 @@ def close_and_replace(risk: Risk, title: str, owners: Sequence[str], *, by: str,
     new = _create(title, owners, by=by, at=at, on=on, register=risk.register.code, current=current or Rating.tbc(),
                   target=target or Rating.tbc(), source=f"lifecycle: replaces {risk.risk_id}", **fields)
     _event(new.risk_id, "new", risk=new, by=by, at=at, on=on, note=note, reported_in=reported_in, related=[risk.risk_id])
-    _set(risk, by, at, note, f"lifecycle: replaced by {new.risk_id}", status="closed", replaced_by=[new.risk_id])
+    _set(risk, by, at, on, note, f"lifecycle: replaced by {new.risk_id}", status="closed", replaced_by=[new.risk_id])
     _event(risk.risk_id, "closed", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in, related=[new.risk_id])
     return new
 
@@ -182,7 +180,7 @@ def descope(risk: Risk, scope: str, *, by: str, on: dt.date | None = None, note:
     changes = {"scope_note": scope}
     if title:
         changes["title"] = title
-    _set(risk, by, at, note, "lifecycle: descoped", **changes)
+    _set(risk, by, at, on, note, "lifecycle: descoped", **changes)
     return _event(risk.risk_id, "descoped", risk=risk, by=by, at=at, on=on, note=note or scope, reported_in=reported_in)
 
 
@@ -190,7 +188,7 @@ def descope(risk: Risk, scope: str, *, by: str, on: dt.date | None = None, note:
 def revise(risk: Risk, *, by: str, on: dt.date | None = None, note: str = "", reported_in: str = "", **fields) -> RiskEvent:
     """Content revised (cause, event, consequence, owners...), without a rating change."""
     at, on = _now(), on or clock.today()
-    _set(risk, by, at, note, "lifecycle: revised", **fields)
+    _set(risk, by, at, on, note, "lifecycle: revised", **fields)
     return _event(risk.risk_id, "revised", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in)
 
 
@@ -199,7 +197,7 @@ def withdraw(risk: Risk, *, by: str, on: dt.date | None = None, note: str = "", 
     """Withdraw a risk (it may be re-entered later with a new id)."""
     _active(risk, "withdrawn")
     at, on = _now(), on or clock.today()
-    _set(risk, by, at, note, "lifecycle: withdrawn", status="withdrawn")
+    _set(risk, by, at, on, note, "lifecycle: withdrawn", status="withdrawn")
     return _event(risk.risk_id, "withdrawn", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in)
 
 
@@ -213,7 +211,7 @@ def delegate(risk: Risk, register: str, *, by: str, de_escalate: bool = False, o
         raise LifecycleError("register: delegate to a directorate or service register, not the corporate one")
     at, on = _now(), on or clock.today()
     event = "de_escalated" if de_escalate else "delegated"
-    _set(risk, by, at, note, f"lifecycle: {event}", register=Register.named(register), status=event)
+    _set(risk, by, at, on, note, f"lifecycle: {event}", register=Register.named(register), status=event)
     return _event(risk.risk_id, event, risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in, register=register)
 
 
@@ -223,7 +221,7 @@ def re_escalate(risk: Risk, *, by: str, on: dt.date | None = None, note: str = "
     if risk.status not in ("delegated", "de_escalated"):
         raise LifecycleError(f"{risk.risk_id} is {risk.status}; only a delegated or de-escalated risk can be re-escalated")
     at, on = _now(), on or clock.today()
-    _set(risk, by, at, note, "lifecycle: re_escalated", register=Register.corporate(), status="active")
+    _set(risk, by, at, on, note, "lifecycle: re_escalated", register=Register.corporate(), status="active")
     return _event(risk.risk_id, "re_escalated", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in,
                   register="corporate")
 
@@ -232,7 +230,7 @@ def re_escalate(risk: Risk, *, by: str, on: dt.date | None = None, note: str = "
 def flag_for_review(risk: Risk, review_note: str, *, by: str, on: dt.date | None = None, reported_in: str = "") -> RiskEvent:
     """A review note on the rating, printed as a footnote on the risk's summary row."""
     at, on = _now(), on or clock.today()
-    _set(risk, by, at, review_note, "lifecycle: review_flagged", review_note=review_note)
+    _set(risk, by, at, on, review_note, "lifecycle: review_flagged", review_note=review_note)
     return _event(risk.risk_id, "review_flagged", risk=risk, by=by, at=at, on=on, note=review_note, reported_in=reported_in)
 
 
@@ -253,12 +251,14 @@ def supersede_actions(actions: Sequence[Action], replacements: Sequence[dict], *
         if risk.actions.filter(title=spec["title"]).exists():
             raise LifecycleError(f"{risk.risk_id} already has an action titled {spec['title']!r}")
         due = parse_due(spec.get("due", ""))
-        new_actions.append(Action.objects.create(
+        new = Action.objects.create(
             risk=risk, title=spec["title"], owner=spec.get("owner", ""), due_text=due.text, due_date=due.date,
             due_kind=due.kind, order=order + i,
-        ))
+        )
+        record_creation(new, by=by, at=at, on=on, reason=note, source="lifecycle: superseding action")
+        new_actions.append(new)
     for a in actions:
-        _record("action", f"{risk.risk_id} {a.title[:60]}", "status", a.status, "not_completed", by, at, note, "lifecycle: superseded")
+        _record("action", a.history_key, "status", a.status, "not_completed", by, at, on, note, "lifecycle: superseded")
         a.status = "not_completed"
         a.save(update_fields=["status"])
         a.superseded_by.set(new_actions)
@@ -279,7 +279,11 @@ def revise_action_date(action: Action, due: str, *, by: str, on: dt.date | None 
         action=action, old_text=action.due_text, old_date=action.due_date, new_text=parsed.text, new_date=parsed.date,
         recorded_by=by, recorded_at=at, reason=note,
     )
-    action.due_text, action.due_date, action.due_kind = parsed.text, parsed.date, parsed.kind
+    for name, new in (("due_text", parsed.text), ("due_date", parsed.date), ("due_kind", parsed.kind)):
+        if getattr(action, name) != new:
+            _record("action", action.history_key, name, getattr(action, name), new, by, at, on, note,
+                    "lifecycle: action date revised")
+            setattr(action, name, new)
     action.save(update_fields=["due_text", "due_date", "due_kind"])
     _event(action.risk.risk_id, "action_date_revised", risk=action.risk, by=by, at=at, on=on, reported_in=reported_in,
            note=note or f"\"{action.title}\": {revision.old_text or 'no date'} → {parsed.text}")
@@ -299,18 +303,14 @@ def record_update(action: Action, status: str, text: str, *, by: str, reported_i
         raise LifecycleError("text: an update needs its text")
     at = _now()
     if action.status != status:
-        _record("action", f"{action.risk.risk_id} {action.title[:60]}", "status", action.status, status, by, at, "", "update")
+        _record("action", action.history_key, "status", action.status, status, by, at, on or clock.today(), "",
+                "update")
         action.status = status
         action.save(update_fields=["status"])
     return ActionUpdate.objects.create(
         action=action, status=status, text=text, reported_in=reported_in, short_name=short_name,
         status_as_printed=status_as_printed, updated_on=on, recorded_by=by, recorded_at=at,
     )
-
-
-def _control_key(risk: Risk, title: str) -> str:
-    # the key the bundle loader records control revisions under (risk/bundle/load.py)
-    return f"{risk.risk_id} {title if len(title) <= 60 else title[:57] + '...'}"
 
 
 def _control_title(risk: Risk, title: str, *, exclude: Control | None = None) -> str:
@@ -336,10 +336,7 @@ def add_control(risk: Risk, title: str, owner: str = "", *, by: str, on: dt.date
     at, on = _now(), on or clock.today()
     order = max((c.order for c in risk.controls.all()), default=0) + 1
     control = Control.objects.create(risk=risk, title=title, owner=owner, order=order)
-    key = _control_key(risk, title)
-    _record("control", key, "title", None, title, by, at, note, "lifecycle: control added")
-    if owner:
-        _record("control", key, "owner", None, owner, by, at, note, "lifecycle: control added")
+    record_creation(control, by=by, at=at, on=on, reason=note, source="lifecycle: control added")
     _event(risk.risk_id, "control_added", risk=risk, by=by, at=at, on=on, reported_in=reported_in,
            note=note or f"Control added: \"{title}\"")
     return control
@@ -361,9 +358,9 @@ def revise_control(control: Control, *, by: str, title: str | None = None, owner
     if not changes:
         raise LifecycleError("title: the control already has this title and owner")
     at, on = _now(), on or clock.today()
-    key, old_title = _control_key(risk, control.title), control.title
+    key, old_title = control.history_key, control.title
     for name, new in changes.items():
-        _record("control", key, name, getattr(control, name), new, by, at, note, "lifecycle: control revised")
+        _record("control", key, name, getattr(control, name), new, by, at, on, note, "lifecycle: control revised")
         setattr(control, name, new)
     control.save(update_fields=list(changes))
     what = f"\"{old_title}\"" + (f" → \"{control.title}\"" if "title" in changes else "")
@@ -383,7 +380,7 @@ def retire_control(control: Control, *, by: str, on: dt.date | None = None, note
     if control.removed_at is not None:
         raise LifecycleError("control: the control is already retired")
     at, on = _now(), on or clock.today()
-    _record("control", _control_key(risk, control.title), "removed_at", None, at.isoformat(), by, at, note,
+    _record("control", control.history_key, "removed_at", None, at.isoformat(), by, at, on, note,
             "lifecycle: control retired")
     control.removed_at = at
     control.save(update_fields=["removed_at"])
@@ -420,8 +417,9 @@ def enter_candidate(candidate: CandidateRisk, title: str, owners: Sequence[str],
 def drop_candidate(candidate: CandidateRisk, *, by: str, on: dt.date | None = None, note: str = "") -> CandidateRisk:
     if candidate.status != "open":
         raise LifecycleError(f"the candidate {candidate.theme!r} is {candidate.status}")
-    _record("candidate", candidate.theme, "status", "open", "dropped", by, _now(), note, "lifecycle: candidate dropped")
-    candidate.status, candidate.closed_on = "dropped", on or clock.today()
+    on = on or clock.today()
+    _record("candidate", candidate.theme, "status", "open", "dropped", by, _now(), on, note, "lifecycle: candidate dropped")
+    candidate.status, candidate.closed_on = "dropped", on
     candidate.save(update_fields=["status", "closed_on"])
     return candidate
 

@@ -29,7 +29,11 @@ def _choices(values):
 
 
 class Register(models.Model):
-    """A list of risks with a scope: the corporate register, or a directorate or service one."""
+    """A list of risks with a scope: the corporate register, or a directorate or service one.
+
+    The council's words are data (``registers.csv``): ``name`` is the title printed on its
+    editions ("KCC Corporate Risk Register"), and ``owner_body`` the body that receives the
+    register (the live register's editions, and a whole-council body for ``beacon register``)."""
 
     code = models.CharField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
@@ -140,6 +144,16 @@ class Control(models.Model):
     class Meta:
         ordering = ["risk__risk_id", "order", "pk"]
 
+    @property
+    def history_key(self) -> str:
+        return history_key(self)
+
+
+def history_key(item: "Control | Action") -> str:
+    """The key of a control's or an action's revisions: its identity (risk id and row id), never its
+    text, so that a new title, or a long title cut two ways, keeps one history."""
+    return f"{item.risk.risk_id} #{item.pk}"
+
 
 class Action(models.Model):
     """A mitigating action (§2.6). (risk, title) is unique: a date change is a revision."""
@@ -161,6 +175,10 @@ class Action(models.Model):
     @property
     def latest_update(self):
         return self.updates.order_by("-recorded_at", "-pk").first()
+
+    @property
+    def history_key(self) -> str:
+        return history_key(self)
 
 
 class ActionDateRevision(models.Model):
@@ -231,16 +249,36 @@ class RiskEvent(models.Model):
 
 
 class PublishedRisk(models.Model):
-    """The summary row as printed, for checking only (§9.3); never used as data."""
+    """The summary row as printed, for checking only (§9.3); never used as data. A row belongs to
+    the edition it was printed in (``edition_body``, ``edition_date``); a row of a bundle that does
+    not say so (both empty) is the summary of no particular edition."""
 
-    risk_code = models.CharField(max_length=7, unique=True)
+    risk_code = models.CharField(max_length=7)
+    edition_body = models.CharField(max_length=200, blank=True)
+    edition_date = models.DateField(null=True, blank=True)
     title = models.CharField(max_length=500, blank=True)
     current_rating_as_printed = models.CharField(max_length=50, blank=True)
     target_rating_as_printed = models.CharField(max_length=50, blank=True)
     direction_as_printed = models.CharField(max_length=50, blank=True)
 
     class Meta:
-        ordering = ["risk_code"]
+        ordering = ["edition_date", "edition_body", "risk_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["risk_code", "edition_body", "edition_date"], name="unique_printed_row"),
+            models.UniqueConstraint(fields=["risk_code"], condition=models.Q(edition_date__isnull=True),
+                                    name="unique_unscoped_printed_row"),
+        ]
+
+
+class RevisionEffect(models.Model):
+    """The date a recorded change to a risk, control or action took effect: the date the data
+    speaks for (a lifecycle operation's ``on``, a bundle row's ``rated_on``), beside its
+    :class:`beacon.performance.models.Revision`, which says who recorded it and when. A revision
+    without one took effect on the day it was recorded. Editions read the register as it stood on
+    their date from these (``beacon.risk.states``)."""
+
+    revision = models.OneToOneField("performance.Revision", on_delete=models.CASCADE, related_name="risk_effect")
+    effective_date = models.DateField()
 
 
 class Edition(models.Model):

@@ -84,9 +84,9 @@ def test_cover_header_from_report_settings(tree):
 
 def test_cover_counts_reds_and_dot(html, tree):
     text = re.sub(r"\s+", " ", html)
-    assert "17 are rated Green the target was achieved or exceeded (four fewer than the previous Quarter)." in text
-    assert "13 are rated Amber performance achieved or exceeded the expected floor standard but did not meet target (five more than the previous Quarter)." in text
-    assert "7 are rated Red performance did not meet the expected floor standard (one fewer than the previous Quarter)." in text
+    assert "17 are rated Green – the target was achieved or exceeded (four fewer than the previous Quarter)." in text
+    assert "13 are rated Amber – performance achieved or exceeded the expected floor standard but did not meet target (five more than the previous Quarter)." in text
+    assert "7 are rated Red – performance did not meet the expected floor standard (one fewer than the previous Quarter)." in text
     assert "2 indicators show a positive trend (three fewer than the previous Quarter)" in text
     assert "5 are showing a negative trend (the same as the previous Quarter)." in text
     assert "The 7 indicators where the RAG rating is Red, are in:" in text
@@ -120,7 +120,7 @@ def test_executive_summary_headline_and_count_table(tree):
     first = table_rows(kpi_tables[0])
     assert first[0][:2] == ["Customer Services KPIs", "RAG rating"]
     assert first[1][1] == "▲ AMBER" and first[2][1] == "■ RED"
-    assert first[1][2] == "↔ Stable"
+    assert first[1][2] == "↔ Stable (manual)"  # the demo records the published arrow: no trend is computable
 
 
 def test_section_summary_row_is_the_executive_summary_row(demo_documents, tree):
@@ -213,7 +213,7 @@ def test_narrative_override_is_used(demo_documents):
     replaced = documents.Edition(edition.model, edition.settings, {"cover.2.2.green": "Seventeen KPIs are Green."})
     html = documents.qpr_html(replaced)
     assert "Seventeen KPIs are Green." in html
-    assert "17 are rated Green the target" not in html
+    assert "17 are rated Green – the target" not in html
 
 
 def test_year_end_variant(demo_documents):
@@ -234,7 +234,8 @@ def test_year_end_variant(demo_documents):
     assert "3. Commentary" in h2 and "4. Recommendation(s)" in h2 and "5. Contact details" in h2
     assert "Moderately below floor standard1" in [text_of(h) for h in tree.find_all("h3")]
     commentary = text_of(section_of(tree, "cover-commentary"))
-    assert "Percentage of new Care Needs Assessments delivered within 28 days (Performance has remained stable or shows no clear trend)" in commentary
+    assert ("Percentage of new Care Needs Assessments delivered within 28 days (Performance has remained stable or "
+            "shows no clear trend, recorded manually)") in commentary
     assert "close to their floor standard with a worsening direction of travel" in commentary
     assert "Percentage of case holding posts filled by permanent qualified social workers" in commentary
     kpi_table = next(t for t in tree.find_all("table") if "kpi-table" in t.classes)
@@ -262,7 +263,7 @@ def test_docx_headings_tables_and_metadata(docx_doc):
     assert ("Heading 3", "Key Performance Indicators") in headings
     assert sum(1 for style, _ in headings if style == "Heading 4") >= 37
     texts = [p.text for p in docx_doc.paragraphs]
-    assert any("17 are rated Green the target was achieved or exceeded (four fewer than the previous Quarter)." in t for t in texts)
+    assert any("17 are rated Green – the target was achieved or exceeded (four fewer than the previous Quarter)." in t for t in texts)
     assert any("Current: 74.8% Target: 85.0% Previous: 75.4%" in t for t in texts)
     # the RAG tile keeps its colour in Word, beside its word and shape
     tile = next(p for p in docx_doc.paragraphs if p.text.startswith("■ RED")).runs[1]

@@ -22,14 +22,15 @@ Q2_CHANGES = {"green": -4, "amber": 5, "red": -1, "improving": -3, "stable": 3, 
 
 
 def test_cover_counts_with_change_clauses():
-    s = n.cover_sentences(model(changes=Q2_CHANGES))
+    s = n.cover_sentences(model(changes=Q2_CHANGES), body="Cabinet")
+    # the published paper prints a dash between the RAG word and its definition
     assert s["cover.2.2.green"] == (
-        "17 are rated Green the target was achieved or exceeded (four fewer than the previous Quarter)."
+        "17 are rated Green – the target was achieved or exceeded (four fewer than the previous Quarter)."
     )
     assert s["cover.2.2.amber"].endswith("(five more than the previous Quarter).")
     assert s["cover.2.2.red"].endswith("(one fewer than the previous Quarter).")
     assert s["cover.2.4"] == (
-        "With regards to Direction of Travel 2 indicators show a positive trend (three fewer than the previous "
+        "With regards to Direction of Travel, 2 indicators show a positive trend (three fewer than the previous "
         "Quarter), 30 are stable or with no clear trend (three more than the previous Quarter), and 5 are showing a "
         "negative trend (the same as the previous Quarter)."
     )
@@ -42,18 +43,18 @@ def test_cover_counts_with_change_clauses():
 
 
 def test_no_comparison_gives_no_clause_and_as_published_drops_stable():
-    assert "(" not in n.cover_sentences(model(changes=None))["cover.2.2.green"]
-    s = n.cover_sentences(model(changes=Q2_CHANGES, clauses="as_published"))
+    assert "(" not in n.cover_sentences(model(changes=None), body="Cabinet")["cover.2.2.green"]
+    s = n.cover_sentences(model(changes=Q2_CHANGES, clauses="as_published"), body="Cabinet")
     assert "30 are stable or with no clear trend," in s["cover.2.4"]
 
 
 def test_year_end_clauses_compare_with_same_quarter_last_year():
     m = model(changes={**Q2_CHANGES, "green": 2}, basis="same_quarter_last_year")
     m["period"] = {**PERIOD, "quarter": 4, "variant": "year_end"}
-    s = n.cover_sentences(m)
+    s = n.cover_sentences(m, body="County Council")
     assert s["cover.2.2.green"].endswith("(two more than the same Quarter last year).")
     m["comparison"]["totals"] = {"green": 15, "amber": 12, "red": 9}
-    s = n.cover_sentences(m)
+    s = n.cover_sentences(m, body="County Council")
     assert s["cover.2.2.green"].endswith(
         "(two more than the same Quarter last year when 15 of the 36 indicators were Green).")
     assert s["cover.1.2"].startswith(
@@ -176,7 +177,7 @@ def test_activity_and_volume_phrases():
 
 def test_deterministic():
     m = model(changes=Q2_CHANGES)
-    assert n.cover_sentences(m) == n.cover_sentences(m)
+    assert n.cover_sentences(m, body="Cabinet") == n.cover_sentences(m, body="Cabinet")
     assert n.kpi_sentence(kpi(), PERIOD) == n.kpi_sentence(kpi(), PERIOD)
 
 
@@ -192,3 +193,135 @@ def test_movement_from_zero_names_both_values():
     from beacon.domain.narrative import movement
 
     assert movement(12, 0, "count", 0) == "increased from 0 to 12"
+
+
+# --- issue 8: statements the data does not support -------------------------------------------
+def short_kpi(code, dot="stable", source="computed", flags=(), points=1, **kw):
+    """A KPI of the model with just what the direction-of-travel wording reads."""
+    return {"code": code, "dot": dot, "dot_source": source,
+            "dot_evidence": {"method": "trend", "points_used": points, "flags": list(flags)}, **kw}
+
+
+INSUFFICIENT = ("insufficient data",)
+
+
+def test_too_few_quarters_is_no_direction_of_travel_never_stable():
+    # 33 KPIs with one or two quarters each: the rule set calls them "stable (insufficient data)"
+    totals = {"green": 20, "amber": 10, "red": 3, "improving": 0, "stable": 0, "worsening": 0,
+              "not_rated": 0, "not_available": 33, "kpis": 33}
+    m = model(totals=totals)
+    m["kpis"] = [short_kpi(f"K{i}", flags=INSUFFICIENT) for i in range(33)]
+    s = n.cover_sentences(m, body="Cabinet")["cover.2.4"]
+    assert "33 are stable" not in s
+    assert s.endswith("33 indicators have no direction of travel: fewer than four of the last six Quarters held.")
+    assert n.headline(m).endswith(
+        "33 indicators have no direction of travel: fewer than four of the last six Quarters held.")
+    # N comes from the rule set, not a constant
+    m["rule_set"]["dot"] = {"window_quarters": 8, "min_points": 5}
+    assert n.cover_sentences(m, body="Cabinet")["cover.2.4"].endswith(
+        "33 indicators have no direction of travel: fewer than five of the last eight Quarters held.")
+
+
+def test_block_without_a_computable_direction_of_travel_is_not_all_stable():
+    counts = {"green": 7, "amber": 0, "red": 0, "improving": 0, "stable": 0, "worsening": 0, "not_rated": 0,
+              "not_available": 7, "kpis": 7}
+    text = n.block_sentence("Public Health", counts, no_dot="fewer than four of the last six Quarters held")
+    assert "stable" not in text
+    assert text.endswith(
+        "None of the seven has a direction of travel (fewer than four of the last six Quarters held).")
+    mixed = {**counts, "stable": 2, "not_available": 5}
+    assert n.block_sentence("Public Health", mixed, no_dot="fewer than four of the last six Quarters held").endswith(
+        "Two are stable or show no clear trend and five have no direction of travel (fewer than four of the last "
+        "six Quarters held).")
+
+
+def test_the_reasons_of_kpis_without_a_direction_of_travel_are_named():
+    kpis = [short_kpi("A", flags=INSUFFICIENT), short_kpi("B", flags=INSUFFICIENT),
+            short_kpi("C", dot="not_available", flags=("no current value",), points=0),
+            short_kpi("D", dot="worsening", source="manual", flags=INSUFFICIENT),
+            short_kpi("E", dot="improving", points=6)]
+    assert [n.kpi_reported_dot(k) for k in kpis] == ["not_available", "not_available", "not_available",
+                                                    "worsening", "improving"]
+    assert n.no_dot_phrase(kpis) == (
+        "fewer than four of the last six Quarters held (2); no value is recorded for this Quarter (1)")
+
+
+def test_a_manual_direction_of_travel_is_never_a_six_quarter_trend():
+    text = n.kpi_sentence(kpi(dot="worsening", dot_source="manual", dot_manual_reason="as published",
+                              dot_evidence={"method": "trend", "points_used": 1, "flags": ["insufficient data"]}),
+                          PERIOD)
+    assert "Quarters" not in text.split("(RAG rated Red)")[1]
+    assert "Its direction of travel (worsening) is recorded manually, not computed" in text
+
+
+def test_the_trend_window_comes_from_the_rule_set_and_names_its_values():
+    computed = kpi(dot="worsening", dot_source="computed",
+                   dot_evidence={"method": "trend", "points_used": 8, "flags": []})
+    assert "Over the last eight Quarters it is on a negative trend." in n.kpi_sentence(
+        computed, PERIOD, "trend", {"window_quarters": 8, "min_points": 4})
+    gappy = {**computed, "dot_evidence": {"method": "trend", "points_used": 5, "flags": []}}
+    assert "Over the last six Quarters (five of them with a value) it is on a negative trend." in n.kpi_sentence(
+        gappy, PERIOD)
+    assert "six" not in n.trend_phrase("AMBER", "stable")
+
+
+def test_year_end_cover_is_addressed_to_the_body_of_the_settings():
+    m = model(changes={**Q2_CHANGES, "green": 2}, basis="same_quarter_last_year")
+    m["period"] = {**PERIOD, "quarter": 4, "variant": "year_end", "data_to_label": "March 2023"}
+    m["comparison"]["totals"] = {"green": 15, "amber": 12, "red": 9}
+    m["rule_set"]["dot"] = {"window_quarters": 8}
+    s = n.cover_sentences(m, body="Full Council")
+    assert "Cabinet" not in " ".join(s.values())
+    assert s["cover.summary.purpose"] == (
+        "The purpose of the Quarterly Performance Report (QPR) is to inform Full Council about key areas of "
+        "performance for the authority. This year-end report presents performance to the end of March 2023 "
+        "(Quarter 4, 2022/23), the end of the financial year, compared with the same Quarter last year.")
+    assert s["cover.summary.counts"].endswith("In the same Quarter last year, 15 of the 36 KPIs were Green, 12 Amber and 9 Red.")
+    assert s["cover.recommendation"] == (
+        "Full Council is asked to NOTE the year-end Quarterly Performance Report for 2022/23.")
+    assert "over the past 8 quarters" in s["cover.2.4"]
+    quarterly = n.cover_sentences(model(changes=Q2_CHANGES), body="Policy and Resources Committee")
+    assert quarterly["cover.recommendation"] == (
+        "Policy and Resources Committee is asked to NOTE the Quarter 2 Performance Report.")
+
+
+def test_2016_cover_wording():
+    totals = {"green": 21, "amber": 15, "red": 2, "improving": 22, "stable": 5, "worsening": 11, "kpis": 38}
+    m = model(totals=totals)
+    m["rule_set"] = {"rag": {"wording": "2016"}, "dot": {"method": "previous_period"}, "counts": {"clauses": "all"}}
+    s = n.cover_sentences(m, body="Cabinet")
+    assert s["cover.2.2.green"] == "21 are rated Green – target achieved or exceeded."
+    assert s["cover.2.2.amber"] == "15 are rated Amber – below target but above floor standard."
+    assert s["cover.2.2.red"] == "2 are rated Red – below floor standard."
+    assert s["cover.2.4"] == (
+        "Net Direction of Travel was positive with 22 indicators improving, 5 with no change and 11 showing a fall "
+        "in performance.")
+    assert "trend" not in n.headline(m)
+    worse = model(totals={**totals, "improving": 3})
+    worse["rule_set"] = m["rule_set"]
+    assert n.cover_sentences(worse, body="Cabinet")["cover.2.4"].startswith("Net Direction of Travel was negative")
+
+
+def test_block_sentences_carry_change_clauses_when_comparison_counts_exist():
+    counts = {"green": 4, "amber": 2, "red": 1, "improving": 1, "stable": 4, "worsening": 2, "not_rated": 0,
+              "not_available": 0, "kpis": 7}
+    changes = {"green": 0, "amber": 1, "red": -1, "improving": 1, "stable": -1, "worsening": 0}
+    text = n.block_sentence("Children's Social Care", counts, changes=changes)
+    assert text == (
+        "Children's Social Care – Four of the seven KPIs met or exceeded target (the same as last Quarter), two are "
+        "rated Amber (one more than last Quarter) and one is rated Red (one fewer than last Quarter). One shows an "
+        "improving trend (one more than last Quarter), two show a worsening trend (the same as last Quarter) and "
+        "four are stable or show no clear trend (one fewer than last Quarter).")
+    # no comparison: no clause; a comparison without direction-of-travel counts: RAG clauses only
+    assert "(" not in n.block_sentence("Children's Social Care", counts)
+    partial = {**changes, "improving": None, "stable": None, "worsening": None}
+    assert n.block_sentence("X", counts, changes=partial).count("last Quarter") == 3
+    assert "stable or show no clear trend." in n.block_sentence("X", counts, changes=changes, clauses="as_published")
+
+
+def test_severity_footnote_comes_from_the_rule_set():
+    assert n.severity_footnote({"severity": {"well_below_over": 15, "moderately_from": 7.5}}) == (
+        "Well below floor standard defined as over 15% of the floor standard or over 15 percentage points below. "
+        "Moderately below is between 7.5% - 15%, or 7.5 to 15 percentage points below floor standard. Slightly "
+        "below is less than 7.5% of the floor standard or less than 7.5 percentage points below.")
+    assert "over 10% of value" in n.severity_footnote({"severity": {"relative_to": "value"}})

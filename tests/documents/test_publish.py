@@ -134,13 +134,13 @@ def test_narrative_override_command_is_kept_with_the_period(demo):
 
     out = io.StringIO()
     call_command("narrative", period=PERIOD, stdout=out)
-    assert "cover.2.2.green: 17 are rated Green the target was achieved or exceeded (four fewer than the previous Quarter)." in out.getvalue()
+    assert "cover.2.2.green: 17 are rated Green – the target was achieved or exceeded (four fewer than the previous Quarter)." in out.getvalue()
     call_command("narrative", period=PERIOD, key="cover.2.2.green", text="Seventeen KPIs met target.", reason="house style",
                  user="editor", stdout=io.StringIO())
     row = NarrativeOverride.objects.get(period=PERIOD, key="cover.2.2.green")
     assert row.generated.startswith("17 are rated Green") and row.author == "editor" and row.reason == "house style"
     html = documents.qpr_html(documents.edition_inputs(Quarter.parse(PERIOD)))
-    assert "Seventeen KPIs met target." in html and "17 are rated Green the target" not in html
+    assert "Seventeen KPIs met target." in html and "17 are rated Green – the target" not in html
     with pytest.raises(CommandError, match="no generated sentence"):
         call_command("narrative", period=PERIOD, key="cover.9.9", text="x", stdout=io.StringIO())
     call_command("narrative", period=PERIOD, clear="cover.2.2.green", stdout=io.StringIO())

@@ -183,3 +183,61 @@ def test_watch_list_configurable_closeness():
     rs = get_rule_set("2022", {"watchlist": {"closeness_pp": 5}})
     assert watch(85, rs=rs, target=90, floor=80) is True
     assert watch(85, target=90, floor=80) is False
+
+
+# --- every Red has a severity or a reason (issue 8) -----------------------------------------
+def red(value, rag="RED", polarity="higher", unit="percent", decimals=0, manual=None, reason="", thresholds=True, **t):
+    from beacon.domain.severity import red_severity
+
+    return red_severity(rag, value, polarity, Thresholds(**t) if thresholds else None, unit, decimals, RS,
+                        manual, reason)
+
+
+def test_a_measurable_red_is_measured():
+    from beacon.domain.severity import SeveritySource
+
+    out = red(60, target=90, floor=80)
+    assert (out.severity, out.source, out.reason, out.warnings) == (Severity.WELL_BELOW, SeveritySource.COMPUTED, "", ())
+
+
+def test_only_reds_have_a_severity():
+    assert red(85, rag="AMBER", target=90, floor=80) is None
+    assert red(None, rag=None, target=90, floor=80) is None
+    assert red(None, rag="GREEN", manual="well_below", reason="x", target=90, floor=80) is None
+
+
+def test_a_manual_red_without_a_value_is_not_determined_with_the_reason():
+    from beacon.domain.severity import SeveritySource, Undetermined
+
+    out = red(None, target=90, floor=80)
+    assert out.severity is None and out.source is SeveritySource.NOT_DETERMINED
+    assert out.reason == Undetermined.NO_VALUE.reason
+    assert "manual rating" in out.reason and "no value" in out.reason
+
+
+def test_a_red_without_a_floor_band_or_with_a_zero_base_is_not_determined():
+    from beacon.domain.severity import SeveritySource, Undetermined
+
+    no_band = red(30.0, polarity="range", decimals=1, target_low=17.5, target_high=22.5)  # Red outside the band
+    assert (no_band.source, no_band.reason) == (SeveritySource.NOT_DETERMINED, Undetermined.NO_FLOOR_BAND.reason)
+    zero = red(-3, unit="count", target=5, floor=0)  # as a percentage of a floor standard of 0
+    assert (zero.source, zero.reason) == (SeveritySource.NOT_DETERMINED, Undetermined.ZERO_BASE.reason)
+    nothing = red(None, thresholds=False)
+    assert nothing.reason == Undetermined.NO_VALUE.reason
+    assert red(50, thresholds=False).reason == Undetermined.NO_THRESHOLDS.reason
+
+
+def test_a_manual_severity_is_used_only_where_none_can_be_measured():
+    from beacon.domain.severity import SeveritySource
+
+    manual = red(None, manual="moderately_below", reason="Gap stated in the paper.", target=90, floor=80)
+    assert (manual.severity, manual.source, manual.reason) == (
+        Severity.MODERATELY_BELOW, SeveritySource.MANUAL, "Gap stated in the paper.")
+    measured = red(78, manual="well_below", reason="By hand", target=90, floor=80)
+    assert (measured.severity, measured.source) == (Severity.SLIGHTLY_BELOW, SeveritySource.COMPUTED)
+    assert measured.warnings and "manual severity well_below ignored" in measured.warnings[0]
+
+
+def test_the_red_is_measured_as_given_even_if_its_rating_came_from_other_rules():
+    # RED on the floor standard (equal_to_floor = red): a gap of 0 is slightly below
+    assert red(80, target=90, floor=80).severity is Severity.SLIGHTLY_BELOW

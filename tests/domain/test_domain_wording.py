@@ -7,10 +7,13 @@ from beacon.domain.rules import RULE_SETS
 from beacon.domain.wording import (
     DOT_LEGEND,
     DOT_SYMBOL,
+    RAG_SEPARATOR,
     RAG_WORDING,
     change_clause,
     dot_text_alternative,
+    no_dot_reason,
     number_word,
+    reported_dot,
 )
 
 
@@ -54,9 +57,29 @@ def test_every_rule_set_has_its_wording():
 
 
 def test_cover_sentence_reads_as_published():
-    assert f"17 are rated Green {RAG_WORDING['2022']['GREEN']['cover']}" == (
-        "17 are rated Green the target was achieved or exceeded"
+    # a separator between the RAG word and its definition, as the paper prints it
+    assert f"17 are rated Green{RAG_SEPARATOR}{RAG_WORDING['2022']['GREEN']['cover']}" == (
+        "17 are rated Green – the target was achieved or exceeded"
     )
+
+
+def test_2016_cover_phrases_are_the_2016_papers():
+    # "21 are rated Green - target achieved or exceeded, 15 are rated Amber - below target but above floor
+    # standard, 2 are rated Red – below floor standard"
+    w = RAG_WORDING["2016"]
+    assert (w["GREEN"]["cover"], w["AMBER"]["cover"], w["RED"]["cover"]) == (
+        "target achieved or exceeded", "below target but above floor standard", "below floor standard")
+
+
+def test_a_trend_from_too_few_values_is_reported_as_no_direction_of_travel():
+    assert reported_dot("stable", "computed", ("insufficient data",)) == "not_available"
+    assert reported_dot("not_available", "computed", ("insufficient data",)) == "not_available"
+    assert reported_dot("worsening", "manual", ("insufficient data",)) == "worsening"  # recorded by hand
+    assert reported_dot("stable", "computed", ()) == "stable"
+    assert reported_dot(None) == "not_available"
+    assert no_dot_reason(("insufficient data",), 5, 8) == "fewer than five of the last eight Quarters held"
+    assert no_dot_reason(("no previous value",)) == "no value is recorded for the previous Quarter"
+    assert no_dot_reason(("no current value",)) == "no value is recorded for this Quarter"
 
 
 def test_dot_legends():

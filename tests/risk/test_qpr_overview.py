@@ -98,8 +98,8 @@ def test_demo_counts_add_up_to_the_register_at_both_dates(january):
         assert named == (set(risks) | event_only) - off
         assert sum(at["counts"].values()) == at["total"] == len(at["on_register"])
     text = " ".join(overview["paragraphs"])
-    assert "Beacon holds no current rating at 30 June 2022 for 15 of the 15 risks" in text
-    assert "Not counted at 30 November 2022, because Beacon cannot tell whether they were on the corporate register" in text
+    assert "No current rating is recorded at 30 June 2022 for 15 of the 15 risks" in text
+    assert "Not counted at 30 November 2022, because the register does not record whether they were on the corporate register" in text
     assert "CRR0058 (joined the register between 1 July 2022 and 5 January 2023)" in text
 
 
@@ -128,7 +128,7 @@ def test_a_risk_without_a_rating_at_the_comparison_date_is_not_held_not_zero():
     assert overview["register"]["compare_to"]["rating_not_held"] == ["CRR0101", "CRR0103"]
     assert overview["register"]["compare_to"]["not_yet_rated"] == ["CRR0102"]
     assert overview["counts"]["compare_to"]["Rating not held"] == 2
-    assert ("Beacon holds no current rating at 30 June 2022 for 2 of the 4 risks on the corporate register then "
+    assert ("No current rating is recorded at 30 June 2022 for 2 of the 4 risks on the corporate register then "
             "(CRR0101 and CRR0103)") in overview["paragraphs"][1]
     assert "for 1 of the 4 risks on the corporate register then (CRR0103); it is counted" in overview["paragraphs"][2]
 
@@ -158,8 +158,8 @@ def test_demo_action_buckets_follow_the_dated_updates(january):
     ]
     text = " ".join(mitigations["paragraphs"])
     assert "Updates have been provided for 0 actions" not in text  # never a bare 0 when updates are held
-    assert "Beacon holds no progress update dated in the period for an action due" in text
-    assert "updates dated in the period for 7 actions" in text
+    assert "No progress update dated in the period is recorded for an action due" in text
+    assert "Updates dated in the period are recorded for 7 actions" in text
     assert "Counted: each action with a progress update dated 1 July 2022 to 30 November 2022" in text
     assert len([i for u in overview["updates"] for i in u["items"]]) == 7
     assert {i["updated_on"] for u in overview["updates"] for i in u["items"]} == {"2022-11-30"}

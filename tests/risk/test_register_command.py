@@ -79,7 +79,7 @@ def test_check_lists_flags_and_printed_differences(tmp_path):
     assert "Direction of Travel since July 2022" in text
     assert "CRR0049: current rating printed 'High (10)'; computed 'Medium (10)'" in text
     assert "CRR0014: target rating printed 'High (16)'; computed 'High (20)'" in text
-    assert "CRR0057: on the register but has no row in the printed summary" in text
+    assert "CRR0057: in this edition but has no row in the printed summary" in text
     assert "CRR0039: direction printed 'Û' cannot be read; computed 'Reduced ↓'" in text
     assert "CRR0049: direction printed 'Û' cannot be read; computed 'Not known'" in text
     assert "CRR0009: the latest change note gives a current score of 25" in text

@@ -9,6 +9,7 @@ from beacon.bundle.importer import export_bundle, import_bundle
 from beacon.demo import HERE
 from beacon.performance.models import Revision
 from beacon.risk import lifecycle
+from beacon.risk.history import item_history
 from beacon.risk.lifecycle import LifecycleError
 from beacon.risk.models import Control, Risk, RiskEvent
 
@@ -37,9 +38,10 @@ def test_add_control_records_event_and_revisions(r2):
     event = RiskEvent.objects.get(risk_code="CRR0002", event="control_added")
     assert (event.recorded_by, event.occurred_by, event.risk) == ("rm", D, r2)
     assert "Weekly cyber threat briefing" in event.note
-    revs = Revision.objects.filter(entity="control", key="CRR0002 Weekly cyber threat briefing")
+    revs = Revision.objects.filter(entity="control", key=f"CRR0002 #{c.pk}")
     assert {(r.field, r.old_value, r.new_value, r.changed_by) for r in revs} == {
-        ("title", "", "Weekly cyber threat briefing", "rm"), ("owner", "", "Head of ICT", "rm")}
+        ("title", "", "Weekly cyber threat briefing", "rm"), ("owner", "", "Head of ICT", "rm"),
+        ("order", "", str(c.order), "rm")}
     with pytest.raises(LifecycleError, match="already has a control titled"):
         lifecycle.add_control(r2, "Weekly cyber threat briefing", by="rm", on=D)
     with pytest.raises(LifecycleError, match="title: a control needs its title"):
@@ -52,13 +54,17 @@ def test_revise_control_keeps_old_values(r2):
     c.refresh_from_db()
     assert (c.title, c.owner) == ("Quarterly phishing tests", "Head of ICT")
     revs = {(r.field, r.old_value, r.new_value, r.changed_by, r.reason)
-            for r in Revision.objects.filter(entity="control", key="CRR0002 Phishing tests")}
+            for r in Revision.objects.filter(entity="control", key=f"CRR0002 #{c.pk}")}
     assert ("title", "Phishing tests", "Quarterly phishing tests", "ro", "widened") in revs
     assert ("owner", "ICT", "Head of ICT", "ro", "widened") in revs
     # owner only; a second revision the same day is allowed (like action events)
     lifecycle.revise_control(c, owner="CISO", by="rm", on=D)
     c.refresh_from_db()
     assert (c.title, c.owner) == ("Quarterly phishing tests", "CISO")
+    # the new title does not start a second history: one control, one list
+    assert [(r.field, r.new_value) for r in item_history(c) if r.field != "order"] == [
+        ("title", "Phishing tests"), ("owner", "ICT"), ("title", "Quarterly phishing tests"), ("owner", "Head of ICT"),
+        ("owner", "CISO")]
     assert [e[0] for e in _events(r2)] == ["control_added", "control_revised", "control_revised"]
     with pytest.raises(LifecycleError, match="already has this title and owner"):
         lifecycle.revise_control(c, title="Quarterly phishing tests", owner="CISO", by="rm")
@@ -72,7 +78,7 @@ def test_retire_control_keeps_it(r2):
     lifecycle.retire_control(c, by="rm", on=D, note="replaced by the new network")
     c.refresh_from_db()
     assert c.removed_at is not None and Control.objects.filter(pk=c.pk).exists()
-    rev = Revision.objects.get(entity="control", key="CRR0002 Legacy firewall", field="removed_at")
+    rev = Revision.objects.get(entity="control", key=c.history_key, field="removed_at")
     assert rev.old_value == "" and rev.new_value and rev.reason == "replaced by the new network"
     assert _events(r2)[-1] == ("control_retired", "rm", "replaced by the new network")
     with pytest.raises(LifecycleError, match="already retired"):

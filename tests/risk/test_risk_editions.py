@@ -128,9 +128,12 @@ def test_baseline_defaults_to_the_previous_edition_and_editions_are_frozen():
 
 def test_closed_and_delegated_risks_leave_the_edition():
     import_bundle(JAN, user="test")
-    lifecycle.delegate(Risk.objects.get(risk_id="CRR0057"), "CYPE directorate register", by="rm")
+    lifecycle.delegate(Risk.objects.get(risk_id="CRR0057"), "CYPE directorate register", by="rm", on=dt.date(2023, 2, 1))
+    lifecycle.withdraw(Risk.objects.get(risk_id="CRR0056"), by="rm", on=dt.date(2023, 3, 1), note="gone")
     rows = _rows(build_edition("CYPE Cabinet Committee", dt.date(2023, 3, 8)))
-    assert list(rows) == ["CRR0001", "CRR0056"]
+    assert list(rows) == ["CRR0001"]
+    # an edition dated before they left still holds them
+    assert list(_rows(build_edition("CYPE Cabinet Committee", dt.date(2023, 1, 31)))) == ["CRR0001", "CRR0056", "CRR0057"]
 
 
 def test_a_risk_entered_after_the_edition_date_is_not_in_it():

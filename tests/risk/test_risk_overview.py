@@ -32,7 +32,7 @@ def test_counts_changes_and_actions(december):
         "The table below shows the number of corporate risks in each risk level (based on the risk score) in "
         "December 2022, compared with September 2022.")
     assert overview["paragraphs"][1].startswith(
-        "Beacon holds no current rating at 30 September 2022 for 3 of the 15 risks on the corporate register then "
+        "No current rating is recorded at 30 September 2022 for 3 of the 15 risks on the corporate register then "
         "(CRR0039, CRR0045 and CRR0049)")
     table = overview["tables"][0]
     assert table["header"] == ["", "Low Risk", "Medium Risk", "High Risk", "Rating not held"]

@@ -1,8 +1,9 @@
 """Write a checked performance bundle to the database, keeping history.
 
-Every record is matched on its natural key. A new record is created; a changed field is
-updated and the change is recorded as a :class:`~beacon.performance.models.Revision`
-(old, new, who, when, why, which file). An unchanged record is left alone, so importing the
+Every record is matched on its natural key and written through
+:func:`beacon.performance.services.save_with_history`, as every other write of performance
+data is: a new record is created; a changed field is updated and the change is recorded as a
+:class:`~beacon.performance.models.Revision` (old, new, who, when, why, which file). An unchanged record is left alone, so importing the
 same bundle twice changes nothing. Columns a file does not have are left as they are.
 
 The caller runs this inside one transaction: if anything here raises, nothing is written.
@@ -10,72 +11,35 @@ The caller runs this inside one transaction: if anything here raises, nothing is
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from beacon.bundle.importer import LoadContext
 from beacon.bundle.schema import Number, Record
-from beacon.domain.periods import Month, Quarter
 
-from .. import models
+from .. import models, services
+from ..services import period_sort
 from .validate import PerformanceBundle, TableBundle
 
 
 def value_text(value: Any) -> str:
     """A stored value as text, the same way for revisions and for export."""
-    if value is None:
-        return ""
-    if isinstance(value, Number):
-        value = value.value
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return "0" if text in ("-0", "") else text
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, (Quarter, Month)):
-        return value.label
-    return str(value)
-
-
-def period_sort(period) -> int:
-    """Months since year 0 of the period's last month: quarters and months sort together."""
-    if isinstance(period, Quarter):
-        last = period.months[-1]
-        return last.year * 12 + last.month
-    return period.year * 12 + period.month
+    return services.value_text(_raw(value))
 
 
 def record_revision(ctx: LoadContext, entity: str, key: str, name: str, old: Any, new: Any, file: str) -> None:
-    models.Revision.objects.create(
-        entity=entity,
-        key=key,
-        field=name,
-        old_value=value_text(old),
-        new_value=value_text(new),
-        changed_by=ctx.user,
-        changed_at=ctx.now,
-        reason=ctx.reason,
-        source=f"{ctx.source} ({file})",
-    )
+    services.record_revision(_change(ctx, file), entity, key, name, _raw(old), _raw(new))
 
 
-def _same(old: Any, new: Any) -> bool:
-    if isinstance(new, Number):
-        new = new.value
-    if old is None or new is None:
-        return (old in (None, "", [])) and (new in (None, "", []))
-    if isinstance(old, Decimal) or isinstance(new, Decimal):
-        try:
-            return Decimal(old) == Decimal(new)
-        except Exception:
-            return False
-    return old == new
+def _change(ctx: LoadContext, file: str) -> services.Change:
+    return services.Change(by=ctx.user, at=ctx.now, reason=ctx.reason, source=f"{ctx.source} ({file})")
 
 
 def _raw(value: Any) -> Any:
     return value.value if isinstance(value, Number) else value
+
+
+def _same(old: Any, new: Any) -> bool:
+    return services.same_value(old, _raw(new))
 
 
 def upsert(
@@ -90,45 +54,16 @@ def upsert(
     defaults: dict | None = None,
     track_creation: tuple[str, ...] = (),
 ):
-    """Create or update one row. ``values`` maps model fields to new values for the columns the
-    file holds (callers pass only those). Returns the instance."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        data = {**(defaults or {}), **{k: _raw(v) for k, v in values.items()}}
-        data = {k: ("" if v is None and _is_text_field(model, k) else v) for k, v in data.items()}
-        obj = model.objects.create(**lookup, **data)
-        ctx.count(record.file, "created")
-        for name in track_creation:
-            if values.get(name) is not None:
-                record_revision(ctx, entity, key, name, None, values[name], record.file)
-        return obj
-    changed = []
-    for name, new in values.items():
-        old = getattr(obj, name)
-        if not _same(old, new):
-            changed.append((name, old, new))
-    if not changed:
-        ctx.count(record.file, "unchanged")
-        return obj
-    for name, old, new in changed:
-        raw = _raw(new)
-        if raw is None and _is_text_field(model, name):
-            raw = ""
-        setattr(obj, name, raw)
-        record_revision(ctx, entity, key, name, old, new, record.file)
-    obj.save()
-    ctx.count(record.file, "changed")
+    """Create or update one row through :func:`beacon.performance.services.save_with_history`
+    (the history rule), counting what happened against the record's file. ``values`` maps
+    model fields to new values for the columns the file holds (callers pass only those).
+    Returns the instance."""
+    obj, outcome = services.save_with_history(
+        model, lookup, {k: _raw(v) for k, v in values.items()}, entity=entity, key=key,
+        change=_change(ctx, record.file), defaults=defaults, track_creation=track_creation,
+    )
+    ctx.count(record.file, outcome)
     return obj
-
-
-def _is_text_field(model, name: str) -> bool:
-    from django.db import models as dj
-
-    try:
-        f = model._meta.get_field(name)
-    except Exception:
-        return False
-    return isinstance(f, (dj.CharField, dj.TextField)) and not f.null
 
 
 def _present(record: Record, mapping: dict[str, str]) -> dict:
@@ -159,6 +94,7 @@ def _load_directorates(parsed, ctx) -> None:
                 "corporate_director": "corporate_director",
                 "director_label": "director_label",
                 "display_order": "display_order",
+                "kpi_heading": "kpi_heading",
             },
         )
         if "cabinet_members" in values and values["cabinet_members"] is None:
@@ -231,7 +167,8 @@ def _load_kpis(parsed, ctx) -> None:
 
 def _load_targets(parsed, ctx) -> None:
     kpis = {k.code: k for k in models.Kpi.objects.all()}
-    columns = ("target", "floor", "target_low", "target_high", "floor_low", "floor_high", "target_source", "floor_source")
+    columns = ("target", "floor", "target_low", "target_high", "floor_low", "floor_high", "target_source", "floor_source",
+               "decimals")
     for r in parsed.get("targets.csv"):
         effective = r["effective_from"].label if r["effective_from"] else ""
         lookup = {"kpi": kpis[r["kpi"]], "financial_year": r["financial_year"].label, "effective_from": effective}
@@ -249,6 +186,8 @@ def _load_observations(parsed, ctx) -> None:
         "manual_reason": "manual_reason",
         "manual_dot": "manual_dot",
         "manual_dot_reason": "manual_dot_reason",
+        "manual_severity": "manual_severity",
+        "manual_severity_reason": "manual_severity_reason",
     }
     for r in parsed.get("observations.csv"):
         period = r["period"]

@@ -3,9 +3,15 @@
 Columns beyond the contract (allowed by it: "add optional columns and files freely"):
 
 * ``observations.csv``: ``manual_dot``, ``manual_dot_reason`` (a recorded direction of travel
-  for a KPI whose trend cannot be computed from the data held), ``illustrative``
-  (a value that is not a published figure: charted and marked, never rated).
+  for a KPI whose trend cannot be computed from the data held), ``manual_severity``,
+  ``manual_severity_reason`` (a recorded severity for a Red KPI whose gap to the floor standard
+  cannot be measured), ``illustrative`` (a value that is not a published figure: charted and
+  marked, never rated).
 * ``activity_observations.csv``: ``illustrative``.
+* ``directorates.csv``: ``kpi_heading`` (the heading of the directorate's KPI panels in the
+  report; blank: "Key Performance Indicators").
+* ``targets.csv``: ``decimals`` (the display and comparison precision of the KPI in that
+  financial year, when it differs from the KPI's ``decimals``).
 * ``published_counts.csv`` (new file): the counts a council published for a period, per
   directorate or in total, used as the comparison counts of change clauses.
 * ``commentary.csv`` (new file): authored commentary per period, directorate, sub-area or KPI.
@@ -28,18 +34,21 @@ from beacon.bundle.schema import (
     parse_period_text,
 )
 from beacon.domain.periods import Quarter
+from beacon.domain.severity import Severity
 
 UNITS = ("percent", "count", "days", "tonnes", "rate", "seconds", "currency", "ratio", "score")
 POLARITIES = ("higher", "lower", "range")
 RAGS = ("GREEN", "AMBER", "RED")
 DOTS = ("improving", "stable", "worsening")
 SOURCES = ("published", "derived", "assumed")
+SEVERITIES = tuple(s.value for s in Severity)
 
 parse_unit = choice(*UNITS)
 parse_polarity = choice(*POLARITIES)
 parse_rag = choice(*RAGS)
 parse_dot = choice(*DOTS)
 parse_source = choice(*SOURCES)
+parse_severity = choice(*SEVERITIES)
 
 
 def parse_quarter(text: str) -> Quarter:
@@ -54,7 +63,7 @@ def _check_directorate(record: Record, errors: BundleErrors) -> None:
         errors.add(f"{record.where('display_order')}: must not be negative")
 
 
-def _check_kpi(record: Record, errors: BundleErrors) -> None:
+def _check_decimals(record: Record, errors: BundleErrors) -> None:
     decimals = record["decimals"]
     if decimals is not None and decimals > 6:
         errors.add(f"{record.where('decimals')}: {decimals} is more than the 6 decimals a report can show")
@@ -71,6 +80,15 @@ def _check_observation(record: Record, errors: BundleErrors) -> None:
         errors.add(f"{record.where('manual_dot_reason')}: a manual_dot needs its reason")
     if record["manual_dot_reason"] and record["manual_dot"] is None:
         errors.add(f"{record.where('manual_dot')}: manual_dot_reason is given but no manual_dot")
+    if record["manual_severity"] is not None and not record["manual_severity_reason"]:
+        errors.add(f"{record.where('manual_severity_reason')}: a manual_severity needs its reason")
+    if record["manual_severity_reason"] and record["manual_severity"] is None:
+        errors.add(f"{record.where('manual_severity')}: manual_severity_reason is given but no manual_severity")
+    if record["manual_severity"] is not None and record["manual_rating"] not in (None, "RED"):
+        errors.add(
+            f"{record.where('manual_severity')}: a manual_severity is for a KPI rated Red, "
+            f"not with manual_rating {record['manual_rating']}"
+        )
 
 
 def _check_published(record: Record, errors: BundleErrors) -> None:
@@ -88,6 +106,7 @@ DIRECTORATES = FileSpec(
         Column("corporate_director"),
         Column("director_label"),
         Column("display_order", parse_integer),
+        Column("kpi_heading"),
     ],
     key=("code",),
     row_check=_check_directorate,
@@ -112,7 +131,7 @@ KPIS = FileSpec(
         Column("first_year", parse_financial_year),
     ],
     key=("code",),
-    row_check=_check_kpi,
+    row_check=_check_decimals,
 )
 
 TARGETS = FileSpec(
@@ -129,8 +148,10 @@ TARGETS = FileSpec(
         Column("target_source", parse_source),
         Column("floor_source", parse_source),
         Column("effective_from", parse_quarter),
+        Column("decimals", parse_non_negative_integer),
     ],
     key=("kpi", "financial_year", "effective_from"),
+    row_check=_check_decimals,
 )
 
 OBSERVATIONS = FileSpec(
@@ -145,6 +166,8 @@ OBSERVATIONS = FileSpec(
         Column("manual_reason"),
         Column("manual_dot", parse_dot),
         Column("manual_dot_reason"),
+        Column("manual_severity", parse_severity),
+        Column("manual_severity_reason"),
         Column("illustrative", parse_bool),
     ],
     key=("kpi", "period"),

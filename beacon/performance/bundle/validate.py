@@ -122,7 +122,8 @@ def validate(bundle: Bundle, errors: BundleErrors) -> PerformanceBundle:
 
 # text columns stored in fields of limited length (PostgreSQL enforces it, SQLite does not)
 _TEXT_LIMITS = {
-    "directorates.csv": {c: (models.Directorate, c) for c in ("code", "name", "section_title", "corporate_director", "director_label")},
+    "directorates.csv": {c: (models.Directorate, c) for c in ("code", "name", "section_title", "corporate_director", "director_label",
+                                                             "kpi_heading")},
     "kpis.csv": {**{c: (models.Kpi, c) for c in ("code", "name", "short_name", "unit_label")}, "sub_area": (models.SubArea, "name")},
     "activity_indicators.csv": {c: (models.ActivityIndicator, c) for c in ("code", "name")},
     "commentary.csv": {c: (models.Commentary, c) for c in ("topic", "author")},
@@ -241,7 +242,7 @@ def _check_observation(r: Record, kpis: dict[str, KpiInfo], errors: BundleErrors
         errors.add(f"{r.where('period')}: KPI {info.code} is {info.frequency}; give a quarter like 2022/23 Q2")
     if isinstance(period, Quarter) and info.frequency == "monthly":
         errors.add(f"{r.where('period')}: KPI {info.code} is monthly; give a month like 2022-09")
-    if r["illustrative"] and (r["manual_rating"] or r["manual_dot"]):
+    if r["illustrative"] and (r["manual_rating"] or r["manual_dot"] or r["manual_severity"]):
         errors.add(f"{r.where('illustrative')}: an illustrative value cannot carry a manual rating")
 
 

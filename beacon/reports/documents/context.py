@@ -16,17 +16,22 @@ import re
 from beacon.domain import narrative
 from beacon.domain.activity import ACTIVITY_KEY_TEXT
 from beacon.domain.periods import Quarter, parse_period
-from beacon.domain.wording import DOT_WORD, DOT_LEGEND, DOT_SYMBOL, RAG_WORDING, dot_text_alternative
+from beacon.domain.provenance import FigureSource, figure_source, marked, source_notes
+from beacon.domain.severity import Severity, SeveritySource
+from beacon.domain.wording import (
+    DOT_LEGEND,
+    DOT_SYMBOL,
+    DOT_WORD,
+    MANUAL_DOT_MARK,
+    RAG_WORDING,
+    dot_text_alternative,
+)
+from beacon.performance.models import DEFAULT_KPI_HEADING
 from beacon.reports import charts
 
 DATA_QUALITY_NOTE = (
     "All data included in this report for the current financial year is provisional unaudited data and is "
     "categorised as management information. All current in-year results may therefore be subject to later revision."
-)
-SEVERITY_FOOTNOTE = (
-    "Well below floor standard defined as over 10% of value or over 10 percentage points below. Moderately below "
-    "is between 5% - 10%, or 5 to 10 percentage points below floor standard. Slightly below is less than 5% of value "
-    "or less than 5 percentage points below."
 )
 WATCH_LIST_INTRO = (
     "There are also some Amber rated KPIs that are close to their floor standard with a worsening direction of "
@@ -45,7 +50,7 @@ RAG_STYLE = {
 DOT_SHORT = DOT_WORD
 
 DEFAULT_SETTINGS = {
-    "council": "Kent County Council",
+    "council": "",  # the council's name is data (report settings); no council is assumed
     "from_text": "",
     "to_text": "",
     "meeting_date": "",
@@ -77,15 +82,38 @@ def rag_tile(rag: str | None) -> dict:
 def dot_badge(dot: str | None, method: str) -> dict:
     dot = dot or "not_available"
     return {"dot": dot, "symbol": DOT_SYMBOL.get(dot, "N/A"), "alt": dot_text_alternative(dot, method),
-            "short": DOT_SHORT.get(dot, "Not available")}
+            "short": DOT_SHORT.get(dot, "Not available"), "manual": False}
+
+
+def kpi_dot_badge(kpi: dict, method: str, dot: dict | None = None) -> dict:
+    """A KPI's direction of travel as the papers show it: the arrow it is counted under (N/A
+    when none was computed: never a stable arrow for too few values), and a visible
+    "(manual)" mark when it was recorded by hand. ``text`` is the form used in sentences and
+    lists: the legend text, with the reason for N/A, or "recorded manually"."""
+    shown = narrative.kpi_reported_dot(kpi)
+    badge = dot_badge(shown, method)
+    badge["text"] = badge["alt"]
+    if shown == "not_available":
+        badge["text"] = f"no direction of travel: {narrative.kpi_no_dot_reason(kpi, dot)}"
+    elif kpi.get("dot_source") == "manual":
+        badge["manual"] = True
+        badge["text"] = f"{badge['alt']}, recorded manually"
+    badge["mark"] = MANUAL_DOT_MARK if badge["manual"] else ""
+    return badge
 
 
 def _zero(value: int, mode: str) -> str:
     return "" if (value == 0 and mode == "blank") else str(value)
 
 
-def count_row(counts: dict, zero_display: str) -> list[str]:
-    return [_zero(counts[k], zero_display) for k in ("green", "amber", "red", "improving", "stable", "worsening")]
+COUNT_COLUMNS = ("green", "amber", "red", "improving", "stable", "worsening")
+
+
+def count_row(counts: dict, zero_display: str, no_dot_column: bool = False) -> list[str]:
+    """The cells of a count table row: G, A, R, improving, stable, worsening, and, when the
+    edition has KPIs without a direction of travel, their number (never folded into stable)."""
+    keys = COUNT_COLUMNS + (("not_available",) if no_dot_column else ())
+    return [_zero(counts.get(k, 0), zero_display) for k in keys]
 
 
 def _value(kpi: dict, key: str) -> str:
@@ -93,14 +121,43 @@ def _value(kpi: dict, key: str) -> str:
 
 
 def target_text(kpi: dict) -> str:
+    """The target (or target range) as printed, with its mark when it is not published."""
+    return marked(_unmarked_target(kpi), kpi.get("target_source"))
+
+
+def floor_text(kpi: dict) -> str:
+    """The floor standard (or floor range) as printed, unmarked ("" when none is recorded)."""
     if kpi["polarity"] == "range":
-        if kpi.get("target_low") is None:
+        if kpi.get("floor_low") is None or kpi.get("floor_high") is None:
+            return ""
+        return f"{_value(kpi, 'floor_low')} - {_value(kpi, 'floor_high')}"
+    return _value(kpi, "floor")
+
+
+def threshold_notes(kpi: dict) -> list[str]:
+    """A sentence for each target or floor standard of the KPI that is not published."""
+    range_ = kpi["polarity"] == "range"
+    return source_notes([
+        ("target range" if range_ else "target", _unmarked_target(kpi), kpi.get("target_source")),
+        ("floor range" if range_ else "floor standard", floor_text(kpi), kpi.get("floor_source")),
+    ])
+
+
+def _unmarked_target(kpi: dict) -> str:
+    if kpi["polarity"] == "range":
+        if kpi.get("target_low") is None or kpi.get("target_high") is None:
             return ""
         return f"{_value(kpi, 'target_low')} - {_value(kpi, 'target_high')}"
     return _value(kpi, "target")
 
 
-def footnotes(kpi: dict, period: dict) -> list[str]:
+def figure_key(kpis: list[dict]) -> list[dict]:
+    """The Key's rows for the marks of figures that are not published, for the marks used."""
+    used = {figure_source(k.get(f)) for k in kpis for f in ("target_source", "floor_source")}
+    return [{"mark": f"({s.mark})", "text": s.key_text} for s in FigureSource if not s.is_published and s in used]
+
+
+def footnotes(kpi: dict, period: dict, dot: dict | None = None) -> list[str]:
     """Footnotes stored against the KPI (spec 4.4, 3.8, 3.9), never placed by position."""
     notes = [line.strip() for line in (kpi.get("notes") or "").splitlines() if line.strip()]
     lower = " ".join(notes).lower()
@@ -114,6 +171,13 @@ def footnotes(kpi: dict, period: dict) -> list[str]:
         notes.append("Hollow markers on a dashed line are illustrative values, not published figures.")
     if kpi.get("rag_source") == "manual" and kpi.get("manual_reason"):
         notes.append(f"Manual rating: {kpi['manual_reason']}")
+    if kpi.get("dot_source") == "manual" and narrative.kpi_reported_dot(kpi) != "not_available":
+        reason = (kpi.get("dot_manual_reason") or "").strip()
+        notes.append(f"Manual direction of travel ({DOT_WORD[kpi['dot']].lower()}), not computed"
+                     + (f": {reason}" if reason else "."))
+    elif narrative.kpi_reported_dot(kpi) == "not_available":
+        notes.append(f"No direction of travel: {narrative.kpi_no_dot_reason(kpi, dot)}.")
+    notes += threshold_notes(kpi)
     return notes
 
 
@@ -178,12 +242,26 @@ def table_grid(table: dict) -> dict:
     }
 
 
+DEFAULT_ADDRESSEE = {"quarterly": "Cabinet", "year_end": "County Council"}
+"""The body a paper goes to when its settings name none (performance spec 4.1, 4.5)."""
+
+
+def addressee(settings: dict, period: dict) -> str:
+    """The body the paper goes to: the "To" of its settings, else the spec's default for the
+    variant. The cover's Summary and Recommendation name the same body as its header."""
+    return (settings.get("to_text") or "").strip() or DEFAULT_ADDRESSEE[period["variant"]]
+
+
+def default_subject(period: dict) -> str:
+    subject = f"Quarterly Performance Report, Quarter {period['quarter']}, {period['financial_year']}"
+    return f"{subject} (year end)" if period["variant"] == "year_end" else subject
+
+
 def cover_header(settings: dict, period: dict) -> list[tuple[str, str]]:
-    year_end = period["variant"] == "year_end"
-    to = settings["to_text"] or ("County Council" if year_end else "Cabinet")
+    to = addressee(settings, period)
     if settings["meeting_date"]:
         to = f"{to} – {settings['meeting_date']}"
-    subject = settings["subject"] or f"Quarterly Performance Report, Quarter {period['quarter']}, {period['financial_year']}"
+    subject = settings["subject"] or default_subject(period)
     rows = [
         ("From", settings["from_text"] or "Leader of the Council\nChief Executive Officer"),
         ("To", to),
@@ -210,16 +288,26 @@ def build_context(model: dict, settings: dict | None = None, overrides: dict[str
     zero_display = (rule_set.get("counts") or {}).get("zero_display", "blank")
     year_end = period["variant"] == "year_end"
     kpis = {k["code"]: k for k in model["kpis"]}
+    dot_rules = narrative.dot_settings(model)
+    basis = (model.get("comparison") or {}).get("basis") or "previous_quarter"
+    clauses = (rule_set.get("counts") or {}).get("clauses", "all")
+    no_dot_column = bool(model["totals"].get("not_available"))
+
+    def block_text(name: str, group: dict) -> str:
+        return narrative.block_sentence(
+            name, group["counts"], changes=group.get("changes"), basis=basis, clauses=clauses, method=method,
+            no_dot=narrative.no_dot_phrase([kpis[c] for c in group["kpis"]], dot_rules),
+        )
 
     generated: dict[str, str] = {}
-    generated.update(narrative.cover_sentences(model))
+    generated.update(narrative.cover_sentences(model, body=addressee(settings, period)))
     generated["exec.headline"] = narrative.headline(model)
     for block in model["directorates"]:
-        generated[f"block.{block['code']}"] = narrative.block_sentence(block["name"], block["counts"])
+        generated[f"block.{block['code']}"] = block_text(block["name"], block)
         for sub in block["sub_areas"]:
-            generated[f"block.{block['code']}.{sub['name']}"] = narrative.block_sentence(sub["name"], sub["counts"])
+            generated[f"block.{block['code']}.{sub['name']}"] = block_text(sub["name"], sub)
     for k in model["kpis"]:
-        generated[f"kpi.{k['code']}"] = narrative.kpi_sentence(k, period, method)
+        generated[f"kpi.{k['code']}"] = narrative.kpi_sentence(k, period, method, dot_rules)
     for a in model.get("activity", []):
         latest = a["series"][-1]
         generated[f"activity.{a['code']}"] = narrative.activity_sentence(
@@ -238,12 +326,12 @@ def build_context(model: dict, settings: dict | None = None, overrides: dict[str
             "code": k["code"],
             "name": display_name(k),
             "tile": rag_tile(k["rag"]),
-            "dot": dot_badge(k["dot"], method),
+            "dot": kpi_dot_badge(k, method, dot_rules),
             "current": _value(k, "value") or "not available",
             "target": target_text(k) or "none",
             "previous": _value(k, "previous") or "not available",
             "chart": chart,
-            "footnotes": footnotes(k, period),
+            "footnotes": footnotes(k, period, dot_rules),
             "sentence": text[f"kpi.{k['code']}"],
         }
 
@@ -251,7 +339,7 @@ def build_context(model: dict, settings: dict | None = None, overrides: dict[str
         k = kpis[code]
         row = {"code": code, "short_name": _ROLLING.sub("", k["short_name"]).strip()
                + (" – rolling 12 months" if k.get("rolling_12_months") else ""),
-               "tile": rag_tile(k["rag"]), "dot": dot_badge(k["dot"], method)}
+               "tile": rag_tile(k["rag"]), "dot": kpi_dot_badge(k, method, dot_rules)}
         if year_end:
             prior = k.get("rag_prior_year")
             row["prior_tile"] = rag_tile(prior) if prior else None
@@ -308,17 +396,17 @@ def build_context(model: dict, settings: dict | None = None, overrides: dict[str
             "director_label": block["director_label"],
             "corporate_director": block["corporate_director"],
             "counts": block["counts"],  # the same object as the Executive Summary row
-            "count_cells": count_row(block["counts"], zero_display),
+            "count_cells": count_row(block["counts"], zero_display, no_dot_column),
             "sentence": text[f"block.{block['code']}"],
             "authored": authored,
             "groups": groups,
-            "kpi_heading": "Performance Indicators" if block["code"] == "PH" else "Key Performance Indicators",
+            "kpi_heading": block.get("kpi_heading") or DEFAULT_KPI_HEADING,  # directorates.csv kpi_heading
             "activity": activity,
             "tables": [table_grid(t) for t in model.get("tables", []) if t["directorate"] == block["code"]],
         })
 
     count_table = [
-        {"name": b["name"], "counts": b["counts"], "cells": count_row(b["counts"], zero_display)}
+        {"name": b["name"], "counts": b["counts"], "cells": count_row(b["counts"], zero_display, no_dot_column)}
         for b in model["directorates"]
     ]
     wording = RAG_WORDING[wording_version]
@@ -343,12 +431,15 @@ def build_context(model: dict, settings: dict | None = None, overrides: dict[str
             {"tile": rag_tile(r), "text": wording[r]["key"]} for r in ("GREEN", "AMBER", "RED")
         ],
         "rag_footnote": wording["footnote"],
+        "figure_key": figure_key(model["kpis"]),
         "dot_intro": legend["intro"],
-        "dot_key": [dot_badge(d, method) | {"text": legend[d]} for d in ("improving", "worsening", "stable")],
+        "dot_key": dot_key(model, method),
         "activity_key": ACTIVITY_KEY_TEXT,
         "data_quality_note": DATA_QUALITY_NOTE,
         "count_table": count_table,
-        "count_total": count_row(model["totals"], zero_display),
+        "count_total": count_row(model["totals"], zero_display, no_dot_column),
+        "no_dot_column": no_dot_column,
+        "window_words": narrative.number_word(dot_rules["window_quarters"]),
         "exec_blocks": exec_blocks,
         "sections": sections,
         "charts": chart_index,
@@ -360,15 +451,54 @@ def build_context(model: dict, settings: dict | None = None, overrides: dict[str
         "failed_checks": [c for c in model.get("checks", []) if not c["passed"]],
     }
     if year_end:
-        ctx["severity"] = [
-            {"title": narrative.SEVERITY_TITLES[s],
-             "lines": [narrative.severity_line({"name": display_name(kpis[c])}, dot_badge(kpis[c]["dot"], method)["alt"]) for c in codes]}
-            for s, codes in model.get("severity", {}).items()
+        ctx["severity"] = severity_groups(model, kpis, method)
+        ctx["severity_footnote"] = narrative.severity_footnote(model)
+        ctx["watch_list"] = [
+            display_name(kpis[c]) + (" – its worsening direction of travel is recorded manually"
+                                     if kpi_dot_badge(kpis[c], method, dot_rules)["manual"] else "")
+            for c in model.get("watch_list", [])
         ]
-        ctx["severity_footnote"] = SEVERITY_FOOTNOTE
-        ctx["watch_list"] = [display_name(kpis[c]) for c in model.get("watch_list", [])]
         ctx["watch_list_intro"] = WATCH_LIST_INTRO
     return ctx
+
+
+def dot_key(model: dict, method: str) -> list[dict]:
+    """The Key's direction-of-travel rows: the three arrows; "N/A Not available" under the
+    previous-period method (the 2016 Key) or whenever a KPI has no direction of travel; and the
+    "(manual)" mark when a direction of travel is recorded by hand."""
+    legend = DOT_LEGEND[method]
+    shown = ["improving", "worsening", "stable"]
+    kpis = model.get("kpis") or []
+    if method == "previous_period" or any(narrative.kpi_reported_dot(k) == "not_available" for k in kpis):
+        shown.append("not_available")
+    rows = [dot_badge(d, method) | {"text": legend[d]} for d in shown]
+    if any(k.get("dot_source") == "manual" and narrative.kpi_reported_dot(k) != "not_available" for k in kpis):
+        rows.append({"dot": "manual", "symbol": f"({MANUAL_DOT_MARK})", "manual": True,
+                     "text": "Direction of Travel recorded manually where it cannot be computed; the reason is "
+                             "given in the notes to the KPI"})
+    return rows
+
+
+def severity_groups(model: dict, kpis: dict, method: str) -> list[dict]:
+    """The year-end list of Reds by severity (spec 3.4): every Red KPI appears once, under its
+    band (measured, or set manually with its reason) or under "Severity not determined" with
+    the reason. A band with no KPI says "None." only when the severity of every Red is known."""
+    groups = model.get("severity", {})
+    undetermined = groups.get("not_determined") or []
+
+    def line(code: str) -> str:
+        k = kpis[code]
+        return narrative.severity_line({**k, "name": display_name(k)}, kpi_dot_badge(k, method, narrative.dot_settings(model))["text"])
+
+    empty = "None among the KPIs whose severity is determined." if undetermined else "None."
+    out = [
+        {"title": s.label, "footnoted": True, "lines": [line(c) for c in groups.get(s.value, [])], "empty": empty}
+        for s in Severity
+    ]
+    if undetermined:
+        out.append({"title": SeveritySource.NOT_DETERMINED.label, "footnoted": False,
+                    "lines": [line(c) for c in undetermined], "empty": ""})
+    return out
 
 
 def _when(period_label: str) -> str:

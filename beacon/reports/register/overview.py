@@ -19,6 +19,7 @@ Decisions where the papers are silent:
   "Rating not held" (with a sentence naming them), never dropped; "Not yet rated" stays the TBC
   column of the spec;
 * key changes are the events whose window ends after the comparison date and by the data date;
+  risks are named by their title at the data date (``beacon.risk.states.titles_on``);
 * the actions summarised are those with a progress update dated in the period (after the
   comparison date, up to the data date: ``ActionUpdate.updated_on``, or the day it was recorded),
   each at the status of its latest update in the period. Those whose due or review date held is
@@ -39,6 +40,7 @@ from beacon.domain.risk import (
     ACTION_BUCKETS, NOT_YET_RATED, STATUS_HEADINGS, Rating, action_summary, counts_by_level,
 )
 from beacon.risk.models import Action, Risk, RiskEvent
+from beacon.risk.states import titles_on
 
 TITLE = "Corporate Risk Register – Overview"
 MITIGATIONS_SENTENCE = (
@@ -178,7 +180,7 @@ def _counts_notes(at: dict) -> list[str]:
     if at["rating_not_held"]:
         n, total = len(at["rating_not_held"]), at["total"]
         notes.append(
-            f"Beacon holds no current rating at {_day(day)} for {n} of the {total} risk{'' if total == 1 else 's'} "
+            f"No current rating is recorded at {_day(day)} for {n} of the {total} risk{'' if total == 1 else 's'} "
             f"on the corporate register then ({_ids(at['rating_not_held'])}); "
             f"{'it is' if n == 1 else 'they are'} counted under \"{NOT_HELD}\", not in any risk level."
         )
@@ -186,14 +188,14 @@ def _counts_notes(at: dict) -> list[str]:
         listed = "; ".join(f"{x['risk']} ({x['reason']})" for x in at["membership_not_known"])
         one = len(at["membership_not_known"]) == 1
         notes.append(
-            f"Not counted at {_day(day)}, because Beacon cannot tell whether {'it was' if one else 'they were'} on the "
-            f"corporate register then: {listed}."
+            f"Not counted at {_day(day)}, because the register does not record whether {'it was' if one else 'they were'} "
+            f"on the corporate register then: {listed}."
         )
     return notes
 
 
 def _key_changes(after: dt.date, by: dt.date) -> list[dict]:
-    titles = dict(Risk.objects.values_list("risk_id", "title"))
+    titles = titles_on(by)  # each risk named as it stood at the data date
     groups: OrderedDict[str, list[dict]] = OrderedDict((k, []) for k in HEADINGS)
     for e in RiskEvent.objects.filter(occurred_by__gt=after, occurred_by__lte=by).order_by("risk_code", "pk"):
         if e.event == "rerated" and e.direction in ("reduced", "increased"):
@@ -269,20 +271,20 @@ def _actions_section(compare_to: dt.date, data_to: dt.date) -> tuple[list[dict],
     else:
         # never a bare "0 actions" when updates are held: say what is held instead
         paragraphs.append(
-            f"Beacon holds no progress update dated in the period for an action due for completion or review up to "
+            f"No progress update dated in the period is recorded for an action due for completion or review up to "
             f"the end of {month}."
         )
     if k:
         paragraphs.append(
-            f"It holds updates dated in the period for {k} action{'' if k == 1 else 's'} whose due or review date it "
-            f"holds is after {month} or not given (for example a review date rolled forward after the update): "
+            f"Updates dated in the period are recorded for {k} action{'' if k == 1 else 's'} whose recorded due or "
+            f"review date is after {month} or not given (for example a review date rolled forward after the update): "
             f"{'it is' if k == 1 else 'they are'} summarised in the second row below"
             + (f", not in the {n} above." if n else ".")
         )
     paragraphs.append(
         f"Counted: each action with a progress update dated {_day(period_from)} to {_day(data_to)}, once, at the status "
-        f"of its latest update in that period (a superseded block of actions counts as one), by the due or review "
-        f"date Beacon holds for it."
+        f"of its latest update in that period (a superseded block of actions counts as one), by its recorded due or "
+        f"review date."
     )
     data = {
         "cut_off": data_to.isoformat(),
@@ -332,9 +334,11 @@ def build_risk_overview(period, *, data_to: dt.date | None = None, compare_to: d
     items, actions_table, actions_paragraphs, actions_data = _actions_section(compare_to, data_to)
 
     updates: OrderedDict[str, dict] = OrderedDict()
+    titles = titles_on(data_to)
     for item in sorted(items, key=lambda i: i["risk"]):
         risk = item["action"].risk
-        entry = updates.setdefault(risk.risk_id, {"risk": risk.risk_id, "title": f"{risk.risk_id}: {risk.title}", "items": []})
+        entry = updates.setdefault(risk.risk_id, {"risk": risk.risk_id, "title": f"{risk.risk_id}: {titles[risk.risk_id]}",
+                                                  "items": []})
         update = item["update"]
         status = update.status_as_printed or STATUS_HEADINGS.get(update.status, update.status)
         text = update.text

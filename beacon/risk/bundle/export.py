@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import F
+
 from beacon.domain.risk import Owners
 from beacon.performance.bundle.load import value_text
 
@@ -21,6 +23,11 @@ def _table(name: str, rows: list[dict], drop: tuple[str, ...] = ()) -> tuple[lis
 def export_files() -> dict[str, tuple[list[str], list[dict]]]:
     files: dict[str, tuple[list[str], list[dict]]] = {}
     risks = list(models.Risk.objects.select_related("register").order_by("risk_id"))
+    registers = models.Register.objects.order_by("code")
+    if risks or registers.exclude(code="corporate").exists():
+        files["registers.csv"] = _table(
+            "registers.csv", [{"code": g.code, "name": g.name, "owner_body": g.owner_body} for g in registers]
+        )
     if risks:
         files["risks.csv"] = _table(
             "risks.csv",
@@ -101,13 +108,14 @@ def export_files() -> dict[str, tuple[list[str], list[dict]]]:
                 for e in events
             ],
         )
-    published = models.PublishedRisk.objects.all()
+    published = models.PublishedRisk.objects.order_by(F("edition_date").asc(nulls_first=True), "edition_body", "pk")
     if published.exists():
         files["published_risks.csv"] = _table(
             "published_risks.csv",
             [
                 {"id": p.risk_code, "title": p.title, "current_rating_as_printed": p.current_rating_as_printed,
-                 "target_rating_as_printed": p.target_rating_as_printed, "direction_as_printed": p.direction_as_printed}
+                 "target_rating_as_printed": p.target_rating_as_printed, "direction_as_printed": p.direction_as_printed,
+                 "edition_body": p.edition_body, "edition_date": p.edition_date}
                 for p in published
             ],
         )

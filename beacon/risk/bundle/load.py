@@ -8,7 +8,11 @@ importing the same bundle twice changes nothing. On top of that:
 * the controls and actions listed for a risk are that risk's list: one no longer listed is marked
   removed (kept, with the date), not deleted;
 * a changed due date of an action is kept as an :class:`ActionDateRevision`, and a new progress
-  text (or the same text with a new ``updated_on`` date) as an :class:`ActionUpdate`.
+  text (or the same text with a new ``updated_on`` date) as an :class:`ActionUpdate`;
+* every change to a risk, control or action is recorded under the record's identity (the risk id;
+  a control's or action's ``history_key``) and takes effect on the date the bundle speaks for:
+  the risk's ``rated_on`` (else the day of the import), and an action's status on its update's
+  ``updated_on`` when given (``beacon.risk.history.taking_effect``).
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from collections import defaultdict
 from beacon.bundle.importer import LoadContext
 from beacon.bundle.schema import Record
 from beacon.domain.risk import Rating, parse_owners
-from beacon.performance.bundle.load import record_revision, upsert
+from beacon.performance.bundle.load import record_revision, upsert, value_text
 
-from .. import models
-from ..history import ensure_issued, set_rating
+from beacon.performance.models import Revision
+
+from .. import models, states
+from ..history import audit_key, created_values, ensure_issued, entity_of, local_day, set_rating, taking_effect
 from .validate import RiskBundle
 
 
@@ -30,6 +36,7 @@ def _present(record: Record, mapping: dict[str, str]) -> dict:
 
 
 def load(parsed: RiskBundle, ctx: LoadContext) -> None:
+    _load_registers(parsed, ctx)
     risks = _load_risks(parsed, ctx)
     _load_rating_history(parsed, ctx)
     _sync_ratings(parsed, risks, ctx)
@@ -38,6 +45,21 @@ def load(parsed: RiskBundle, ctx: LoadContext) -> None:
     _load_events(parsed, ctx)
     _load_published(parsed, ctx)
     _load_candidates(parsed, ctx)
+
+
+def _as_of(parsed: RiskBundle, ctx: LoadContext, risk_id: str):
+    """The date this bundle speaks for about one risk: its ``rated_on``, else the day of the import."""
+    for r in parsed.get("risks.csv"):
+        if r["id"] == risk_id and r["rated_on"]:
+            return r["rated_on"]
+    return local_day(ctx.now)
+
+
+def _load_registers(parsed: RiskBundle, ctx: LoadContext) -> None:
+    for r in parsed.get("registers.csv"):
+        values = _present(r, {"name": "name", "owner_body": "owner_body"})
+        values = {k: " ".join((v or "").split()) for k, v in values.items()}
+        upsert(ctx, r, models.Register, {"code": r["code"]}, values, "register", r["code"])
 
 
 def _load_candidates(parsed: RiskBundle, ctx: LoadContext) -> None:
@@ -58,6 +80,7 @@ def _load_candidates(parsed: RiskBundle, ctx: LoadContext) -> None:
 
 def _load_risks(parsed: RiskBundle, ctx: LoadContext) -> dict[str, models.Risk]:
     out = {}
+    history = states.History(Revision.objects.filter(entity="risk").select_related("risk_effect"))
     for r in parsed.get("risks.csv"):
         values = _present(
             r,
@@ -90,10 +113,14 @@ def _load_risks(parsed: RiskBundle, ctx: LoadContext) -> dict[str, models.Risk]:
                 column = f"{prefix}_{part}"
                 if column in r.present:
                     values[column] = r[column].value if r[column] is not None else None
-        risk = upsert(
-            ctx, r, models.Risk, {"risk_id": r["id"]}, values, "risk", r["id"],
-            defaults={"register": models.Register.corporate()}, track_creation=("title",),
-        )
+        existing = models.Risk.objects.filter(risk_id=r["id"]).first()
+        start = _on_record_from(existing, history)
+        with taking_effect(_as_of(parsed, ctx, r["id"]), ctx.now):
+            risk = upsert(
+                ctx, r, models.Risk, {"risk_id": r["id"]}, values, "risk", r["id"],
+                defaults={"register": models.Register.corporate()},
+            )
+            _created_or_back_dated(ctx, risk, existing, start, _as_of(parsed, ctx, r["id"]), r.file)
         ensure_issued(r["id"], ctx.now)
         out[r["id"]] = risk
     return out
@@ -135,7 +162,7 @@ def _sync_ratings(parsed: RiskBundle, risks: dict[str, models.Risk], ctx: LoadCo
                 continue
             rating = Rating(getattr(risk, f"{kind}_likelihood"), getattr(risk, f"{kind}_impact"), kind)
             set_rating(
-                risk, kind, rating, effective_date=r["rated_on"] or ctx.now.date(), by=ctx.user, at=ctx.now,
+                risk, kind, rating, effective_date=_as_of(parsed, ctx, r["id"]), by=ctx.user, at=ctx.now,
                 source=f"import {ctx.source} (risks.csv)", reason=ctx.reason,
             )
 
@@ -147,33 +174,72 @@ def _grouped(records: list[Record]) -> dict[str, list[Record]]:
     return groups
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= 60 else text[:57] + "..."
+def _record_creation(ctx: LoadContext, item, file: str) -> None:
+    """A new risk, control or action: the values it is created with, from nothing (as
+    :func:`record_revision` records them, in one write)."""
+    Revision.objects.bulk_create([
+        Revision(entity=entity_of(item), key=audit_key(item), field=name, old_value="", new_value=value_text(value),
+                 changed_by=ctx.user, changed_at=ctx.now, reason=ctx.reason, source=f"{ctx.source} ({file})")
+        for name, value in created_values(item).items()
+    ])
+
+
+def _on_record_from(item, history: states.History):
+    """The date an existing risk, control or action is on record from (None: new, or not recorded)."""
+    return None if item is None else history.created_on(entity_of(item), audit_key(item))
+
+
+def _created_or_back_dated(ctx: LoadContext, item, existing, start, as_of, file: str) -> None:
+    """A new record: the values it is created with. A record this bundle speaks for on a date before
+    its record starts (an older bundle imported after a newer one): on record from that date (its
+    title, from nothing, then), so that the editions of that date show it."""
+    if existing is None:
+        _record_creation(ctx, item, file)
+    elif start is not None and as_of < start:
+        record_revision(ctx, entity_of(item), audit_key(item), "title", None, item.title, file)
+
+
+def _upsert_item(ctx: LoadContext, r: Record, model, risk: models.Risk, values: dict, entity: str, as_of,
+                 history: states.History):
+    """Create or update one control or action of ``risk``, keyed in the audit log by its identity."""
+    existing = getattr(risk, f"{entity}s").filter(title=r["title"]).first()
+    start = _on_record_from(existing, history)
+    item = upsert(ctx, r, model, {"risk": risk, "title": r["title"]}, values, entity,
+                  existing.history_key if existing is not None else "")
+    _created_or_back_dated(ctx, item, existing, start, as_of, r.file)
+    return item
+
+
+def _remove_unlisted(ctx: LoadContext, items, file: str, entity: str) -> None:
+    """The controls or actions no longer listed for a risk: kept, marked removed."""
+    for item in items:
+        item.removed_at = ctx.now
+        item.save(update_fields=["removed_at"])
+        record_revision(ctx, entity, item.history_key, "removed_at", None, ctx.now.isoformat(), file)
+        ctx.count(file, "removed")
 
 
 def _load_controls(parsed: RiskBundle, ctx: LoadContext) -> None:
     for risk_id, rows in _grouped(parsed.get("controls.csv")).items():
         risk = models.Risk.objects.get(risk_id=risk_id)
         listed = set()
-        for order, r in enumerate(rows, start=1):
-            values = _present(r, {"owner": "owner"})
-            values.update({"order": order, "removed_at": None})
-            upsert(ctx, r, models.Control, {"risk": risk, "title": r["title"]}, values, "control",
-                   f"{risk_id} {_short(r['title'])}")
-            listed.add(r["title"])
-        for control in risk.controls.filter(removed_at__isnull=True).exclude(title__in=listed):
-            control.removed_at = ctx.now
-            control.save(update_fields=["removed_at"])
-            record_revision(ctx, "control", f"{risk_id} {_short(control.title)}", "removed_at", None, ctx.now.isoformat(), "controls.csv")
-            ctx.count("controls.csv", "removed")
+        as_of, history = _as_of(parsed, ctx, risk_id), states.History.load(risk)
+        with taking_effect(as_of, ctx.now):
+            for order, r in enumerate(rows, start=1):
+                values = _present(r, {"owner": "owner"})
+                values.update({"order": order, "removed_at": None})
+                _upsert_item(ctx, r, models.Control, risk, values, "control", as_of, history)
+                listed.add(r["title"])
+            _remove_unlisted(ctx, risk.controls.filter(removed_at__isnull=True).exclude(title__in=listed),
+                             "controls.csv", "control")
 
 
 def _load_actions(parsed: RiskBundle, ctx: LoadContext) -> None:
     for risk_id, rows in _grouped(parsed.get("actions.csv")).items():
         risk = models.Risk.objects.get(risk_id=risk_id)
+        as_of, history = _as_of(parsed, ctx, risk_id), states.History.load(risk)
         listed = set()
         for order, r in enumerate(rows, start=1):
-            key = f"{risk_id} {_short(r['title'])}"
             values = _present(r, {"owner": "owner"})
             values.update({"order": order, "removed_at": None})
             if "due" in r.present:
@@ -189,26 +255,27 @@ def _load_actions(parsed: RiskBundle, ctx: LoadContext) -> None:
                     new_text=values["due_text"], new_date=values["due_date"], recorded_by=ctx.user,
                     recorded_at=ctx.now, reason=ctx.reason or f"import {ctx.source}",
                 )
-            action = upsert(ctx, r, models.Action, {"risk": risk, "title": r["title"]}, values, "action", key)
-            listed.add(r["title"])
             text = (r["update"] or "").strip() if "update" in r.present else ""
-            if text:
-                latest = action.latest_update
-                updated_on = r["updated_on"] if "updated_on" in r.present else None
-                if (latest is None or latest.text != text or latest.status != action.status
-                        or (updated_on is not None and latest.updated_on != updated_on)):
-                    models.ActionUpdate.objects.create(
-                        action=action, reported_in=r["reported_in"] or f"import {ctx.source}",
-                        status_as_printed=r["status_as_printed"] or "", status=action.status, text=text,
-                        updated_on=updated_on, recorded_by=ctx.user, recorded_at=ctx.now,
-                    )
-                    if latest is not None:
-                        record_revision(ctx, "action", key, "update", latest.text, text, r.file)
-        for action in risk.actions.filter(removed_at__isnull=True).exclude(title__in=listed):
-            action.removed_at = ctx.now
-            action.save(update_fields=["removed_at"])
-            record_revision(ctx, "action", f"{risk_id} {_short(action.title)}", "removed_at", None, ctx.now.isoformat(), "actions.csv")
-            ctx.count("actions.csv", "removed")
+            updated_on = r["updated_on"] if "updated_on" in r.present else None
+            # an update's status stands from the date the update speaks for
+            dated = {"status": updated_on, "update": updated_on} if text and updated_on else None
+            with taking_effect(as_of, ctx.now, dated):
+                action = _upsert_item(ctx, r, models.Action, risk, values, "action", as_of, history)
+                listed.add(r["title"])
+                if text:
+                    latest = action.latest_update
+                    if (latest is None or latest.text != text or latest.status != action.status
+                            or (updated_on is not None and latest.updated_on != updated_on)):
+                        models.ActionUpdate.objects.create(
+                            action=action, reported_in=r["reported_in"] or f"import {ctx.source}",
+                            status_as_printed=r["status_as_printed"] or "", status=action.status, text=text,
+                            updated_on=updated_on, recorded_by=ctx.user, recorded_at=ctx.now,
+                        )
+                        if latest is not None:
+                            record_revision(ctx, "action", action.history_key, "update", latest.text, text, r.file)
+        with taking_effect(as_of, ctx.now):
+            _remove_unlisted(ctx, risk.actions.filter(removed_at__isnull=True).exclude(title__in=listed),
+                             "actions.csv", "action")
 
 
 def _load_events(parsed: RiskBundle, ctx: LoadContext) -> None:
@@ -235,6 +302,8 @@ def _load_events(parsed: RiskBundle, ctx: LoadContext) -> None:
 
 
 def _load_published(parsed: RiskBundle, ctx: LoadContext) -> None:
+    """The summary as printed, one row per (id, edition): a row that names its edition never
+    touches another edition's; a row that does not replaces the earlier unnamed row of its id."""
     for r in parsed.get("published_risks.csv"):
         values = {
             "title": r["title"] or "",
@@ -242,4 +311,7 @@ def _load_published(parsed: RiskBundle, ctx: LoadContext) -> None:
             "target_rating_as_printed": r["target_rating_as_printed"] or "",
             "direction_as_printed": r["direction_as_printed"] or "",
         }
-        upsert(ctx, r, models.PublishedRisk, {"risk_code": r["id"]}, values, "published_risk", r["id"])
+        body, date = " ".join((r["edition_body"] or "").split()), r["edition_date"]
+        key = f"{r['id']} {body} {date.isoformat()}" if date else r["id"]
+        upsert(ctx, r, models.PublishedRisk, {"risk_code": r["id"], "edition_body": body, "edition_date": date},
+               values, "published_risk", key)

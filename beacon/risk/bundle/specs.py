@@ -2,13 +2,20 @@
 
 Columns beyond the contract (the contract allows optional columns and files):
 
-* ``risks.csv``: ``rated_on``, the date the current and target ratings of the row took effect
-  (default: the day of the import).
+* ``risks.csv``: ``rated_on``, the date the row speaks for: its current and target ratings took
+  effect then, and so did the changes the import makes to its content and to the controls and
+  actions listed for it (default: the day of the import). Editions read the register as it stood
+  on their date from these dates.
 * ``risk_ratings.csv``: ``kind`` (``current``, the default, or ``target``) and ``reason``, so that
   the whole rating history, targets included, can be exported and re-imported.
 * ``actions.csv``: ``status_as_printed``, ``reported_in`` and ``updated_on`` for the progress
   update; ``updated_on`` is the date the update speaks for (default: the day of the import).
 * ``risk_events.csv`` and ``published_risks.csv`` are the two extension files of risk.md §9.
+  ``published_risks.csv`` may name the edition its rows were printed in (``edition_body``,
+  ``edition_date``, both or neither), so that each edition keeps its own printed summary.
+* ``registers.csv`` (Beacon's own extension): the registers, with the council's words for them
+  (``code``, ``name``: the title printed on the register's editions, ``owner_body``: the body that
+  receives it).
 * ``risk_candidates.csv`` (Beacon's own extension): candidate risks, themes with no id yet
   (``theme``, ``raised_on``, ``note``, ``status`` open/entered/dropped, ``entered_as``,
   ``closed_on``, ``reported_in``).
@@ -88,6 +95,17 @@ def _check_rating(record: Record, errors: BundleErrors) -> None:
     if (record["likelihood"] is None) != (record["impact"] is None):
         missing = "impact" if record["impact"] is None else "likelihood"
         errors.add(f"{record.where(missing)}: a value is required (give both likelihood and impact)")
+
+
+def _check_printed(record: Record, errors: BundleErrors) -> None:
+    if (record["edition_body"] is None) != (record["edition_date"] is None):
+        missing = "edition_date" if record["edition_date"] is None else "edition_body"
+        errors.add(f"{record.where(missing)}: give the edition's body and date together, or neither")
+
+
+def _check_register(record: Record, errors: BundleErrors) -> None:
+    if record["code"] == "corporate" and not (record["owner_body"] or "").strip():
+        errors.add(f"{record.where('owner_body')}: the corporate register needs the body that receives it, e.g. Cabinet")
 
 
 def _check_event(record: Record, errors: BundleErrors) -> None:
@@ -193,8 +211,25 @@ PUBLISHED_RISKS = FileSpec(
         Column("current_rating_as_printed"),
         Column("target_rating_as_printed"),
         Column("direction_as_printed"),
+        Column("edition_body"),
+        Column("edition_date", parse_date),
     ],
-    key=("id",),
+    key=("id", "edition_body", "edition_date"),
+    row_check=_check_printed,
+    description="The summary as printed, for checking; edition_body and edition_date name the edition it was printed in.",
+)
+
+REGISTERS = FileSpec(
+    "registers.csv",
+    [
+        Column("code", required=True),
+        Column("name", required=True),
+        Column("owner_body"),
+    ],
+    key=("code",),
+    row_check=_check_register,
+    description="Registers: code (corporate, or a directorate or service register), the name printed on its "
+                "editions, and the body that receives it.",
 )
 
 RISK_CANDIDATES = FileSpec(
@@ -213,7 +248,7 @@ RISK_CANDIDATES = FileSpec(
 )
 
 FILES: dict[str, FileSpec] = {
-    s.name: s for s in (RISKS, RISK_RATINGS, CONTROLS, ACTIONS, RISK_EVENTS, PUBLISHED_RISKS, RISK_CANDIDATES)
+    s.name: s for s in (REGISTERS, RISKS, RISK_RATINGS, CONTROLS, ACTIONS, RISK_EVENTS, PUBLISHED_RISKS, RISK_CANDIDATES)
 }
 
 

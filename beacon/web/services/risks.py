@@ -9,11 +9,14 @@ import datetime as dt
 from django.db import transaction
 
 from beacon.domain.risk import LIKELIHOOD, IMPACT, Rating, RiskRuleError
-from beacon.risk import lifecycle, models as rm
+from beacon.risk import lifecycle, models as rm, states
 from beacon.risk.editions import EditionError, build_edition, create_edition, default_baseline, risk_snapshot
 from beacon.core import clock
 
-REGISTER_BODY = "Cabinet"
+
+def register_body() -> str:
+    """The body that receives the corporate register (``registers.csv``, ``owner_body``)."""
+    return rm.Register.corporate().owner_body
 
 
 class RiskFormError(Exception):
@@ -40,13 +43,13 @@ def _data_version() -> str:
     return ":".join(str(v) for p in parts for v in p.values())
 
 
-def register(body: str = REGISTER_BODY, on: dt.date | None = None) -> dict:
+def register(body: str | None = None, on: dt.date | None = None) -> dict:
     """The corporate register as it stands today, with the direction of travel since the
     baseline the next edition for ``body`` would use. Cached until any risk data changes
     (every lifecycle operation writes a rating, an event or a revision)."""
     from django.core.cache import cache
 
-    on = on or clock.today()
+    on, body = on or clock.today(), body or register_body()
     key = f"beacon:register:{body}:{on.isoformat()}:{_data_version()}"
     content = cache.get(key)
     if content is None:
@@ -62,9 +65,13 @@ def scale_choices():
 
 def detail(risk: rm.Risk) -> dict:
     today = clock.today()
-    baseline, basis = default_baseline(REGISTER_BODY, today)
+    baseline, basis = default_baseline(register_body(), today)
+    try:
+        state = states.risk_on(risk, today)
+    except states.NotOnRecord:  # on record only from a later day (a rated_on after today): as held now
+        state = states.live_state(risk)
     return {
-        "snapshot": risk_snapshot(risk, today, baseline),
+        "snapshot": risk_snapshot(state, today, baseline),
         "baseline": baseline,
         "ratings": list(risk.ratings.order_by("-effective_date", "-pk")),
         "controls": list(risk.controls.order_by("removed_at", "order", "pk")),

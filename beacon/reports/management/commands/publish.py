@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from beacon.performance.management.commands._common import require_prepared_database, period_option
 from beacon.reports.lint import LINT_CHECK_ID
 from beacon.reports.publish import PublishError, publish
+from beacon.reports.qpr import RECONCILIATION_CHECK_ID
 
 
 class Command(BaseCommand):
@@ -15,7 +16,9 @@ class Command(BaseCommand):
         "while a consistency check fails, naming each failure; accept a failed check explicitly with "
         '--allow-failed-check ID --reason "why" (recorded with the edition and printed in it). Lint '
         "findings on authored commentary (spec 6.2) are listed too and need sign-off: --accept-lint "
-        '--reason "why".'
+        '--reason "why". A computed rating or count that differs from the one the council published '
+        "(published.csv, published_counts.csv and its TOTAL row: the reconciliation, spec 6.3) fails "
+        'check 6.3 and blocks too: accept it with --accept-reconciliation --reason "why".'
     )
 
     def add_arguments(self, parser):
@@ -24,26 +27,38 @@ class Command(BaseCommand):
                             help="publish although this check fails, e.g. 6.1.9 (repeatable; needs --reason)")
         parser.add_argument("--accept-lint", action="store_true",
                             help="publish although the authored commentary has lint findings (spec 6.2; needs --reason)")
-        parser.add_argument("--reason", default="", help="why the failed check(s) or lint findings are accepted (recorded)")
+        parser.add_argument("--accept-reconciliation", action="store_true",
+                            help="publish although computed ratings or counts differ from those the council published "
+                                 "(check 6.3, the same as --allow-failed-check 6.3; needs --reason)")
+        parser.add_argument("--reason", default="",
+                            help="why the failed check(s), lint findings or published differences are accepted (recorded)")
         parser.add_argument("--user", default=None, help="who publishes (default: the login name)")
         parser.add_argument("--out", default=None, help="also write the published files to this folder")
 
-    def handle(self, period, allow_failed_check=(), reason="", user=None, out=None, accept_lint=False, **options):
+    def handle(self, period, allow_failed_check=(), reason="", user=None, out=None, accept_lint=False,
+               accept_reconciliation=False, **options):
         require_prepared_database()
         quarter = period_option(period)
         if allow_failed_check and not reason.strip():
             raise CommandError("--allow-failed-check needs --reason: say why the failure is accepted")
         if accept_lint and not reason.strip():
             raise CommandError("--accept-lint needs --reason: say why the lint findings are accepted")
+        if accept_reconciliation and not reason.strip():
+            raise CommandError("--accept-reconciliation needs --reason: say why the published figures may differ")
         allow = {check: reason for check in allow_failed_check}
         if accept_lint:
             allow[LINT_CHECK_ID] = reason
+        if accept_reconciliation:
+            allow[RECONCILIATION_CHECK_ID] = reason
         try:
             result = publish(quarter, user or getpass.getuser(), allow)
         except PublishError as exc:
             lines = [str(exc)] + [f"  - {f}" for f in exc.failures]
-            if any(not f.startswith(f"{LINT_CHECK_ID} ") for f in exc.failures):
+            if any(not f.startswith((f"{LINT_CHECK_ID} ", f"{RECONCILIATION_CHECK_ID} ")) for f in exc.failures):
                 lines.append("Fix the data, or accept a check with --allow-failed-check ID --reason \"...\".")
+            if any(f.startswith(f"{RECONCILIATION_CHECK_ID} ") for f in exc.failures):
+                lines.append("Correct the data or the published figures, or accept the differences with "
+                             "--accept-reconciliation --reason \"...\".")
             if any(f.startswith(f"{LINT_CHECK_ID} ") for f in exc.failures):
                 lines.append("Correct the commentary, or sign off the lint findings with --accept-lint --reason \"...\".")
             raise CommandError("\n".join(lines)) from None

@@ -44,7 +44,7 @@ class Command(BaseCommand):
                             help="header people and authored paragraphs of the covering report (keys: docs/register-model.md)")
         parser.add_argument("--check", action="store_true",
                             help="instead of the document, list the edition's data-quality flags and every difference "
-                                 "from the summary as printed (published_risks.csv)")
+                                 "from the summary printed in it (published_risks.csv rows of this body and date)")
 
     def handle(self, body, date, baseline=None, format="json", out=None, draft=False, check=False, cover=False,
                cover_settings=None, **options):
@@ -86,13 +86,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Wrote {out}")
 
     def _check(self, content: dict) -> None:
-        from beacon.domain.risk import Direction
-        from beacon.risk.checks import published_differences
+        from beacon.risk.checks import edition_differences, printed_rows
 
-        directions = {r["id"]: Direction(r["direction"]["value"]) for r in content["risks"]}
-        differences = published_differences(directions, only=set(directions))
+        differences = edition_differences(content)
+        _, own = printed_rows(content["body"], dt.date.fromisoformat(content["date"]))
         lines = [f"Checks for the {content['body']} edition of {content['date_printed']} "
                  f"({content['direction_heading']}):"]
+        if not own:
+            lines.append("  (no summary is recorded as printed in this edition: compared with the rows printed for no "
+                         "particular edition, for this edition's risks)")
         lines.append(f"  {len(content['flags'])} data-quality flags")
         lines += [f"    {f}" for f in content["flags"]]
         lines.append(f"  {len(differences)} differences from the summary as printed")

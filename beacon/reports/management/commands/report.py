@@ -4,33 +4,25 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from beacon.domain.rules import RuleSetError, get_rule_set
+from beacon.domain.rules import RuleSetError, get_rule_set, setting_from_text
 from beacon.performance.management.commands._common import require_prepared_database, period_option
 from beacon.reports.qpr import build_qpr
 
 
 def parse_overrides(items: list[str]) -> dict:
-    """``dot.alpha=0.1`` -> {"dot": {"alpha": "0.1"}} (values are checked by the rule set)."""
+    """``dot.alpha=0.1`` -> {"dot": {"alpha": 0.1}}: each value typed as its setting expects
+    (``rag.wording=2016`` stays the text "2016"); the rule set checks the values."""
     out: dict = {}
     for item in items:
         if "=" not in item or "." not in item.split("=", 1)[0]:
             raise CommandError(f"--set {item!r}: write it as section.key=value, e.g. dot.alpha=0.1")
         key, value = item.split("=", 1)
-        section, name = key.split(".", 1)
-        out.setdefault(section.strip(), {})[name.strip()] = _coerce(value.strip())
-    return out
-
-
-def _coerce(text: str):
-    low = text.lower()
-    if low in ("true", "false"):
-        return low == "true"
-    for kind in (int, float):
+        section, name = (part.strip() for part in key.split(".", 1))
         try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
+            out.setdefault(section, {})[name] = setting_from_text(section, name, value)
+        except RuleSetError as exc:
+            raise CommandError(f"--set {item!r}: {exc}") from None
+    return out
 
 
 class Command(BaseCommand):

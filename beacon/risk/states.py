@@ -1,0 +1,248 @@
+"""The register as it stood on a date: every field of a risk, its controls and its actions, read
+back from the audit log (risk spec §2.2: an edition shows the register as presented on its date).
+
+The audit log is :class:`beacon.performance.models.Revision` (old and new value of each changed
+field, keyed by the record's identity) with the date each change took effect
+(:func:`beacon.risk.history.effective_date`). Ratings come from the rating history
+(:class:`RiskRating`, dated).
+
+* A field's value on a day is the new value of its last revision that took effect by that day
+  (revisions ordered by the date they took effect, then by the order they were recorded, so a
+  back-dated import slots in by its date); before its first revision, that revision's old value
+  (its new value when that revision is the record's creation); with no revision at all, the value
+  held now.
+* Creating a record records each value it is created with (from nothing), so a record created by
+  a later-dated import and changed by an earlier-dated one reads right on both dates; a control
+  or action is listed from its creation until a revision of ``removed_at`` says otherwise.
+* A risk, control or action is on record from the earliest date any of its revisions took effect,
+  when its creation is recorded (a ``title`` from nothing; an import dated before a record's start
+  records it so again, from its date). A record without one (made before the audit log recorded
+  creations) is taken to have been on record from the start.
+* A risk whose record starts after the day raises :class:`NotOnRecord`: what it held then is not
+  known, and nothing is guessed.
+* The rating in force on a day is the latest :class:`RiskRating` dated by then; when the rating
+  history starts later (data recorded after the event), the earliest recorded rating.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from beacon.domain.risk import Rating
+from beacon.performance.bundle.load import value_text
+from beacon.performance.models import Revision
+
+from . import models
+from .history import HISTORY_ENTITIES, TRACKED, effective_date
+
+
+class NotOnRecord(Exception):
+    """A risk whose record starts after the day asked for."""
+
+    def __init__(self, risk: models.Risk, day: dt.date, recorded_from: dt.date):
+        super().__init__(f"{risk.risk_id} is on record from {recorded_from:%d/%m/%Y}, after {day:%d/%m/%Y}")
+        self.risk, self.day, self.recorded_from = risk, day, recorded_from
+
+
+@dataclass
+class ItemState:
+    """A control or an action as it stood (actions also have due and status)."""
+
+    pk: int
+    title: str
+    owner: str
+    order: int
+    due_text: str = ""
+    due_date: dt.date | None = None
+    due_kind: str = "completion"
+    status: str = "planned"
+
+
+@dataclass
+class RiskState:
+    """A risk as it stood on ``day`` (``None``: as held now). Same field names as :class:`Risk`."""
+
+    risk: models.Risk
+    day: dt.date | None
+    risk_id: str
+    title: str
+    status: str
+    register: str
+    owners: list[str]
+    owners_on_behalf_of: str
+    owner_directorates: list[str]
+    cabinet_members: list[str]
+    cabinet_on_behalf_of: str
+    cause: str
+    event: str
+    consequence: str
+    timescale_to_target: str
+    review_note: str
+    scope_note: str
+    replaced_by: list[str]
+    current: Rating
+    target: Rating
+    controls: list[ItemState] = field(default_factory=list)
+    actions: list[ItemState] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Change:
+    effective: dt.date
+    pk: int
+    old: str
+    new: str
+    creation: bool = False  # a value the record was created with (its old value is not a value)
+
+
+class History:
+    """The audit log of risks, controls and actions, loaded once and grouped by record and field."""
+
+    def __init__(self, revisions):
+        self._by: dict[tuple[str, str, str], list[_Change]] = defaultdict(list)
+        self._start: dict[tuple[str, str], dt.date] = {}
+        revisions = list(revisions)
+        # a record's creation: its title from nothing, and the values written with it (same instant)
+        created: dict[tuple[str, str], dt.datetime] = {}
+        for r in sorted(revisions, key=lambda r: r.pk):
+            if r.field == "title" and r.old_value == "":
+                created.setdefault((r.entity, r.key), r.changed_at)
+        for r in revisions:
+            record = (r.entity, r.key)
+            change = _Change(effective_date(r), r.pk, r.old_value, r.new_value,
+                             creation=r.old_value == "" and created.get(record) == r.changed_at)
+            self._by[(r.entity, r.key, r.field)].append(change)
+            self._start[record] = min(self._start.get(record, change.effective), change.effective)
+            if r.field == "title" and r.old_value == "" and r.entity != "risk":
+                # a control or action is listed from its creation (or from an earlier-dated import's listing)
+                self._by[(r.entity, r.key, "removed_at")].append(_Change(change.effective, r.pk, "", ""))
+        self._start = {record: day for record, day in self._start.items() if record in created}
+        for changes in self._by.values():
+            changes.sort(key=lambda c: (c.effective, c.pk))
+
+    @classmethod
+    def load(cls, risk: models.Risk | None = None) -> "History":
+        revisions = Revision.objects.filter(entity__in=HISTORY_ENTITIES).select_related("risk_effect")
+        if risk is not None:
+            revisions = revisions.filter(Q(key=risk.risk_id) | Q(key__startswith=f"{risk.risk_id} #"))
+        return cls(revisions)
+
+    def changes(self, entity: str, key: str, name: str) -> list[_Change]:
+        return self._by.get((entity, key, name), [])
+
+    def text_on(self, entity: str, key: str, name: str, day: dt.date) -> str | None:
+        """The field's value on ``day`` as recorded text; None when it never changed. Before its
+        first change, that change's old value; when that is the record's creation (a later-dated
+        import that created what an earlier-dated one then found unchanged), the value created."""
+        changes = self.changes(entity, key, name)
+        if not changes:
+            return None
+        applied = [c for c in changes if c.effective <= day]
+        if applied:
+            return applied[-1].new
+        return changes[0].new if changes[0].creation else changes[0].old
+
+    def created_on(self, entity: str, key: str) -> dt.date | None:
+        """The date the record is on record from; None when its creation is not recorded."""
+        return self._start.get((entity, key))
+
+
+def _text(text: str) -> str:
+    return text
+
+
+def _list(text: str) -> list[str]:
+    return [part for part in text.split(";") if part] if text else []
+
+
+def _int(text: str) -> int:
+    return int(text) if text else 0
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text[:10]) if text else None
+
+
+def _register_code(text: str) -> str:
+    # lifecycle operations and creations record the register's code, the bundle loader's changes its name
+    found = models.Register.objects.filter(Q(code=text) | Q(name=text)).values_list("code", flat=True).first()
+    return found or text
+
+
+PARSE = {"owners": _list, "owner_directorates": _list, "cabinet_members": _list, "replaced_by": _list,
+         "order": _int, "due_date": _date, "register": _register_code}
+
+
+def _fields_on(entity: str, item, day: dt.date, history: History) -> dict:
+    key = item.risk_id if entity == "risk" else item.history_key
+    out = {}
+    for name in TRACKED[entity]:
+        current = item.register.code if name == "register" else getattr(item, name)
+        text = history.text_on(entity, key, name, day)
+        out[name] = current if text is None or text == value_text(current) else PARSE.get(name, _text)(text)
+    return out
+
+
+def rating_on(risk: models.Risk, kind: str, day: dt.date) -> Rating:
+    rows = sorted((r for r in risk.ratings.all() if r.kind == kind), key=lambda r: (r.effective_date, r.pk))
+    held = [r for r in rows if r.effective_date <= day]
+    row = held[-1] if held else (rows[0] if rows else None)
+    if row is None:
+        return risk.current if kind == "current" else risk.target
+    return row.rating
+
+
+def live_state(risk: models.Risk) -> RiskState:
+    """The risk as held now (the live register)."""
+    return RiskState(
+        risk=risk, day=None, risk_id=risk.risk_id, current=risk.current, target=risk.target,
+        controls=[ItemState(c.pk, c.title, c.owner, c.order) for c in risk.controls.filter(removed_at__isnull=True)],
+        actions=[ItemState(a.pk, a.title, a.owner, a.order, a.due_text, a.due_date, a.due_kind, a.status)
+                 for a in risk.actions.filter(removed_at__isnull=True)],
+        **{name: risk.register.code if name == "register" else getattr(risk, name) for name in TRACKED["risk"]},
+    )
+
+
+def risk_on(risk: models.Risk, day: dt.date, history: History | None = None) -> RiskState:
+    """The risk, its controls and its actions as they stood on ``day``. Raises
+    :class:`NotOnRecord` when its record starts after ``day``."""
+    history = history or History.load(risk)
+    start = history.created_on("risk", risk.risk_id)
+    if start is not None and start > day:
+        raise NotOnRecord(risk, day, start)
+    return RiskState(
+        risk=risk, day=day, risk_id=risk.risk_id,
+        current=rating_on(risk, "current", day), target=rating_on(risk, "target", day),
+        controls=_items_on("control", risk.controls.all(), day, history),
+        actions=_items_on("action", risk.actions.all(), day, history),
+        **_fields_on("risk", risk, day, history),
+    )
+
+
+def _items_on(entity: str, items, day: dt.date, history: History) -> list[ItemState]:
+    out = []
+    for item in items:
+        key = item.history_key
+        created = history.created_on(entity, key)
+        if created is not None and created > day:
+            continue
+        removed = history.text_on(entity, key, "removed_at", day)
+        if removed or (removed is None and item.removed_at is not None):
+            continue
+        out.append(ItemState(pk=item.pk, **_fields_on(entity, item, day, history)))
+    return sorted(out, key=lambda i: (i.order, i.pk))
+
+
+def titles_on(day: dt.date, history: History | None = None) -> dict[str, str]:
+    """Every risk's title as it stood on ``day`` (a risk on record only later: its first title)."""
+    history = history or History.load()
+    out = {}
+    for risk_id, title in models.Risk.objects.values_list("risk_id", "title"):
+        start = history.created_on("risk", risk_id)
+        text = history.text_on("risk", risk_id, "title", max(day, start) if start else day)
+        out[risk_id] = title if text is None else text
+    return out
