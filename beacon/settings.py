@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "beacon.performance",
     "beacon.risk",
+    "beacon.returns",
     "beacon.reports",
     "beacon.web",
     "beacon.api",

@@ -62,7 +62,9 @@ from django.contrib.auth.models import Group
 from beacon.performance.models import Directorate
 from beacon.web.models import DirectorateAssignment
 from beacon.web.permissions import ensure_groups
-from beacon.web.services.returns import open_period
+from beacon.domain.periods import Quarter
+from beacon.returns.commands import OpenPeriod
+from beacon.returns.services import open_period
 ensure_groups()
 User = get_user_model()
 def make(name, role):
@@ -76,7 +78,7 @@ for d in Directorate.objects.all():
     u = make(f"load-owner-{{d.code.lower()}}", "Data owner")
     DirectorateAssignment.objects.create(user=u, directorate=d)
     print("OWNER", u.username, d.code)
-open_period("2022/23 Q3", dt.date.today() + dt.timedelta(days=30), lead)
+open_period(OpenPeriod(Quarter.parse("2022/23 Q3"), dt.date.today() + dt.timedelta(days=30), lead.username))
 """
     out = subprocess.run([PYTHON, "-m", "django", "shell", "-c", script], env=env, check=True, cwd=ROOT,
                          capture_output=True, text=True).stdout

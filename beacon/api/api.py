@@ -8,6 +8,7 @@ Authentication: ``Authorization: Bearer <token>`` with a token from ``beacon api
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -16,11 +17,16 @@ from ninja import NinjaAPI, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 
-from beacon.domain.periods import PeriodError, Quarter
+from beacon.domain.periods import Month, PeriodError, Quarter, parse_period
 from beacon.performance import models as pm
+from beacon.returns import queries as return_queries
+from beacon.returns import services as return_services
+from beacon.returns.commands import LineEntry, MonthValue, ReturnError, SaveReturn, SubmitReturn
+from beacon.returns.entries import LineKind, field_label, field_name, parse_entered
+from beacon.returns.models import Return, ReturnPeriod
 from beacon.web import permissions as perm
-from beacon.web.models import ApiToken, Return, ReturnPeriod
-from beacon.web.services import dashboards, returns
+from beacon.web.models import ApiToken
+from beacon.web.services import dashboards
 from beacon.core import clock
 
 
@@ -50,9 +56,9 @@ def _forbidden(request, exc):
     return api.create_response(request, {"detail": "forbidden: your role does not allow this"}, status=403)
 
 
-@api.exception_handler(returns.ReturnError)
+@api.exception_handler(ReturnError)
 def _return_error(request, exc):
-    return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=400)
+    return api.create_response(request, {"detail": str(exc), "errors": exc.field_errors}, status=400)
 
 
 def _need(request, action, directorate=None):
@@ -139,10 +145,13 @@ class PeriodResultsOut(Schema):
 
 
 class LineIn(Schema):
+    """A line of a return. A value is a number or the text a person would type (``"1,300"``,
+    ``"97%"``); blank or null is no value."""
+
     code: str
-    kind: str = "kpi"
-    value: str = ""
-    months: dict[str, str] | None = None  # a monthly KPI: {"2022-10": "97", ...} instead of value
+    kind: LineKind = LineKind.KPI
+    value: Decimal | str | None = None
+    months: dict[str, Decimal | str | None] | None = None  # a monthly KPI: {"2022-10": 97, ...} instead of value
     note: str = ""
     commentary: str = ""
 
@@ -184,7 +193,7 @@ def _return_out(ret: Return) -> dict:
         "directorate": ret.directorate.code,
         "status": ret.status,
         "due_date": ret.period.due_date,
-        "late": returns.is_late(ret),
+        "late": return_queries.is_late(ret),
         "commentary": ret.commentary,
         "review_comment": ret.review_comment,
         "lines": [
@@ -201,9 +210,42 @@ def _return_out(ret: Return) -> dict:
                 "note": line.note,
                 "commentary": line.commentary,
             }
-            for line in returns.return_lines(ret)
+            for line in return_queries.return_lines(ret)
         ],
     }
+
+
+def _entered(value: Decimal | str | None, kind: str, code: str, part, errors: dict) -> Decimal | None:
+    """A value as the API received it: a number, or text parsed as the return's form parses it."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_entered(value)
+    except ValueError as exc:
+        errors[field_name(kind, code, part)] = f"{field_label(code, part)}: {exc}"
+        return None
+
+
+def _line_entry(line: LineIn, errors: dict) -> LineEntry:
+    months = None
+    if line.months is not None:
+        months = []
+        for label, value in line.months.items():
+            try:
+                month = parse_period(label)
+            except PeriodError:
+                month = None
+            if not isinstance(month, Month):
+                errors[field_name(line.kind, line.code, "value")] = (
+                    f"{field_label(line.code, 'value')}: {label} is not a month of this quarter"
+                )
+                continue
+            months.append(MonthValue(month, _entered(value, line.kind, line.code, month, errors)))
+        months = tuple(months)
+    return LineEntry(
+        kind=line.kind, code=line.code, value=_entered(line.value, line.kind, line.code, "value", errors),
+        months=months, note=line.note, commentary=line.commentary,
+    )
 
 
 # --- endpoints -------------------------------------------------------------------------------
@@ -273,11 +315,8 @@ def period_results(request, slug: str, rag: str | None = None, dot: str | None =
 def list_returns(request, period: str | None = None):
     """The returns the caller may see: all for the performance lead, their directorates' for a data owner."""
     _need(request, perm.VIEW_RETURNS)
-    qs = Return.objects.select_related("period", "directorate")
-    if period:
-        qs = qs.filter(period__period=_quarter(period).label)
-    if not perm.can(request.auth, perm.OPEN_PERIOD):
-        qs = qs.filter(directorate_id__in=perm.directorate_ids(request.auth))
+    mine = None if perm.can(request.auth, perm.OPEN_PERIOD) else perm.directorate_ids(request.auth)
+    qs = return_queries.returns_for(mine, period=_quarter(period) if period else None)
     return [_return_out(r) for r in qs]
 
 
@@ -300,19 +339,14 @@ def put_return(request, slug: str, code: str, body: ReturnIn):
     A field left out of ``lines`` keeps what was saved."""
     ret = _get_return(request, slug, code)
     _need(request, perm.EDIT_RETURN, ret.directorate)
-    lines = {
-        f"{line.kind}-{line.code}": {"value": line.value, "note": line.note, "commentary": line.commentary,
-                                     **({"months": line.months} if line.months is not None else {})}
-        for line in body.lines
-    }
-    known = {line.field_prefix for line in returns.return_lines(ret)}
-    unknown = sorted(set(lines) - known)
-    if unknown:
-        raise returns.ReturnError("The return was not saved", {u: f"{u}: not a KPI or activity indicator of this return" for u in unknown})
-    commentary = ret.commentary if body.commentary is None else body.commentary
-    returns.save_draft(ret, lines, commentary, request.auth)
+    errors: dict[str, str] = {}
+    entries = tuple(_line_entry(line, errors) for line in body.lines)
+    if errors:
+        raise ReturnError("The return was not saved", errors)
+    by = request.auth.username
+    return_services.save_return(SaveReturn(ret.pk, entries, body.commentary, by))
     if body.submit:
-        returns.submit(ret, request.auth)
+        return_services.submit_return(SubmitReturn(ret.pk, by))
     ret.refresh_from_db()
     return _return_out(ret)
 
@@ -389,6 +423,6 @@ def rerate_risk(request, risk_id: str, body: RerateIn):
     try:
         risk_services.rerate(risk, str(body.likelihood), str(body.impact), body.note, request.auth)
     except risk_services.RiskFormError as exc:
-        raise returns.ReturnError(str(exc), exc.errors) from None
+        raise ReturnError(str(exc), exc.errors) from None
     risk.refresh_from_db()
     return _risk_out(risk_services.detail(risk)["snapshot"])

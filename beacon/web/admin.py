@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ApiToken, DirectorateAssignment, Return, ReturnEvent, ReturnPeriod, RiskAssignment, YearClosure
+from .models import ApiToken, DirectorateAssignment, RiskAssignment
 
 
 @admin.register(DirectorateAssignment)
@@ -17,24 +17,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # issue tokens with `beacon api_token USER`: the token is shown once
-
-
-class ReturnEventInline(admin.TabularInline):
-    model = ReturnEvent
-    extra = 0
-    readonly_fields = ("action", "by", "at", "comment", "changes")
-    can_delete = False
-
-
-@admin.register(Return)
-class ReturnAdmin(admin.ModelAdmin):
-    list_display = ("period", "directorate", "status", "submitted_at", "reviewed_at")
-    list_filter = ("status", "period")
-    inlines = [ReturnEventInline]
-
-
-admin.site.register(ReturnPeriod)
-admin.site.register(YearClosure)
 
 
 @admin.register(RiskAssignment)

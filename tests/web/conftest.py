@@ -64,9 +64,11 @@ def client_for(users, client):
 @pytest.fixture
 def open_period(users):
     """2022/23 Q3 opened for returns by the lead, due in the future."""
-    from beacon.web.services import returns
+    from beacon.domain.periods import Quarter
+    from beacon.returns.commands import OpenPeriod
+    from beacon.returns.services import open_period
 
-    return returns.open_period(NEXT, beacon_clock.today() + dt.timedelta(days=30), users["lead"])
+    return open_period(OpenPeriod(Quarter.parse(NEXT), beacon_clock.today() + dt.timedelta(days=30), users["lead"].username))
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 import pytest
 
-from beacon.web.models import ApiToken, Return
+from beacon.returns.models import Return
+from beacon.web.models import ApiToken
 
 from web_fixtures import NEXT_SLUG, SLUG
 

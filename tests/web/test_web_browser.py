@@ -51,9 +51,11 @@ def site(transactional_db, live_server, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     make_data()
     users = make_users()
-    from beacon.web.services import returns
+    from beacon.domain.periods import Quarter
+    from beacon.returns.commands import OpenPeriod
+    from beacon.returns.services import open_period
 
-    returns.open_period(NEXT, beacon_clock.today() + dt.timedelta(days=14), users["lead"])
+    open_period(OpenPeriod(Quarter.parse(NEXT), beacon_clock.today() + dt.timedelta(days=14), users["lead"].username))
     return live_server.url
 
 
@@ -121,7 +123,7 @@ def lead_user():
 
 def test_return_journey_in_the_browser(browser, site):
     from beacon.performance.models import Observation
-    from beacon.web.models import Return
+    from beacon.returns.models import Return
 
     checked: dict = {}
     owner = Visitor(browser, site, checked)
@@ -180,13 +182,10 @@ def test_return_journey_in_the_browser(browser, site):
     lead.go("/data/")
 
     # the other directorate's return, through the services, so every KPI of the quarter is rated
-    from beacon.web import models as wm
-    from beacon.web.services import returns as return_services
+    from web_fixtures import submit_through_services
 
-    bb = wm.Return.objects.get(period__period=NEXT, directorate__code="BB")
-    return_services.save_draft(bb, {"kpi-B1": {"value": "97.2"}}, "", lead_user())
-    return_services.submit(bb, lead_user())
-    return_services.approve(bb, "", lead_user())
+    bb = Return.objects.get(period__period=NEXT, directorate__code="BB")
+    submit_through_services(bb, {"B1": "97.2"}, lead_user().username, approve_as=lead_user().username)
 
     # the lead publishes the QPR for the quarter; the public page shows it without signing in
     lead.go("/reports/")

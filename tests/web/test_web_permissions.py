@@ -3,9 +3,9 @@
 import pytest
 
 from beacon.performance import models as pm
-from beacon.web.models import Return
+from beacon.returns.models import Return
 
-from web_fixtures import NEXT_SLUG, SLUG
+from web_fixtures import NEXT_SLUG, SLUG, submit_through_services
 
 ROLES = ["anon", "norole", "lead", "owner", "owner_b", "riskmanager", "riskowner", "reader", "admin"]
 READERS = {"lead", "owner", "owner_b", "riskmanager", "riskowner", "reader"}
@@ -76,11 +76,8 @@ def test_anonymous_post_is_sent_to_sign_in(client_for, open_period):
 
 @pytest.mark.parametrize("role", ["owner", "owner_b", "reader", "riskmanager", "riskowner", "norole"])
 def test_only_the_lead_reviews_opens_closes_and_imports(client_for, users, open_period, role):
-    from beacon.web.services import returns
-
     ret = Return.objects.get(period=open_period, directorate__code="AA")
-    returns.save_draft(ret, {"kpi-A1": {"value": "91"}, "kpi-A2": {"value": "8"}}, "", users["owner"])
-    returns.submit(ret, users["owner"])
+    submit_through_services(ret, {"A1": "91", "A2": "8"}, "owner")
     c = client_for(role)
     assert c.post(f"/returns/{NEXT_SLUG}/AA/", {"action": "approve"}).status_code == 403
     assert c.post(f"/returns/{NEXT_SLUG}/AA/", {"action": "send_back", "comment": "no"}).status_code == 403
@@ -93,11 +90,8 @@ def test_only_the_lead_reviews_opens_closes_and_imports(client_for, users, open_
 
 
 def test_owner_cannot_change_a_submitted_return(client_for, users, open_period):
-    from beacon.web.services import returns
-
     ret = Return.objects.get(period=open_period, directorate__code="AA")
-    returns.save_draft(ret, {"kpi-A1": {"value": "91"}, "kpi-A2": {"value": "8"}}, "", users["owner"])
-    returns.submit(ret, users["owner"])
+    submit_through_services(ret, {"A1": "91", "A2": "8"}, "owner")
     response = _save(client_for("owner"), value="50")
     assert response.status_code == 400
     assert ret.lines.get(kpi__code="A1").value_text == "91"

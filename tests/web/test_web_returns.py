@@ -5,7 +5,7 @@ the year makes them final; late returns show; history is visible."""
 import datetime as dt
 
 from beacon.performance import models as pm
-from beacon.web.models import Return, ReturnEvent, ReturnPeriod
+from beacon.returns.models import Return, ReturnEvent, ReturnPeriod
 
 from web_fixtures import NEXT, NEXT_SLUG
 from beacon.core import clock as beacon_clock

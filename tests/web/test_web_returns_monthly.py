@@ -11,7 +11,7 @@ from beacon.bundle.importer import export_bundle, import_bundle
 from beacon.domain.periods import Month, Quarter
 from beacon.performance import models as pm
 from beacon.performance.bundle.load import period_sort
-from beacon.web.models import Return, ReturnEvent, ReturnLine
+from beacon.returns.models import Return, ReturnEvent, ReturnLine
 
 from web_fixtures import NEXT, NEXT_SLUG
 

@@ -80,6 +80,20 @@ def make_users():
 
 
 
+def submit_through_services(ret, values: dict[str, str], username: str, approve_as: str | None = None) -> None:
+    """Save and submit a return's KPI values (code -> value) through the return's services, as
+    ``username``; with ``approve_as``, approve it too."""
+    from beacon.returns import services
+    from beacon.returns.commands import ApproveReturn, LineEntry, SaveReturn, SubmitReturn
+    from beacon.returns.entries import LineKind
+
+    entries = tuple(LineEntry(LineKind.KPI, code, Decimal(value)) for code, value in values.items())
+    services.save_return(SaveReturn(ret.pk, entries, "", username))
+    services.submit_return(SubmitReturn(ret.pk, username))
+    if approve_as:
+        services.approve_return(ApproveReturn(ret.pk, "", approve_as))
+
+
 def make_risks(users):
     """Two corporate risks rated two years ago (so a re-rating today has a direction of travel),
     the first with an action and assigned to the risk owner."""

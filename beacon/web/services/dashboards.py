@@ -13,7 +13,7 @@ from beacon.domain.periods import Month, PeriodError, Quarter, parse_period, qua
 from beacon.performance import models as pm
 from beacon.reports.qpr import build_qpr
 
-from ..models import ReturnPeriod, YearClosure
+from beacon.returns.models import ReturnPeriod, YearClosure
 
 RAGS = ("GREEN", "AMBER", "RED")
 DOTS = ("improving", "stable", "worsening", "not_available")

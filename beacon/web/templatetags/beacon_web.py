@@ -9,16 +9,17 @@ from django.utils.safestring import mark_safe
 
 from beacon.domain.numbers import format_number
 from beacon.domain.wording import DOT_SYMBOL, DOT_WORD, dot_text_alternative
+from beacon.returns.models import Return
 
 register = template.Library()
 
 RAG_CLASS = {"GREEN": "govuk-tag--green", "AMBER": "govuk-tag--yellow", "RED": "govuk-tag--red"}
-STATUS_CLASS = {
-    "not_started": "govuk-tag--grey",
-    "draft": "govuk-tag--blue",
-    "submitted": "govuk-tag--purple",
-    "returned": "govuk-tag--orange",
-    "approved": "govuk-tag--green",
+STATUS_CLASS = {  # a return's status tag (its label is the status's own, Return.Status)
+    Return.Status.NOT_STARTED: "govuk-tag--grey",
+    Return.Status.DRAFT: "govuk-tag--blue",
+    Return.Status.SUBMITTED: "govuk-tag--purple",
+    Return.Status.RETURNED: "govuk-tag--orange",
+    Return.Status.APPROVED: "govuk-tag--green",
 }
 
 

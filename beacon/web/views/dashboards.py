@@ -12,16 +12,16 @@ from ..services import dashboards as svc
 
 
 def home(request):
-    from ..services import returns as return_services
+    from beacon.returns import queries as return_queries
 
     user = request.user
     context = {"latest": None, "to_review": [], "my_returns": []}
     if perm.can(user, perm.VIEW_DASHBOARDS):
         context["latest"] = svc.latest_period()
     if perm.can(user, perm.REVIEW_RETURN):
-        context["to_review"] = return_services.awaiting_review()
+        context["to_review"] = return_queries.awaiting_review()
     elif perm.can(user, perm.VIEW_RETURNS):
-        context["my_returns"] = return_services.open_returns_for(perm.directorate_ids(user))
+        context["my_returns"] = return_queries.open_returns_for(perm.directorate_ids(user))
     return render(request, "web/home.html", context)
 
 

@@ -1,6 +1,6 @@
-"""The quarterly return pages: thin views over beacon.web.services.returns."""
-
-import datetime as dt
+"""The quarterly return pages: Django forms build the typed commands of
+:mod:`beacon.returns.commands` and the views hand them to :mod:`beacon.returns.services`, after
+asking :mod:`beacon.web.permissions` whether the user may."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -8,10 +8,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from beacon.domain.periods import PeriodError, Quarter
+from beacon.returns import commands as cmd
+from beacon.returns import queries, services
+from beacon.returns.models import Return, ReturnPeriod, YearClosure
 
 from .. import permissions as perm
-from ..models import Return, ReturnPeriod, YearClosure
-from ..services import returns as svc
+from ..forms import error_summary
+from ..forms.returns import CloseYearForm, CommentaryForm, OpenPeriodForm, ReturnLinesFormSet, ReviewForm
 
 
 def _period(slug) -> ReturnPeriod:
@@ -26,82 +29,58 @@ def _period(slug) -> ReturnPeriod:
 def index(request):
     user = request.user
     lead = perm.can(user, perm.OPEN_PERIOD)
+    form = OpenPeriodForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        perm.check(user, perm.OPEN_PERIOD)
+        if form.is_valid():
+            try:
+                rp = services.open_period(form.command(user.username))
+            except cmd.ReturnError as exc:
+                form.add_field_errors(exc.field_errors)
+            else:
+                messages.success(request, f"{rp.period} is open for returns, due {rp.due_date:%d %B %Y}.")
+                return redirect("web:returns_period", slug=rp.slug)
     periods = list(ReturnPeriod.objects.all())
-    mine = Return.objects.select_related("period", "directorate").order_by("-period__period_sort", "directorate__display_order")
-    if not lead:
-        mine = mine.filter(directorate_id__in=perm.directorate_ids(user))
+    mine = queries.returns_for(None if lead else perm.directorate_ids(user))
     context = {
         "lead": lead,
         "periods": periods,
-        "boards": [(rp, svc.board(rp)) for rp in periods] if lead else [],
-        "mine": [{"ret": r, "late": svc.is_late(r)} for r in mine] if not lead else [],
+        "boards": [(rp, queries.board(rp)) for rp in periods] if lead else [],
+        "mine": [] if lead else [queries.BoardRow(r, queries.is_late(r), False) for r in mine],
         "closed_years": list(YearClosure.objects.order_by("-financial_year")),
-        "errors": {},
-        "form": {},
+        "form": form,
+        "close_form": CloseYearForm(),
+        "errors": error_summary(None, form) if form.is_bound else {},
     }
-    if request.method == "POST":
-        perm.check(user, perm.OPEN_PERIOD)
-        form = {"period": request.POST.get("period", ""), "due_date": request.POST.get("due_date", "")}
-        due = None
-        date_error = None
-        if form["due_date"]:
-            try:
-                due = dt.date.fromisoformat(form["due_date"].strip())
-            except ValueError:
-                date_error = f"Due date: {form['due_date']!r} is not a date (write it as YYYY-MM-DD)"
-        try:
-            if date_error:
-                raise svc.ReturnError("The period was not opened", {"due_date": date_error})
-            rp = svc.open_period(form["period"], due, user)
-        except svc.ReturnError as exc:
-            context.update(errors=_labelled(exc.errors, {"period": "Period", "due_date": "Due date"}), form=form)
-            return render(request, "web/returns_index.html", context, status=400)
-        messages.success(request, f"{rp.period} is open for returns, due {rp.due_date:%d %B %Y}.")
-        return redirect("web:returns_period", slug=Quarter.parse(rp.period).slug)
-    return render(request, "web/returns_index.html", context)
-
-
-def _labelled(errors: dict, labels: dict) -> dict:
-    out = {}
-    for key, message in errors.items():
-        label = labels.get(key)
-        out[key] = message if not label or message.startswith(label) else f"{label}: {message}"
-    return out
+    return render(request, "web/returns_index.html", context, status=400 if form.errors else 200)
 
 
 @perm.require(perm.REVIEW_RETURN)
 def period(request, slug):
     rp = _period(slug)
-    return render(request, "web/returns_period.html", {"rp": rp, "board": svc.board(rp), "q": Quarter.parse(rp.period)})
+    return render(request, "web/returns_period.html", {"rp": rp, "board": queries.board(rp), "q": rp.quarter})
 
 
 @perm.require(perm.CLOSE_YEAR)
 def close_year(request):
     if request.method != "POST":
         return redirect("web:returns")
+    form = CloseYearForm(request.POST)
     fy = request.POST.get("financial_year", "")
-    try:
-        n = svc.close_year(fy, request.user)
-    except svc.ReturnError as exc:
-        for message in exc.errors.values():
-            messages.error(request, f"{fy} was not closed: {message}")
-        return redirect("web:returns")
-    messages.success(request, f"{fy} is closed: {n} observations are now final.")
+    problems = []
+    if form.is_valid():
+        try:
+            n = services.close_year(form.command(request.user.username))
+        except cmd.ReturnError as exc:
+            problems = list(exc.field_errors.values()) or [str(exc)]
+        else:
+            messages.success(request, f"{form.cleaned_data['financial_year'].label} is closed: {n} observations are now final.")
+            return redirect("web:returns")
+    else:
+        problems = [message for errors in form.errors.values() for message in errors]
+    for message in problems:
+        messages.error(request, f"{fy} was not closed: {message}")
     return redirect("web:returns")
-
-
-def _entries(post, lines):
-    out = {}
-    for line in lines:
-        entry = {
-            "value": post.get(f"{line.field_prefix}-value", ""),
-            "note": post.get(f"{line.field_prefix}-note", ""),
-            "commentary": post.get(f"{line.field_prefix}-commentary", ""),
-        }
-        if line.monthly:  # one field a month: kpi-CS1-2022-10
-            entry["months"] = {m.label: post.get(f"{line.field_prefix}-{m.label}", "") for m in line.months}
-        out[line.field_prefix] = entry
-    return out
 
 
 @perm.require(perm.VIEW_RETURNS)
@@ -111,65 +90,70 @@ def detail(request, slug, code):
     user = request.user
     if not perm.can(user, perm.VIEW_RETURN, ret.directorate):
         raise PermissionDenied("not your directorate")
-    can_edit = perm.can(user, perm.EDIT_RETURN, ret.directorate) and ret.editable
-    lines = svc.return_lines(ret)
-    errors = {}
-    commentary = ret.commentary
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action in ("save", "submit"):
-                if not can_edit:
-                    perm.check(user, perm.EDIT_RETURN, ret.directorate)
-                    raise svc.ReturnError(f"The return is {ret.get_status_display().lower()} and cannot be changed")
-                entries = _entries(request.POST, lines)
-                commentary = request.POST.get("commentary", "")
-                for line in lines:
-                    line.value_text = entries[line.field_prefix]["value"]
-                    line.note = entries[line.field_prefix]["note"]
-                    line.commentary = entries[line.field_prefix]["commentary"]
-                    for m in line.months:
-                        m.value_text = entries[line.field_prefix]["months"][m.label]
-                svc.save_draft(ret, entries, commentary, user)
-                if action == "submit":
-                    svc.submit(ret, user)
-                    messages.success(request, "The return was submitted for review.")
-                else:
-                    messages.success(request, "Your draft was saved.")
-                return redirect("web:return", slug=slug, code=code)
-            if action in ("approve", "send_back"):
-                perm.check(user, perm.REVIEW_RETURN)
-                comment = request.POST.get("comment", "")
-                if action == "approve":
-                    svc.approve(ret, comment, user)
-                    messages.success(request, f"The {ret.directorate.name} return was approved; its values are recorded as provisional data.")
-                else:
-                    svc.send_back(ret, comment, user)
-                    messages.success(request, f"The {ret.directorate.name} return was sent back to its data owner.")
-                return redirect("web:return", slug=slug, code=code)
-            raise svc.ReturnError("Unknown action")
-        except svc.ReturnError as exc:
-            errors = {"__all__": str(exc), **exc.errors}
-            for line in lines:
-                # the field after the prefix: value, note, commentary, or a month (2022-10)
-                line.errors = {k[len(line.field_prefix) + 1:]: v for k, v in errors.items() if k.startswith(line.field_prefix + "-")}
-            ret.refresh_from_db()
-            context = _context(ret, lines, errors, commentary, user, request.POST.get("comment", ""))
-            return render(request, "web/return.html", context, status=400)
-    return render(request, "web/return.html", _context(ret, lines, errors, commentary, user, ""))
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    entering = action in ("save", "submit")
+    reviewing = action in ("approve", "send_back")
+    lines = queries.return_lines(ret)
+    data = request.POST if entering else None
+    line_forms = ReturnLinesFormSet(data, lines=lines, quarter=rp.quarter)
+    commentary_form = CommentaryForm(data, initial={"commentary": ret.commentary})
+    review_form = ReviewForm(request.POST if reviewing else None)
+    if request.method != "POST":
+        return render(request, "web/return.html", _context(ret, line_forms, commentary_form, review_form, {}, user))
+    message = None
+    try:
+        if entering:
+            perm.check(user, perm.EDIT_RETURN, ret.directorate)
+            services.check_editable(ret)
+            if not (line_forms.is_valid() and commentary_form.is_valid()):
+                raise cmd.ReturnError("The return was not saved")
+            services.save_return(cmd.SaveReturn(ret.pk, line_forms.entries(), commentary_form.cleaned_data["commentary"],
+                                                user.username))
+            if action == "submit":
+                services.submit_return(cmd.SubmitReturn(ret.pk, user.username))
+                messages.success(request, "The return was submitted for review.")
+            else:
+                messages.success(request, "Your draft was saved.")
+            return redirect("web:return", slug=slug, code=code)
+        if reviewing:
+            perm.check(user, perm.REVIEW_RETURN)
+            review_form.is_valid()
+            comment = review_form.cleaned_data.get("comment", "")
+            if action == "approve":
+                services.approve_return(cmd.ApproveReturn(ret.pk, comment, user.username))
+                messages.success(request, f"The {ret.directorate.name} return was approved; its values are recorded as provisional data.")
+            else:
+                services.send_back(cmd.SendBack(ret.pk, comment, user.username))
+                messages.success(request, f"The {ret.directorate.name} return was sent back to its data owner.")
+            return redirect("web:return", slug=slug, code=code)
+        raise cmd.ReturnError("Unknown action")
+    except cmd.ReturnError as exc:
+        message = exc.message
+        rest = line_forms.add_field_errors(exc.field_errors) if line_forms.is_bound else dict(exc.field_errors)
+        for form in (commentary_form, review_form):
+            if form.is_bound:
+                rest = form.add_field_errors(rest)
+    ret.refresh_from_db()
+    if not ret.editable:  # nothing to correct on the page: the message says why
+        line_forms = ReturnLinesFormSet(lines=queries.return_lines(ret), quarter=rp.quarter)
+        commentary_form = CommentaryForm(initial={"commentary": ret.commentary})
+    errors = error_summary(message, *(line_forms.forms if line_forms.is_bound else ()), commentary_form, review_form)
+    errors.update({f"__{key}": value for key, value in rest.items()})
+    context = _context(ret, line_forms, commentary_form, review_form, errors, user)
+    return render(request, "web/return.html", context, status=400)
 
 
-def _context(ret, lines, errors, commentary, user, comment):
+def _context(ret, line_forms, commentary_form, review_form, errors, user):
     return {
         "ret": ret,
-        "q": Quarter.parse(ret.period.period),
-        "kpi_lines": [line for line in lines if line.kind == "kpi"],
-        "indicator_lines": [line for line in lines if line.kind == "indicator"],
+        "q": ret.period.quarter,
+        "kpi_forms": [f for f in line_forms.forms if f.line.kind == "kpi"],
+        "indicator_forms": [f for f in line_forms.forms if f.line.kind == "indicator"],
+        "commentary_form": commentary_form,
+        "review_form": review_form,
         "errors": errors,
-        "commentary": commentary,
-        "comment": comment,
         "can_edit": perm.can(user, perm.EDIT_RETURN, ret.directorate) and ret.editable,
-        "can_review": perm.can(user, perm.REVIEW_RETURN) and ret.status == Return.SUBMITTED,
-        "late": svc.is_late(ret),
+        "can_review": perm.can(user, perm.REVIEW_RETURN) and ret.status == Return.Status.SUBMITTED,
+        "late": queries.is_late(ret),
         "events": ret.events.all(),
     }

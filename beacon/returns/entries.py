@@ -1,0 +1,79 @@
+"""The fields of a return and the rules a value entered in one must meet.
+
+One place for the page's forms, the API and the services: a field's name (``kpi-A1-value``,
+``kpi-A3-2022-10``), the label its errors start with (``A1 value``, ``A3 October 2022 value``),
+how typed text becomes a number, and which numbers a line takes.
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+
+from beacon.bundle.schema import MAX_DECIMAL_PLACES, parse_number
+from beacon.domain.periods import Month
+
+from .models import number_text
+
+MAX_TEXT = 5000  # characters in a data note or a commentary
+NON_NEGATIVE_UNITS = ("count", "days", "seconds", "tonnes")
+LARGEST = Decimal(10) ** 17
+
+COMMENTARY = "commentary"  # the directorate commentary's field
+COMMENTARY_LABEL = "Directorate commentary"
+COMMENT = "comment"  # the reviewer's comment
+COMMENT_LABEL = "Comment"
+
+
+class LineKind(enum.StrEnum):
+    KPI = "kpi"
+    INDICATOR = "indicator"
+
+
+def prefix(kind: str, code: str) -> str:
+    """The field prefix of a line: ``kpi-A1``, ``indicator-AI1``."""
+    return f"{kind}-{code}"
+
+
+def field_name(kind: str, code: str, part: str | Month) -> str:
+    """A line's field: ``part`` is ``value``, ``note``, ``commentary`` or a month (a monthly
+    KPI's value for that month: ``kpi-A3-2022-10``)."""
+    return f"{prefix(kind, code)}-{part.label if isinstance(part, Month) else part}"
+
+
+def field_label(code: str, part: str | Month) -> str:
+    """What an error about the field starts with: ``A1 value``, ``A3 October 2022 value``."""
+    if isinstance(part, Month):
+        return f"{code} {part.long_label} value"
+    return f"{code} {part}"
+
+
+def parse_entered(text: str | None) -> Decimal | None:
+    """A number as a person types it (``1,300``, ``97%``, ``96.5``); blank is no value. Raises
+    ``ValueError`` with the reason (``'ninety' is not a number ...``)."""
+    raw = (text or "").strip()
+    return parse_number(raw).value if raw else None
+
+
+def value_problem(value: Decimal, unit: str) -> str | None:
+    """Why ``value`` cannot be a line's value for a KPI or indicator measured in ``unit``, or
+    None. A percentage is 0-100; counts and durations are not negative."""
+    shown = repr(number_text(value)) if value.is_finite() else repr(str(value))
+    if not value.is_finite():
+        return f"{shown} is not a finite number"
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_DECIMAL_PLACES:
+        return f"{shown} has more than {MAX_DECIMAL_PLACES} decimal places"
+    if abs(value) >= LARGEST:
+        return f"{shown} is too large"
+    if unit == "percent" and not (Decimal(0) <= value <= Decimal(100)):
+        return f"{shown} is not a percentage between 0 and 100"
+    if unit in NON_NEGATIVE_UNITS and value < 0:
+        return f"{shown} must not be negative"
+    return None
+
+
+def text_problem(text: str) -> str | None:
+    if len(text or "") > MAX_TEXT:
+        return f"must be {MAX_TEXT} characters or fewer"
+    return None
