@@ -8,12 +8,10 @@ the p-value sits on the significance level; such cases are set aside with ``assu
 import json
 import math
 
-import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from beacon.domain.dot import Dot, previous_period_dot, trend_dot
-from beacon.domain.engine import DOT_CODES, RAG_CODES, rate_many, trend_many
 from beacon.domain.rag import Polarity, Rag, Thresholds, rate
 from beacon.domain.rules import (
     ActivityRules,
@@ -26,9 +24,6 @@ from beacon.domain.rules import (
 )
 
 SETTINGS = settings(max_examples=120, deadline=None)
-# The engine comparisons draw whole tables; the seeded tests in test_domain_engine.py cover
-# thousands of cases more, so fewer examples suffice here.
-ENGINE_SETTINGS = settings(max_examples=60, deadline=None)
 RANK = {Rag.GREEN: 0, Rag.AMBER: 1, Rag.RED: 2}
 FLIP = {
     Dot.IMPROVING: Dot.WORSENING,
@@ -140,11 +135,13 @@ def test_mirroring_a_range_kpi_keeps_its_rag(b, value, rules):
 
 @st.composite
 def windows(draw, min_size=0):
-    """Up to six quarters of values on a 0.1 grid, with gaps."""
-    values = draw(st.lists(st.one_of(st.none(), grid(1, -500, 500)), min_size=6, max_size=6))
-    points = [(x, v) for x, v in enumerate(values) if v is not None]
-    assume(len(points) >= min_size)
-    return points
+    """Up to six quarters of values on a 0.1 grid, with gaps, at least ``min_size`` of them held.
+
+    The quarters held are drawn first, so no example is thrown away (a filter that rejects most
+    draws fails Hypothesis's health check on a slow machine)."""
+    held = sorted(draw(st.sets(st.integers(0, 5), min_size=min_size, max_size=6)))
+    values = draw(st.lists(grid(1, -500, 500), min_size=len(held), max_size=len(held)))
+    return list(zip(held, values))
 
 
 dot_rules = st.builds(
@@ -228,84 +225,6 @@ def test_previous_period_is_unchanged_by_adding_a_constant_and_mirrors(d, data, 
     swapped = previous_period_dot(prev, cur, polarity, None, d, rules)
     assert a.dot is b.dot is c.dot
     assert swapped.dot is FLIP[a.dot]
-
-
-# --- the engine agrees with the scalar rules ---------------------------------------------
-
-
-@st.composite
-def observations(draw):
-    n = draw(st.integers(1, 12))
-    rows = []
-    for _ in range(n):
-        polarity = draw(st.sampled_from(["higher", "lower", "range"]))
-        d = draw(decimals)
-        if polarity == "range":
-            _, th = draw(banded())
-            anchors = [th.target_low, th.target_high] + [x for x in (th.floor_low, th.floor_high) if x is not None]
-        else:
-            _, target, floor = draw(one_sided())
-            th = Thresholds(target=target, floor=floor) if polarity == "higher" else Thresholds(target=-target, floor=-floor)
-            anchors = [th.target, th.floor]
-        value = draw(
-            st.one_of(
-                st.none(),
-                st.floats(-3000, 3000),
-                st.sampled_from(anchors).flatmap(lambda a: st.sampled_from([0.0, 0.5, -0.5, 0.05, -0.05, 0.004]).map(lambda e: a + e)),
-            )
-        )
-        rows.append((value, polarity, th, d))
-    return rows
-
-
-def _nan(x):
-    return math.nan if x is None else x
-
-
-@given(observations(), rag_rules)
-@ENGINE_SETTINGS
-def test_rate_many_agrees_with_rate(rows, rules):
-    cols = list(zip(*[
-        (_nan(v), {"higher": 0, "lower": 1, "range": 2}[p], _nan(t.target), _nan(t.floor), _nan(t.target_low),
-         _nan(t.target_high), _nan(t.floor_low), _nan(t.floor_high), d)
-        for v, p, t, d in rows
-    ]))
-    arrays = [np.array(c, dtype=float) for c in cols[:-1]] + [np.array(cols[-1], dtype=int)]
-    out = rate_many(*arrays, rules)
-    expected = [-1 if v is None else RAG_CODES[rate(v, p, t, d, rules).rag] for v, p, t, d in rows]
-    assert out.tolist() == expected
-
-
-@given(
-    st.lists(st.lists(st.one_of(st.none(), grid(1, -100, 100), grid(2, 40, 45)), min_size=9, max_size=9), min_size=1, max_size=8),
-    st.data(),
-    st.builds(
-        DotRules,
-        window_quarters=st.integers(3, 7),
-        min_points=st.just(3),
-        gaps=st.sampled_from(["skip", "interpolate"]),
-        range_metric=st.sampled_from(["distance_outside_band", "distance_to_midpoint"]),
-        alpha=st.sampled_from([0.05, 0.1]),
-    ),
-    st.booleans(),
-)
-@ENGINE_SETTINGS
-def test_trend_many_agrees_with_trend_dot(table, data, rules, require_current):
-    y = np.array([[_nan(v) for v in row] for row in table], dtype=float)
-    pol = data.draw(st.lists(st.integers(0, 2), min_size=len(table), max_size=len(table)))
-    tl = np.array([data.draw(grid(1, 35, 42)) for _ in table])
-    th = tl + np.array([data.draw(grid(1, 0, 5)) for _ in table])
-    out = trend_many(y, pol, tl, th, rules, require_current=require_current)
-    w = rules.window_quarters
-    for s, row in enumerate(table):
-        band = Thresholds(target_low=float(tl[s]), target_high=float(th[s]))
-        for q in range(len(row)):
-            if require_current and row[q] is None:
-                expected = "not_available"
-            else:
-                pts = [(x, row[x]) for x in range(max(0, q - w + 1), q + 1) if row[x] is not None]
-                expected = trend_dot(pts, ("higher", "lower", "range")[pol[s]], band, rules).dot
-            assert out[s, q] == DOT_CODES[expected]
 
 
 # --- configuration --------------------------------------------------------------------------
