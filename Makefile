@@ -38,7 +38,7 @@ test-clock-ahead: $(STAMP)
 	$(PY) -m pytest -n 2 --clock-years-ahead 7
 
 bench: $(STAMP)
-	$(PY) bench/engine.py
+	$(PY) bench/results.py
 
 lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "beacon.core",
     "beacon.performance",
     "beacon.risk",
     "beacon.returns",

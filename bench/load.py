@@ -59,9 +59,8 @@ def prepare(env: dict) -> list[tuple[str, str]]:
 import datetime as dt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from beacon.performance.models import Directorate
-from beacon.web.models import DirectorateAssignment
-from beacon.web.permissions import ensure_groups
+from beacon.core.models import Directorate, DirectorateAssignment
+from beacon.core.permissions import ensure_groups
 from beacon.domain.periods import Quarter
 from beacon.returns.commands import OpenPeriod
 from beacon.returns.services import open_period

@@ -2,7 +2,7 @@
 /api/openapi.json and interactive docs at /api/docs.
 
 Authentication: ``Authorization: Bearer <token>`` with a token from ``beacon api_token USER``
-(or the admin). Every endpoint asks :mod:`beacon.web.permissions`, as the pages do.
+(or the admin). Every endpoint asks :mod:`beacon.core.permissions`, as the pages do.
 """
 
 from __future__ import annotations
@@ -15,31 +15,44 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.renderers import BaseRenderer
 from ninja.security import HttpBearer
 
+from beacon.core import jsonio
+from beacon.core import permissions as perm
+from beacon.core.models import ApiToken
 from beacon.domain.periods import Month, PeriodError, Quarter, parse_period
+from beacon.domain.records import to_plain
 from beacon.performance import models as pm
 from beacon.returns import queries as return_queries
 from beacon.returns import services as return_services
 from beacon.returns.commands import LineEntry, MonthValue, ReturnError, SaveReturn, SubmitReturn
 from beacon.returns.entries import LineKind, field_label, field_name, parse_entered
 from beacon.returns.models import Return, ReturnPeriod
-from beacon.web import permissions as perm
-from beacon.web.models import ApiToken
+from beacon.risk import services as risk_services
+from beacon.risk.commands import Rerate, RiskError, rating_of
+from beacon.risk.models import Risk
 from beacon.web.services import dashboards
-from beacon.core import clock
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         if not token:
             return None
-        obj = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token), revoked=False).first()
-        if obj is None or not obj.user.is_active:
+        user = ApiToken.user_for(token)
+        if user is None:
             return None
-        ApiToken.objects.filter(pk=obj.pk).update(last_used_at=clock.now())
-        request.user = obj.user
-        return obj.user
+        request.user = user
+        return user
+
+
+class JsonRenderer(BaseRenderer):
+    """Every response is written by Beacon's one JSON serializer (:mod:`beacon.core.jsonio`)."""
+
+    media_type = "application/json"
+
+    def render(self, request, data, *, response_status):
+        return jsonio.dumps(data, indent=None)
 
 
 api = NinjaAPI(
@@ -48,6 +61,7 @@ api = NinjaAPI(
     description="Performance data, results and quarterly returns. Authenticate with `Authorization: Bearer <token>`.",
     auth=BearerToken(),
     urls_namespace="api",
+    renderer=JsonRenderer(),
 )
 
 
@@ -57,8 +71,9 @@ def _forbidden(request, exc):
 
 
 @api.exception_handler(ReturnError)
-def _return_error(request, exc):
-    return api.create_response(request, {"detail": str(exc), "errors": exc.field_errors}, status=400)
+@api.exception_handler(RiskError)
+def _refused(request, exc):
+    return api.create_response(request, {"detail": exc.message, "errors": exc.field_errors}, status=400)
 
 
 def _need(request, action, directorate=None):
@@ -296,7 +311,8 @@ def list_periods(request):
 def period_results(request, slug: str, rag: str | None = None, dot: str | None = None, directorate: str | None = None):
     """Each KPI's value, target, floor, RAG and direction of travel for a quarter, with the
     counts and their change against the comparison period. Filter by rag (GREEN, AMBER, RED,
-    NOT_RATED), dot (improving, stable, worsening, not_available) and directorate code."""
+    NOT_RATED), dot (improving, stable, worsening, not_available: the direction of travel the
+    papers report and count, so a trend with too few values is not_available) and directorate code."""
     _need(request, perm.VIEW_DASHBOARDS)
     q = _quarter(slug)
     if q not in dashboards.available_periods():
@@ -305,8 +321,8 @@ def period_results(request, slug: str, rag: str | None = None, dot: str | None =
     rows = dashboards.filter_kpis(model, rag or "", dot or "", directorate or "")
     return {
         "period": q.label,
-        "totals": model["totals"],
-        "changes": model["comparison"]["changes"],
+        "totals": model.totals,
+        "changes": to_plain(model.comparison.changes),
         "results": rows,
     }
 
@@ -378,11 +394,12 @@ class RerateIn(Schema):
     note: str
 
 
-def _risk_out(r: dict) -> dict:
+def _risk_out(r) -> dict:
+    """A risk of an edition (:class:`beacon.risk.edition_model.EditionRisk`) as the API gives it."""
     return {
-        "id": r["id"], "title": r["title"], "status": r["status"], "owners": r["owners"]["names"],
-        "current": r["current"], "target": r["target"], "direction": r["direction"]["value"],
-        "direction_text": r["direction"]["text"], "timescale_to_target": r["timescale_to_target"],
+        "id": r.id, "title": r.title, "status": r.status.value, "owners": list(r.owners.names),
+        "current": r.current.as_dict(), "target": r.target.as_dict(), "direction": r.direction.value,
+        "direction_text": r.direction.text, "timescale_to_target": r.timescale_to_target,
     }
 
 
@@ -391,38 +408,28 @@ def _risk_out(r: dict) -> dict:
 def list_risks(request, level: str | None = None, direction: str | None = None):
     """The active corporate risks as the register stands today; filter by current level
     (Low, Medium, High) or direction of travel (increased, reduced, unchanged, new)."""
-    from beacon.web.services import risks as risk_services
-
     _need(request, perm.VIEW_RISKS)
-    rows = risk_services.register()["risks"]
+    rows = risk_services.register().risks
     if level:
-        rows = [r for r in rows if (r["current"]["level"] or "") == level]
+        rows = [r for r in rows if (r.current.level or "") == level]
     if direction:
-        rows = [r for r in rows if r["direction"]["value"] == direction]
+        rows = [r for r in rows if r.direction.value == direction]
     return [_risk_out(r) for r in rows]
 
 
 @api.get("/risks/{risk_id}", response=RiskOut, tags=["risks"])
 def get_risk(request, risk_id: str):
-    from beacon.risk.models import Risk
-    from beacon.web.services import risks as risk_services
-
     _need(request, perm.VIEW_RISKS)
     risk = get_object_or_404(Risk, risk_id=risk_id)
-    return _risk_out(risk_services.detail(risk)["snapshot"])
+    return _risk_out(risk_services.detail(risk).snapshot)
 
 
 @api.post("/risks/{risk_id}/rerate", response=RiskOut, tags=["risks"])
 def rerate_risk(request, risk_id: str, body: RerateIn):
     """Re-rate a risk (risk manager, or the risk's owner); the old rating stays in the history."""
-    from beacon.risk.models import Risk
-    from beacon.web.services import risks as risk_services
-
     risk = get_object_or_404(Risk, risk_id=risk_id)
     perm.check(request.auth, perm.UPDATE_RISK, risk=risk)
-    try:
-        risk_services.rerate(risk, str(body.likelihood), str(body.impact), body.note, request.auth)
-    except risk_services.RiskFormError as exc:
-        raise ReturnError(str(exc), exc.errors) from None
+    current = rating_of(body.likelihood, body.impact)
+    risk_services.handle(Rerate(risk.risk_id, request.auth.username, current=current, note=body.note.strip()))
     risk.refresh_from_db()
-    return _risk_out(risk_services.detail(risk)["snapshot"])
+    return _risk_out(risk_services.detail(risk).snapshot)

@@ -105,7 +105,7 @@ def import_bundle(path: str | Path, *, user: str | None = None, reason: str = ""
 
 
 def _record_run(ctx: LoadContext, warnings: list[str], skipped: list[str]) -> None:
-    from beacon.performance.models import ImportRun
+    from beacon.core.models import ImportRun
 
     ImportRun.objects.create(
         source=ctx.source,

@@ -14,9 +14,9 @@ rising number. Two methods, chosen by ``dot.method``:
 For range KPIs the quantity tested is a distance from the target band (0 inside it, by
 default), so a *decreasing* distance is improving.
 
-Numerical note: the least-squares arithmetic below is written so that
-``beacon.domain.engine.trend_many`` can repeat it operation for operation and obtain
-bit-identical slopes and t statistics for every window.
+Numerical note: the least-squares arithmetic below takes the x values only as exact integer
+differences and the values relative to the latest one, so shifting the quarters changes nothing
+and a flat series has a slope of exactly 0.
 """
 
 from __future__ import annotations
@@ -58,6 +58,16 @@ class Dot(StrEnum):
     STABLE = "stable"
     WORSENING = "worsening"
     NOT_AVAILABLE = "not_available"
+
+    @property
+    def label(self) -> str:
+        """The one-word label printed beside the arrow: "Improving" ... "Not available"."""
+        return "Not available" if self is Dot.NOT_AVAILABLE else self.value.title()
+
+    @property
+    def symbol(self) -> str:
+        """The arrow (real glyphs, spec 3.3 "Rendering": never icon-font characters), or "N/A"."""
+        return {Dot.IMPROVING: "\u2191", Dot.STABLE: "\u2194", Dot.WORSENING: "\u2193"}.get(self, "N/A")
 
 
 @dataclass(frozen=True)
@@ -209,7 +219,6 @@ def _ols(xs: Sequence[int], ys: Sequence[float]) -> tuple[float, float]:
     The x values enter only through ``c_i = n*x_i - sum(x)`` (exact integers, so shifting
     every x changes nothing), and the values are taken relative to the latest one (so a
     constant series has a slope and residuals of exactly zero). Sums run in x order.
-    ``trend_many`` repeats these operations exactly; change both or neither.
     """
     n = len(xs)
     sx = 0

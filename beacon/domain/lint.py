@@ -37,15 +37,18 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from .dot import Dot
 from .numbers import displayed, format_number
+from .qpr_model import Counts
+from .rag import Polarity, Rag
 from .wording import number_word
 
 __all__ = ["KpiFacts", "Finding", "lint_text", "split_sentences", "derived_aliases", "RULES"]
 
 RULES = ("rag", "movement", "trend", "count", "value", "percentage_points", "date", "rolling_period")
-RAG_NAMES = {"GREEN": "Green", "AMBER": "Amber", "RED": "Red"}
-DOT_NAMES = {"improving": "improving", "stable": "stable or with no clear trend", "worsening": "worsening",
-             "not_available": "not available"}
+DOT_NAMES = {Dot.IMPROVING: "improving", Dot.STABLE: "stable or with no clear trend", Dot.WORSENING: "worsening",
+             Dot.NOT_AVAILABLE: "not available"}
+"""How a lint message names a direction of travel (a trend claim: "stable or with no clear trend")."""
 
 
 @dataclass(frozen=True)
@@ -56,13 +59,13 @@ class KpiFacts:
     short_name: str = ""
     aliases: tuple[str, ...] = ()
     code: str = ""
-    rag: str | None = None  # GREEN / AMBER / RED
-    dot: str | None = None  # improving / stable / worsening / not_available
+    rag: Rag | None = None
+    dot: Dot | None = None
     value: float | None = None
     previous: float | None = None
     decimals: int = 0
     unit: str = "number"
-    polarity: str = "higher"
+    polarity: Polarity = Polarity.HIGHER
     target: float | None = None
     floor: float | None = None
     thresholds: tuple[float, ...] = field(default=())  # other published figures (band edges)
@@ -223,7 +226,7 @@ def _check_rag(sentence: str, kpi: KpiFacts) -> Finding | None:
         return None
     phrase = next(p for a, p in claims if kpi.rag not in a)
     return Finding("rag", sentence, f'"{phrase}" contradicts the computed RAG rating: {kpi.name} is rated '
-                   f"{RAG_NAMES[kpi.rag]}", kpi.code or kpi.name)
+                   f"{Rag(kpi.rag).label}", kpi.code or kpi.name)
 
 
 # --- movement -----------------------------------------------------------------------------
@@ -317,8 +320,8 @@ def _check_trend(sentence: str, kpi: KpiFacts) -> Finding | None:
     claim = claims.pop()
     if claim == kpi.dot:
         return None
-    return Finding("trend", sentence, f"the sentence says the trend is {DOT_NAMES[claim]}, but the direction of "
-                   f"travel of {kpi.name} is {DOT_NAMES[kpi.dot]}", kpi.code or kpi.name)
+    return Finding("trend", sentence, f"the sentence says the trend is {DOT_NAMES[Dot(claim)]}, but the direction of "
+                   f"travel of {kpi.name} is {DOT_NAMES[Dot(kpi.dot)]}", kpi.code or kpi.name)
 
 
 # --- quoted values and percentage points ----------------------------------------------------
@@ -408,8 +411,8 @@ _COUNT_NAMES = {"green": "met target (Green)", "amber": "are rated Amber", "red"
                 "worsening": "show a worsening trend"}
 
 
-def _check_counts(sentence: str, counts: dict | None, block: str) -> list[Finding]:
-    if not counts or not counts.get("kpis"):
+def _check_counts(sentence: str, counts: Counts | None, block: str) -> list[Finding]:
+    if not counts or not counts.kpis:
         return []
     out = []
     for m in _COUNT.finditer(sentence):
@@ -417,8 +420,8 @@ def _check_counts(sentence: str, counts: dict | None, block: str) -> list[Findin
         if n is None or total is None or n > total:
             continue
         where = f" in {block}" if block else ""
-        if total != counts["kpis"]:
-            out.append(Finding("count", sentence, f'"{m.group(0)}": there are {counts["kpis"]} KPIs{where}, not {total}'))
+        if total != counts.kpis:
+            out.append(Finding("count", sentence, f'"{m.group(0)}": there are {counts.kpis} KPIs{where}, not {total}'))
             continue
         rest = sentence[m.end(): m.end() + 80]
         if _COUNT_OTHER_TIME.search(sentence[: m.start()]) or re.match(r"^\s*(?:were|was|had)\b", rest, re.I):
@@ -426,9 +429,9 @@ def _check_counts(sentence: str, counts: dict | None, block: str) -> list[Findin
         for pattern, key in _COUNT_PREDICATES:
             p = pattern.search(rest)
             if p and p.start() <= 40 and not re.search(r"\b(?:not|n't)\b", rest[: p.start()]):
-                if key in counts and counts[key] != n:
-                    out.append(Finding("count", sentence, f'"{m.group(0)} … {p.group(0)}": {counts[key]} of the '
-                                       f"{counts['kpis']} KPIs{where} {_COUNT_NAMES[key]}, not {n}"))
+                if getattr(counts, key) != n:
+                    out.append(Finding("count", sentence, f'"{m.group(0)} … {p.group(0)}": {getattr(counts, key)} of the '
+                                       f"{counts.kpis} KPIs{where} {_COUNT_NAMES[key]}, not {n}"))
                 break
     return out
 
@@ -515,17 +518,17 @@ def _sentence_kpi(sentence: str, kpis: list[KpiFacts], attached: KpiFacts | None
 def lint_text(
     text: str,
     kpis: list[KpiFacts],
-    counts: dict | None = None,
+    counts: Counts | None = None,
     period_end: date | None = None,
     attached: KpiFacts | None = None,
     block: str = "",
-    blocks: dict[str, dict] | None = None,
+    blocks: dict[str, Counts] | None = None,
 ) -> list[Finding]:
     """The findings of one authored text.
 
     ``kpis``: the KPIs the text may name; ``attached``: the KPI the commentary row is attached
     to (its sentences that name no KPI are about it); ``counts``: the counts of the text's block
-    (``{kpis, green, amber, red, improving, stable, worsening}``) and ``block`` its name;
+    (``beacon.domain.qpr_model.Counts``) and ``block`` its name;
     ``blocks``: other blocks by name, used when a count sentence names one of them;
     ``period_end``: the last day of the report period.
     """

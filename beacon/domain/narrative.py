@@ -1,9 +1,10 @@
 """Narrative sentences of the Quarterly Performance Report, generated from computed results
 (performance spec section 5).
 
-Pure and deterministic: every function takes plain data (the QPR model of
-``beacon.reports.qpr.build_qpr`` or parts of it) and returns text. Nothing here reads a
-database or a clock. Published conventions:
+Pure and deterministic: every function takes the typed QPR model
+(:class:`beacon.domain.qpr_model.QprModel`) or typed parts of it (a ``KpiEntry``, ``Counts``,
+the rule set's ``DotRules``) and returns text. Nothing here reads a database or a clock; every
+setting comes from the rule set, whose defaults are the only defaults. Published conventions:
 
 * change clauses use number words ("four fewer than the previous Quarter"), sentence-initial
   counts use digits ("17 of the 37 ...");
@@ -20,20 +21,23 @@ from __future__ import annotations
 
 import math
 
+from collections.abc import Iterable
+
 from .activity import ACTIVITY_PHRASES, ActivityPosition
+from .dot import Dot
 from .numbers import displayed, format_number
 from .provenance import described, figure_source
-from .severity import Severity
+from .qpr_model import Changes, Counts, KpiEntry, PeriodInfo, QprModel, SeriesPoint
+from .rag import Polarity, Rag
 from .rules import DotRules, SeverityRules
+from .severity import SeveritySource
 from .wording import (
     DOT_COUNT_WORDS,
-    DOT_WORD,
     RAG_SEPARATOR,
     RAG_WORDING,
     change_clause,
     no_dot_reason,
     number_word,
-    reported_dot,
 )
 
 __all__ = [
@@ -54,14 +58,10 @@ __all__ = [
     "volume_sentence",
     "severity_line",
     "severity_footnote",
-    "dot_settings",
-    "kpi_reported_dot",
     "kpi_no_dot_reason",
     "no_dot_phrase",
-    "RAG_WORD",
 ]
 
-RAG_WORD = {"GREEN": "Green", "AMBER": "Amber", "RED": "Red"}
 _ORDINALS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 
 
@@ -141,13 +141,13 @@ def clause(delta: int | None, basis: str = "previous_quarter", short: bool = Fal
     return f" ({change_clause(delta, comparison_phrase(basis, short))})"
 
 
-def _delta(model: dict, key: str):
-    changes = (model.get("comparison") or {}).get("changes") or {}
-    return changes.get(key)
+def _delta(model: QprModel, key: str) -> int | None:
+    changes = model.comparison.changes
+    return getattr(changes, key) if changes else None
 
 
-def _basis(model: dict) -> str:
-    return (model.get("comparison") or {}).get("basis") or "previous_quarter"
+def _basis(model: QprModel) -> str:
+    return model.comparison.basis
 
 
 def _mode_wants_clause(mode: str, key: str, where: str) -> bool:
@@ -160,15 +160,11 @@ def _mode_wants_clause(mode: str, key: str, where: str) -> bool:
     return not (where == "exec" and key == "amber")
 
 
-def _clause_mode(model: dict) -> str:
-    return ((model.get("rule_set") or {}).get("counts") or {}).get("clauses", "all")
+def _wants_clause(model: QprModel, key: str, where: str) -> bool:
+    return _mode_wants_clause(model.rule_set.counts.clauses, key, where)
 
 
-def _wants_clause(model: dict, key: str, where: str) -> bool:
-    return _mode_wants_clause(_clause_mode(model), key, where)
-
-
-def _c(model, key, where="cover", short=False) -> str:
+def _c(model: QprModel, key: str, where: str = "cover", short: bool = False) -> str:
     if not _wants_clause(model, key, where):
         return ""
     return clause(_delta(model, key), _basis(model), short)
@@ -178,37 +174,22 @@ def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
-# --- the rule set's direction-of-travel settings ------------------------------------------
-def dot_settings(model_or_rule_set: dict | None) -> dict:
-    """The ``dot`` section of the model's rule set, with the rule set's defaults for anything
-    left out (the window length and minimum points are never constants here)."""
-    rule_set = model_or_rule_set or {}
-    if "rule_set" in rule_set:
-        rule_set = rule_set.get("rule_set") or {}
-    return {**DotRules().to_dict(), **(rule_set.get("dot") or {})}
+# --- KPIs without a direction of travel ---------------------------------------------------
+def kpi_no_dot_reason(kpi: KpiEntry, dot: DotRules | None = None) -> str:
+    """Why the KPI has no direction of travel ("fewer than four of the last six Quarters held"),
+    by the rule set's ``dot`` settings (the window length and minimum points are never constants
+    here)."""
+    dot = dot or DotRules()
+    return no_dot_reason(kpi.dot_flags, dot.min_points, dot.window_quarters)
 
 
-def kpi_reported_dot(kpi: dict) -> str:
-    """The direction of travel the papers report for a KPI of the model (see
-    :func:`beacon.domain.wording.reported_dot`)."""
-    evidence = kpi.get("dot_evidence") or {}
-    return reported_dot(kpi.get("dot"), kpi.get("dot_source"), evidence.get("flags") or ())
-
-
-def kpi_no_dot_reason(kpi: dict, dot: dict | None = None) -> str:
-    """Why the KPI has no direction of travel ("fewer than four of the last six Quarters held")."""
-    dot = dot or dot_settings(None)
-    evidence = kpi.get("dot_evidence") or {}
-    return no_dot_reason(evidence.get("flags") or (), dot["min_points"], dot["window_quarters"])
-
-
-def no_dot_phrase(kpis: list[dict], dot: dict | None = None) -> str:
+def no_dot_phrase(kpis: Iterable[KpiEntry], dot: DotRules | None = None) -> str:
     """The reasons of the KPIs that have no direction of travel: "fewer than four of the last six
     Quarters held", or, when they differ, each with its number ("fewer than four of the last six
     Quarters held (19); no value is recorded for this Quarter (2)")."""
     reasons: dict[str, int] = {}
     for k in kpis:
-        if kpi_reported_dot(k) == "not_available":
+        if k.reported_dot == Dot.NOT_AVAILABLE:
             reason = kpi_no_dot_reason(k, dot)
             reasons[reason] = reasons.get(reason, 0) + 1
     if len(reasons) == 1:
@@ -227,18 +208,18 @@ def _no_dot_sentence(n: int, reason: str) -> str:
 
 
 # --- cover report and Key page (spec 5.1) --------------------------------------------------
-def cover_sentences(model: dict, body: str) -> dict[str, str]:
+def cover_sentences(model: QprModel, body: str) -> dict[str, str]:
     """The generated sentences of the cover report, by key. ``body`` is the committee the paper
     goes to, from the paper's settings ("Cabinet"; at year end usually "County Council")."""
-    period = model["period"]
-    totals = model["totals"]
-    n = totals["kpis"]
-    wording = RAG_WORDING[(model.get("rule_set") or {}).get("rag", {}).get("wording", "2022")]
-    dot = dot_settings(model)
-    q = f"Quarter {period['quarter']}, {period['financial_year']}"
-    year_end = period.get("variant") == "year_end"
-    prior = (model.get("comparison") or {}).get("totals") or {}
-    prior_n = sum(prior.get(k) or 0 for k in ("green", "amber", "red")) if prior else 0
+    period = model.period
+    totals = model.totals
+    n = totals.kpis
+    wording = RAG_WORDING[model.rule_set.rag.wording]
+    dot = model.rule_set.dot
+    q = f"Quarter {period.quarter}, {period.financial_year}"
+    year_end = period.is_year_end
+    prior = model.comparison.totals
+    prior_n = sum(getattr(prior, k) or 0 for k in ("green", "amber", "red")) if prior else 0
     kpi_change = ""
     if year_end and prior_n and prior_n != n:
         diff = n - prior_n
@@ -246,20 +227,20 @@ def cover_sentences(model: dict, body: str) -> dict[str, str]:
                       f"there were {prior_n}")
     if year_end:
         compared = f", compared with {comparison_phrase(_basis(model))}" if prior_n else ""
-        presents = (f"This year-end report presents performance to the end of {period['data_to_label']} ({q}), "
+        presents = (f"This year-end report presents performance to the end of {period.data_to_label} ({q}), "
                     f"the end of the financial year{compared}.")
-        recommendation = f"{body} is asked to NOTE the year-end Quarterly Performance Report for {period['financial_year']}."
+        recommendation = f"{body} is asked to NOTE the year-end Quarterly Performance Report for {period.financial_year}."
     else:
-        presents = f"This report presents performance to the end of {period['data_to_label']} ({q})."
-        recommendation = f"{body} is asked to NOTE the Quarter {period['quarter']} Performance Report."
+        presents = f"This report presents performance to the end of {period.data_to_label} ({q})."
+        recommendation = f"{body} is asked to NOTE the Quarter {period.quarter} Performance Report."
     counts = (
-        f"Of the {n} Key Performance Indicators (KPIs) contained within the QPR, {totals['green']} achieved "
-        f"target (Green), {totals['amber']} achieved and exceeded the floor standard but did not meet target "
-        f"(Amber). {totals['red']} {_plural(totals['red'], 'KPI', 'KPIs')} did not meet the floor standard (Red)."
+        f"Of the {n} Key Performance Indicators (KPIs) contained within the QPR, {totals.green} achieved "
+        f"target (Green), {totals.amber} achieved and exceeded the floor standard but did not meet target "
+        f"(Amber). {totals.red} {_plural(totals.red, 'KPI', 'KPIs')} did not meet the floor standard (Red)."
     )
     if year_end and prior_n:
-        counts += (f" In {comparison_phrase(_basis(model))}, {prior.get('green') or 0} of the {prior_n} KPIs were "
-                   f"Green, {prior.get('amber') or 0} Amber and {prior.get('red') or 0} Red.")
+        counts += (f" In {comparison_phrase(_basis(model))}, {prior.green or 0} of the {prior_n} KPIs were "
+                   f"Green, {prior.amber or 0} Amber and {prior.red or 0} Red.")
     out = {
         "cover.summary.purpose": (
             f"The purpose of the Quarterly Performance Report (QPR) is to inform {body} about key areas of "
@@ -270,7 +251,7 @@ def cover_sentences(model: dict, body: str) -> dict[str, str]:
         "cover.1.1": (
             "The Quarterly Performance Report (QPR) is a key mechanism within the Performance Management "
             f"Framework for the Council. The report summary for {q} is attached at Appendix 1, and includes "
-            f"data up to the end of {period['data_to_label']}."
+            f"data up to the end of {period.data_to_label}."
         ),
         "cover.1.2": (
             f"The QPR includes {n} Key Performance Indicators (KPIs){kpi_change}, where results are assessed "
@@ -282,26 +263,26 @@ def cover_sentences(model: dict, body: str) -> dict[str, str]:
         "cover.2.1": "Results for KPIs compared to Target are assessed using a Red/Amber/Green (RAG) status.",
         "cover.2.2": f"Of the {n} KPIs included in the report, the latest RAG status are as follows:",
     }
-    for key in ("green", "amber", "red"):
-        word = RAG_WORD[key.upper()]
+    for rag in Rag:
+        key = rag.value.lower()
         change = _c(model, key)
         if change and year_end and prior_n:
             # "(two more than the same Quarter last year when 15 of the 36 indicators were Green)"
-            change = change[:-1] + f" when {prior[key]} of the {prior_n} indicators were {word})"
+            change = change[:-1] + f" when {getattr(prior, key)} of the {prior_n} indicators were {rag.label})"
         out[f"cover.2.2.{key}"] = (
-            f"{totals[key]} {_plural(totals[key], 'is', 'are')} rated {word}{RAG_SEPARATOR}"
-            f"{wording[key.upper()]['cover']}{change}."
+            f"{getattr(totals, key)} {_plural(getattr(totals, key), 'is', 'are')} rated {rag.label}{RAG_SEPARATOR}"
+            f"{wording[rag.value]['cover']}{change}."
         )
-    reds = totals["red"]
+    reds = totals.red
     out["cover.2.3"] = (
         f"The {reds} {_plural(reds, 'indicator', 'indicators')} where the RAG rating is Red, "
         f"{_plural(reds, 'is', 'are')} in:"
         if reds
         else "No indicator is rated Red this Quarter."
     )
-    i, s, w = totals["improving"], totals["stable"], totals["worsening"]
-    no_dot = _no_dot_sentence(totals.get("not_available", 0), no_dot_phrase(model.get("kpis") or [], dot))
-    if dot["method"] == "previous_period":
+    i, s, w = totals.improving, totals.stable, totals.worsening
+    no_dot = _no_dot_sentence(totals.not_available, no_dot_phrase(model.kpis, dot))
+    if dot.method == "previous_period":
         # the 2016 cover: "Net Direction of Travel was positive with 22 indicators improving, 5 with
         # no change 11 showing a fall in performance" (with the "and" the published text lost)
         net = "positive" if i > w else ("negative" if w > i else "neutral")
@@ -311,7 +292,7 @@ def cover_sentences(model: dict, body: str) -> dict[str, str]:
             f"performance{_c(model, 'worsening')}.{no_dot}"
         )
     else:
-        window = dot["window_quarters"]
+        window = dot.window_quarters
         trend = f", which identifies any significant trend over the past {window} quarters," if year_end else ","
         out["cover.2.4"] = (
             f"With regards to Direction of Travel{trend} {i} "
@@ -328,22 +309,22 @@ def cover_sentences(model: dict, body: str) -> dict[str, str]:
 
 
 # --- Executive Summary headline (spec 5.2) -------------------------------------------------
-def headline(model: dict) -> str:
-    t = model["totals"]
-    n = t["kpis"]
-    dot = dot_settings(model)
-    words = DOT_COUNT_WORDS[dot["method"]]
-    i, w = t["improving"], t["worsening"]
+def headline(model: QprModel) -> str:
+    t = model.totals
+    n = t.kpis
+    dot = model.rule_set.dot
+    words = DOT_COUNT_WORDS[dot.method]
+    i, w = t.improving, t.worsening
     parts = [
-        f"{t['green']} of the {n} indicators {_plural(t['green'], 'is', 'are')} rated as Green, on or ahead of target"
+        f"{t.green} of the {n} indicators {_plural(t.green, 'is', 'are')} rated as Green, on or ahead of target"
         f"{_c(model, 'green', 'exec', short=True)}.",
-        f"{t['amber']} {_plural(t['amber'], 'indicator', 'indicators')} reached or exceeded the floor standard and "
-        f"{_plural(t['amber'], 'is', 'are')} rated Amber{_c(model, 'amber', 'exec', short=True)}, with {t['red']} {_plural(t['red'], 'indicator', 'indicators')} "
+        f"{t.amber} {_plural(t.amber, 'indicator', 'indicators')} reached or exceeded the floor standard and "
+        f"{_plural(t.amber, 'is', 'are')} rated Amber{_c(model, 'amber', 'exec', short=True)}, with {t.red} {_plural(t.red, 'indicator', 'indicators')} "
         f"not achieving the floor standard and so RAG rated Red{_c(model, 'red', 'exec', short=True)}.",
         f"{i} {_plural(i, *words['headline_improving'])}{_c(model, 'improving', 'exec', short=True)}, "
         f"with {w} {_plural(w, *words['headline_worsening'])}{_c(model, 'worsening', 'exec', short=True)}.",
     ]
-    no_dot = _no_dot_sentence(t.get("not_available", 0), no_dot_phrase(model.get("kpis") or [], dot))
+    no_dot = _no_dot_sentence(t.not_available, no_dot_phrase(model.kpis, dot))
     return " ".join(parts) + no_dot
 
 
@@ -352,7 +333,7 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def block_sentence(name: str, counts: dict, changes: dict | None = None, basis: str = "previous_quarter",
+def block_sentence(name: str, counts: Counts, changes: Changes | None = None, basis: str = "previous_quarter",
                    clauses: str = "all", method: str = "trend", no_dot: str = "") -> str:
     """"Customer Services – One of the three KPIs is rated Amber and two are rated Red. All
     three are stable or show no clear trend." Counts by number word, never a wrong total.
@@ -365,11 +346,11 @@ def block_sentence(name: str, counts: dict, changes: dict | None = None, basis: 
     def c(key: str) -> str:
         if not changes or not _mode_wants_clause(clauses, key, "block"):
             return ""
-        return clause(changes.get(key), basis, short=True)
+        return clause(getattr(changes, key), basis, short=True)
 
-    n = counts["kpis"]
+    n = counts.kpis
     total = number_word(n)
-    g, a, r = counts["green"], counts["amber"], counts["red"]
+    g, a, r = counts.green, counts.amber, counts.red
     all_of = "The KPI" if n == 1 else ("Both KPIs" if n == 2 else f"All {total} KPIs")
     if g == n:
         rag = f"{all_of} met or exceeded target{c('green')}"
@@ -383,15 +364,15 @@ def block_sentence(name: str, counts: dict, changes: dict | None = None, basis: 
         rest.append(f"{number_word(a)} {_plural(a, 'is', 'are')} rated Amber{c('amber')}")
     if r:
         rest.append(f"{number_word(r)} {_plural(r, 'is', 'are')} rated Red{c('red')}")
-    unrated = counts.get("not_rated", 0)
+    unrated = counts.not_rated
     if unrated:
         rest.append(f"{number_word(unrated)} {_plural(unrated, 'is', 'are')} not rated")
     if rest:
         rag += (", " if g else "; ") + " and ".join(rest)
     rag += "."
     words = DOT_COUNT_WORDS.get(method, DOT_COUNT_WORDS["trend"])
-    i, s, w = counts["improving"], counts["stable"], counts["worsening"]
-    na = counts.get("not_available", 0)
+    i, s, w = counts.improving, counts.stable, counts.worsening
+    na = counts.not_available
     why = f" ({no_dot})" if no_dot else ""
     if s == n:
         dot = (f"It {words['stable'][0]}{c('stable')}." if n == 1 else
@@ -416,17 +397,14 @@ def block_sentence(name: str, counts: dict, changes: dict | None = None, basis: 
 
 
 # --- the year-end severity footnote (spec 3.4, 5.4) ----------------------------------------
-def severity_footnote(model_or_rule_set: dict | None = None) -> str:
+def severity_footnote(rules: SeverityRules | None = None) -> str:
     """The definition of the severity bands, from the rule set's ``severity`` section: the
     published footnote under the default bands ("Well below floor standard defined as over 10%
     ..."), with the bands and the base of the percentage the rule set measures with (the floor
     standard, or the value, per ``severity.relative_to``)."""
-    rule_set = model_or_rule_set or {}
-    if "rule_set" in rule_set:
-        rule_set = rule_set.get("rule_set") or {}
-    rules = {**SeverityRules().to_dict(), **(rule_set.get("severity") or {})}
-    well, moderately = f"{float(rules['well_below_over']):g}", f"{float(rules['moderately_from']):g}"
-    of = "of value" if rules["relative_to"] == "value" else "of the floor standard"
+    rules = rules or SeverityRules()
+    well, moderately = f"{float(rules.well_below_over):g}", f"{float(rules.moderately_from):g}"
+    of = "of value" if rules.relative_to == "value" else "of the floor standard"
     return (
         f"Well below floor standard defined as over {well}% {of} or over {well} percentage points below. "
         f"Moderately below is between {moderately}% - {well}%, or {moderately} to {well} percentage points below "
@@ -436,13 +414,14 @@ def severity_footnote(model_or_rule_set: dict | None = None) -> str:
 
 
 # --- KPI sentences (spec 5.3) -------------------------------------------------------------
-def rag_transition(previous: str | None, current: str | None) -> str:
+def rag_transition(previous: Rag | None, current: Rag | None) -> str:
     """"moving from a RAG rating of Red to Amber" / "and remains at Amber" / "" (no previous)."""
     if not previous or not current:
         return ""
+    previous, current = Rag(previous), Rag(current)
     if previous == current:
-        return f"and remains at {RAG_WORD[current]}" if current != "RED" else "and so remains RAG rated Red"
-    return f"moving from a RAG rating of {RAG_WORD[previous]} to {RAG_WORD[current]}"
+        return f"and remains at {current.label}" if current != Rag.RED else "and so remains RAG rated Red"
+    return f"moving from a RAG rating of {previous.label} to {current.label}"
 
 
 def missed_target_phrase(polarity: str) -> str:
@@ -465,14 +444,14 @@ def trend_phrase(rag: str | None, dot: str | None, polarity: str = "higher") -> 
     return ""
 
 
-def streak(series: list[dict], polarity: str) -> str:
+def streak(series: Iterable[SeriesPoint], polarity: Polarity | str) -> str:
     """"increased for the third Quarter in a row" when the stored history supports it.
 
     Counts consecutive moves in the same direction ending at the latest value; every quarter
     of the run must have a published value (a gap or an illustrative value ends the run). At
     least two moves are needed for a claim; otherwise "".
     """
-    values = [None if p.get("illustrative") else p.get("value") for p in series]
+    values = [None if p.illustrative else p.value for p in series]
     if len(values) < 3 or values[-1] is None:
         return ""
     moves = []
@@ -496,67 +475,65 @@ def streak(series: list[dict], polarity: str) -> str:
     return f"{verb} for the {ordinal_word(run)} Quarter in a row"
 
 
-def _data_label(kpi: dict, period: dict) -> str:
+def _data_label(kpi: KpiEntry, period: PeriodInfo) -> str:
     """The quarter the value describes: the previous quarter for an in-arrears KPI (3.8)."""
-    if kpi.get("in_arrears") and kpi.get("previous_period"):
-        prev = kpi["previous_period"]
-        q = prev.split("Q")[-1]
+    if kpi.in_arrears and kpi.previous_period:
+        q = kpi.previous_period.split("Q")[-1]
         return f"Quarter {q} (reported one Quarter in arrears)"
-    return f"Quarter {period['quarter']}"
+    return f"Quarter {period.quarter}"
 
 
-def _vs_thresholds(kpi: dict) -> str:
+def _vs_thresholds(kpi: KpiEntry) -> str:
     """Where the value stands against its target and floor standard. A target or floor standard
     that is not published is said to be so ("above the assumed floor standard of 90%"); a floor
     standard that is not recorded is said to be so, never printed as a figure."""
-    unit, dec, rag = kpi["unit"], kpi["decimals"], kpi["rag"]
+    unit, dec, rag = kpi.unit, kpi.decimals, kpi.rag
     f = lambda v: format_value(v, unit, dec)  # noqa: E731
-    target_source, floor_source = kpi.get("target_source"), kpi.get("floor_source")
-    target_word = described("target", target_source)
-    if kpi["polarity"] == "range":
-        if kpi.get("target_low") is None or kpi.get("target_high") is None:
+    target_word = described("target", kpi.target_source)
+    if kpi.polarity == Polarity.RANGE:
+        if kpi.target_low is None or kpi.target_high is None:
             return ""
-        band = f"the {target_word} range of between {f(kpi['target_low'])} and {f(kpi['target_high'])}"
-        if rag == "GREEN":
+        band = f"the {target_word} range of between {f(kpi.target_low)} and {f(kpi.target_high)}"
+        if rag == Rag.GREEN:
             return f"within {band}"
         return f"outside {band}"
-    target, floor = kpi.get("target"), kpi.get("floor")
-    lower = kpi["polarity"] == "lower"
+    target, floor = kpi.target, kpi.floor
+    lower = kpi.polarity == Polarity.LOWER
     if target is None:
         return ""
-    if rag == "GREEN":
-        shown = kpi.get("value_displayed")
+    if rag == Rag.GREEN:
+        shown = kpi.value_displayed
         if shown is not None and shown == displayed(target, dec):
             return f"on target at {f(target)}" if target_word == "target" else f"on the {target_word} of {f(target)}"
         return f"{'below' if lower else 'above'} the {target_word} of {f(target)}" if shown is not None else f"meeting the {target_word} of {f(target)}"
     missed = f"{'above' if lower else 'below'} the {target_word} of {f(target)}"
     if floor is None:
         return f"{missed}, with no floor standard recorded" if rag in ("AMBER", "RED") else ""
-    floor_word = described("floor standard", floor_source)
-    if rag == "AMBER":
-        on_floor = kpi.get("value_displayed") is not None and kpi["value_displayed"] == displayed(floor, dec)
+    floor_word = described("floor standard", kpi.floor_source)
+    if rag == Rag.AMBER:
+        on_floor = kpi.value_displayed is not None and kpi.value_displayed == displayed(floor, dec)
         relation = "meeting" if on_floor else ("within" if lower else "above")
         return f"{missed} but {relation} the {floor_word} of {f(floor)}"
-    if rag == "RED":
+    if rag == Rag.RED:
         # "the" again when either is described, so that a description cannot be read across both
         the = "the " if (target_word, floor_word) != ("target", "floor standard") else ""
         return f"{missed} and {the}{floor_word} of {f(floor)}"
     return ""
 
 
-def kpi_sentence(kpi: dict, period: dict, method: str = "trend", dot: dict | None = None) -> str:
+def kpi_sentence(kpi: KpiEntry, period: PeriodInfo, method: str = "trend", dot: DotRules | None = None) -> str:
     """One or two sentences on a KPI from its computed result: value, position against target
     and floor with the RAG word, movement since the previous quarter (percentage points for
     percent KPIs), RAG transition, a supported streak, and the trend. ``dot`` is the rule
     set's ``dot`` section (its window length); by default the rule set's defaults."""
-    name = kpi["name"]
-    unit, dec = kpi["unit"], kpi["decimals"]
-    rag = kpi.get("rag")
-    value = kpi.get("value")
-    rag_word = RAG_WORD.get(rag, "not rated") if rag else "not rated"
+    name = kpi.name
+    unit, dec = kpi.unit, kpi.decimals
+    rag = kpi.rag
+    value = kpi.value
+    rag_word = Rag(rag).label if rag else "not rated"
     if value is None:
-        if rag and kpi.get("rag_source") == "manual":
-            reason = (kpi.get("manual_reason") or "").rstrip(".")
+        if rag and kpi.manual_rating:
+            reason = (kpi.manual_reason or "").rstrip(".")
             text = f"{name} is RAG rated {rag_word} for {_data_label(kpi, period)}"
             if reason:
                 text += f" on a recorded manual rating ({reason[:1].lower() + reason[1:]})"
@@ -570,7 +547,7 @@ def kpi_sentence(kpi: dict, period: dict, method: str = "trend", dot: dict | Non
     if where:
         text += f", {where}"
     text += f" (RAG rated {rag_word})"
-    previous = kpi.get("previous")
+    previous = kpi.previous
     if previous is not None:
         moved = movement(value, previous, unit, dec)
         p = format_value(previous, unit, dec)
@@ -578,33 +555,33 @@ def kpi_sentence(kpi: dict, period: dict, method: str = "trend", dot: dict | Non
             text += f". It remained at {v}, the same as the previous Quarter"
         else:
             text += f". It {moved} from {p} in the previous Quarter"
-        transition = rag_transition(kpi.get("previous_rag"), rag)
+        transition = rag_transition(kpi.previous_rag, rag)
         if transition:
             text += f", {transition}"
-    s = streak(kpi.get("series") or [], kpi["polarity"])
+    s = streak(kpi.series, kpi.polarity)
     if s:
         text += f", and has {s}"
     text += "."
     return text + _trend_sentence(kpi, method, dot)
 
 
-def _trend_sentence(kpi: dict, method: str, dot: dict | None = None) -> str:
+def _trend_sentence(kpi: KpiEntry, method: str, dot: DotRules | None = None) -> str:
     """The trend sentence. A manual direction of travel is said to be one, never presented as a
     computed trend; "over the last six Quarters" is said only of a trend computed over that
     window (the rule set's ``dot.window_quarters``), naming how many of them have values."""
-    direction = kpi.get("dot")
-    if kpi_reported_dot(kpi) not in ("improving", "worsening"):
+    direction = kpi.dot
+    if kpi.reported_dot not in (Dot.IMPROVING, Dot.WORSENING):
         return ""
-    if kpi.get("dot_source") == "manual":  # its reason is among the KPI's notes
-        return f" Its direction of travel ({DOT_WORD[direction].lower()}) is recorded manually, not computed."
+    if kpi.manual_dot:  # its reason is among the KPI's notes
+        return f" Its direction of travel ({Dot(direction).label.lower()}) is recorded manually, not computed."
     if method == "previous_period":
         return ""
-    window = dot_settings({"dot": dot} if dot else None)["window_quarters"]
-    points = (kpi.get("dot_evidence") or {}).get("points_used")
+    window = (dot or DotRules()).window_quarters
+    points = kpi.dot_evidence.points_used if kpi.dot_evidence else None
     over = f"Over the last {number_word(window)} Quarters"
     if points is not None and points < window:
         over += f" ({number_word(points)} of them with a value)"
-    return f" {over} it {trend_phrase(kpi.get('rag'), direction, kpi.get('polarity') or 'higher')}."
+    return f" {over} it {trend_phrase(kpi.rag, direction, kpi.polarity)}."
 
 
 # --- activity indicators (spec 3.6) -------------------------------------------------------
@@ -643,32 +620,30 @@ def volume_sentence(noun: str, current: float, previous: float | None, last_year
 
 
 # --- year-end commentary (spec 5.4) -------------------------------------------------------
-SEVERITY_TITLES = {s.value: s.label for s in Severity}  # the labels live on the enum
-
-
-def severity_line(kpi: dict, dot_text: str) -> str:
+def severity_line(kpi: KpiEntry, dot_text: str, name: str | None = None) -> str:
     """"<KPI name> (<DoT>)" for the Reds-by-severity list, with what the reader must know about
     the severity: the reason of a severity set manually or of one not determined, and a floor
-    standard that is not published ("– measured against an assumed floor standard of 90%")."""
-    line = f"{kpi['name']} ({dot_text})"
-    source = kpi.get("severity_source")
-    reason = (kpi.get("severity_reason") or "").strip().rstrip(".")
-    if source == "manual":
+    standard that is not published ("– measured against an assumed floor standard of 90%").
+    ``name``: the name as printed (by default the KPI's)."""
+    line = f"{name or kpi.name} ({dot_text})"
+    source = kpi.severity_source
+    reason = (kpi.severity_reason or "").strip().rstrip(".")
+    if source == SeveritySource.MANUAL:
         return f"{line} – severity set manually" + (f": {reason}" if reason else "")
-    if source == "not_determined":
+    if source == SeveritySource.NOT_DETERMINED:
         return f"{line} – {reason}" if reason else line
-    floor_source = figure_source(kpi.get("floor_source"))
+    floor_source = figure_source(kpi.floor_source)
     if floor_source.is_published:
         return line
-    unit, dec = kpi.get("unit", ""), kpi.get("decimals", 0)
-    if kpi.get("polarity") == "range":
-        if kpi.get("floor_low") is None or kpi.get("floor_high") is None:
+    unit, dec = kpi.unit, kpi.decimals
+    if kpi.polarity == Polarity.RANGE:
+        if kpi.floor_low is None or kpi.floor_high is None:
             return line
-        low, high = format_value(kpi["floor_low"], unit, dec), format_value(kpi["floor_high"], unit, dec)
+        low, high = format_value(kpi.floor_low, unit, dec), format_value(kpi.floor_high, unit, dec)
         floor = f"{described('floor range', floor_source)} of between {low} and {high}"
     else:
-        if kpi.get("floor") is None:
+        if kpi.floor is None:
             return line
-        floor = f"{described('floor standard', floor_source)} of {format_value(kpi['floor'], unit, dec)}"
+        floor = f"{described('floor standard', floor_source)} of {format_value(kpi.floor, unit, dec)}"
     article = "an" if floor[:1] in "aeiou" else "a"
     return f"{line} – measured against {article} {floor}"

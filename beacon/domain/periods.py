@@ -280,6 +280,21 @@ def parse_period(text: str) -> Period:
     raise PeriodError(f"{raw!r} is not a period (write a quarter like 2022/23 Q2 or a month like 2022-09)")
 
 
+def period_sort(period: Period) -> int:
+    """The sort key of a period (stored as ``period_sort``): months since year 0 of its last
+    month, so quarters and months sort together and a quarter sorts with its last month."""
+    last = period.months[-1] if isinstance(period, Quarter) else period
+    return last.year * 12 + last.month
+
+
+def window_sort_range(quarter: Quarter, quarters: int) -> tuple[int, int]:
+    """The ``period_sort`` range (inclusive) of the ``quarters`` quarters ending with ``quarter``:
+    from the first month of the earliest to the last month of ``quarter`` (the rule set's
+    ``dot.window_quarters`` is the usual ``quarters``)."""
+    first = quarter.shift(-(quarters - 1)).months[0]
+    return period_sort(first), period_sort(quarter)
+
+
 def quarter_of(period: Period) -> Quarter:
     """The quarter a period falls in (a quarter is its own)."""
     return period if isinstance(period, Quarter) else period.quarter

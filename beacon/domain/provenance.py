@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["FigureSource", "figure_source", "marked", "described", "source_notes"]
+__all__ = ["FigureSource", "figure_source", "marked", "described", "source_notes", "unpublished_kinds"]
 
 
 class FigureSource(StrEnum):
@@ -99,3 +99,10 @@ def source_notes(figures: list[tuple[str, str, FigureSource | str | None]]) -> l
             listed = ", ".join(names[:-1]) + " and " + names[-1]
             out.append(f"{listed[:1].upper()}{listed[1:]} are {s.note_plural}.")
     return out
+
+
+def unpublished_kinds(sources) -> list[FigureSource]:
+    """The kinds of unpublished figure among ``sources`` (recorded texts), once each, in the
+    Key's order: what a Key must explain."""
+    used = {figure_source(s) for s in sources}
+    return [s for s in FigureSource if s in used and not s.is_published]

@@ -51,6 +51,11 @@ class Rag(StrEnum):
     AMBER = "AMBER"
     RED = "RED"
 
+    @property
+    def label(self) -> str:
+        """The word a paper prints: "Green", "Amber", "Red"."""
+        return self.value.title()
+
 
 class ThresholdError(ValueError):
     """Target and floor standard that cannot rate a KPI (spec 2.4)."""

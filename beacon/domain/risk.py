@@ -12,10 +12,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 __all__ = [
     "RiskRuleError",
+    "Likelihood",
+    "Impact",
     "LIKELIHOOD",
     "IMPACT",
     "ACHIEVABLE_SCORES",
@@ -48,10 +50,18 @@ __all__ = [
     "month_start",
     "counts_by_level",
     "NOT_YET_RATED",
+    "HeatCell",
+    "HeatRow",
+    "ImpactHeading",
+    "HeatMap",
     "heat_map",
+    "RiskStatus",
+    "EventKind",
+    "ActionStatus",
+    "ActionBucket",
+    "ACTION_BUCKETS",
     "action_summary",
     "action_bucket",
-    "STATUS_HEADINGS",
 ]
 
 
@@ -60,14 +70,52 @@ class RiskRuleError(ValueError):
 
 
 # --- scales (§3.1) ---------------------------------------------------------------------------
-LIKELIHOOD: dict[int, str] = {1: "Very Unlikely", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Very Likely"}
-IMPACT: dict[int, str] = {1: "Minor", 2: "Moderate", 3: "Significant", 4: "Serious", 5: "Major"}
+class Likelihood(IntEnum):
+    """The likelihood scale; each value's ``label`` is the word printed beside it."""
+
+    VERY_UNLIKELY = 1
+    UNLIKELY = 2
+    POSSIBLE = 3
+    LIKELY = 4
+    VERY_LIKELY = 5
+
+    @property
+    def label(self) -> str:
+        return " ".join(word.capitalize() for word in self.name.split("_"))
+
+    @property
+    def printed(self) -> str:
+        """``Likely (4)``: the label, then the number."""
+        return f"{self.label} ({self.value})"
+
+
+class Impact(IntEnum):
+    """The impact scale; each value's ``label`` is the word printed beside it."""
+
+    MINOR = 1
+    MODERATE = 2
+    SIGNIFICANT = 3
+    SERIOUS = 4
+    MAJOR = 5
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+    @property
+    def printed(self) -> str:
+        """``Major (5)``: the label, then the number."""
+        return f"{self.label} ({self.value})"
+
+
+# the scales as value -> label (read from the enums)
+LIKELIHOOD: dict[int, str] = {v.value: v.label for v in Likelihood}
+IMPACT: dict[int, str] = {v.value: v.label for v in Impact}
 SCALES = {"likelihood": LIKELIHOOD, "impact": IMPACT}
 
 ACHIEVABLE_SCORES: frozenset[int] = frozenset(l * i for l in range(1, 6) for i in range(1, 6))
 IMPOSSIBLE_SCORES: frozenset[int] = frozenset(range(1, 26)) - ACHIEVABLE_SCORES
 
-BAND_LINE = "Low = 1-6 | Medium = 8-15 | High = 16-25"
 
 
 def _scale_for(field_name: str) -> dict[int, str]:
@@ -157,8 +205,17 @@ class Level(StrEnum):
     HIGH = "High"
 
     @property
+    def label(self) -> str:
+        """The level in words (its value): ``High``."""
+        return self.value
+
+    @property
     def bounds(self) -> tuple[int, int]:
+        """The lowest and highest score of the band: Low 1-6, Medium 8-15, High 16-25."""
         return {"Low": (1, 6), "Medium": (8, 15), "High": (16, 25)}[self.value]
+
+
+BAND_LINE = " | ".join(f"{level.label} = {level.bounds[0]}-{level.bounds[1]}" for level in Level)
 
 
 def check_score(score, field_name: str = "score") -> int:
@@ -229,11 +286,11 @@ class Rating:
 
     @property
     def likelihood_label(self) -> str:
-        return "TBC" if self.is_tbc else f"{LIKELIHOOD[self.likelihood]} ({self.likelihood})"
+        return "TBC" if self.is_tbc else Likelihood(self.likelihood).printed
 
     @property
     def impact_label(self) -> str:
-        return "TBC" if self.is_tbc else f"{IMPACT[self.impact]} ({self.impact})"
+        return "TBC" if self.is_tbc else Impact(self.impact).printed
 
     def as_dict(self) -> dict:
         return {
@@ -420,9 +477,27 @@ class HistoryEvent:
 
 @dataclass(frozen=True)
 class DirectionResult:
+    """A direction of travel, how it was decided (``reason``) and the contradictions found."""
+
     direction: Direction
     reason: str
     flags: tuple[str, ...] = ()
+
+    @property
+    def value(self) -> str:
+        return self.direction.value
+
+    @property
+    def text(self) -> str:
+        return self.direction.text
+
+    @property
+    def symbol(self) -> str:
+        return self.direction.symbol
+
+    @property
+    def printed(self) -> str:
+        return self.direction.printed
 
 
 def direction_of_travel(
@@ -507,7 +582,42 @@ def counts_by_level(ratings: Iterable[Rating]) -> dict[str, int]:
 
 
 # --- heat map (§6.2) --------------------------------------------------------------------------
-def heat_map(items: Iterable[tuple[str, Rating]]) -> dict:
+@dataclass(frozen=True)
+class HeatCell:
+    """One cell: its likelihood, impact, score, band and the ids rated there."""
+
+    likelihood: int
+    impact: int
+    score: int
+    level: Level
+    risks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    """One likelihood row, impact 1 to 5 from the left."""
+
+    likelihood: int
+    label: str
+    cells: tuple[HeatCell, ...]
+
+
+@dataclass(frozen=True)
+class ImpactHeading:
+    impact: int
+    label: str
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """A 5 x 5 grid, likelihood 5 at the top, impact 1 on the left; TBC ids in ``not_rated``."""
+
+    rows: tuple[HeatRow, ...]
+    impacts: tuple[ImpactHeading, ...]
+    not_rated: tuple[str, ...]
+
+
+def heat_map(items: Iterable[tuple[str, Rating]]) -> HeatMap:
     """A 5 x 5 grid, likelihood 5 at the top, impact 1 on the left. Each cell has its score, its
     band in words and the ids in it; TBC risks go to ``not_rated``."""
     cells: dict[tuple[int, int], list[str]] = {}
@@ -517,56 +627,144 @@ def heat_map(items: Iterable[tuple[str, Rating]]) -> dict:
             not_rated.append(risk_id)
         else:
             cells.setdefault((rating.likelihood, rating.impact), []).append(risk_id)
-    rows = []
-    for likelihood in range(5, 0, -1):
-        row = []
-        for impact in range(1, 6):
-            score = likelihood * impact
-            row.append({
-                "likelihood": likelihood,
-                "impact": impact,
-                "score": score,
-                "level": level_for_score(score).value,
-                "risks": sorted(cells.get((likelihood, impact), [])),
-            })
-        rows.append({"likelihood": likelihood, "label": LIKELIHOOD[likelihood], "cells": row})
-    return {
-        "rows": rows,
-        "impacts": [{"impact": i, "label": IMPACT[i]} for i in range(1, 6)],
-        "not_rated": sorted(not_rated),
-    }
+    rows = tuple(
+        HeatRow(likelihood.value, likelihood.label, tuple(
+            HeatCell(likelihood.value, impact.value, likelihood * impact, level_for_score(likelihood * impact),
+                     tuple(sorted(cells.get((likelihood.value, impact.value), []))))
+            for impact in Impact
+        ))
+        for likelihood in reversed(Likelihood)
+    )
+    return HeatMap(rows, tuple(ImpactHeading(i.value, i.label) for i in Impact), tuple(sorted(not_rated)))
+
+
+# --- statuses and events (§2.1, §2.6, §2.8) ------------------------------------------------------
+class RiskStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+    DELEGATED = "delegated"
+    DE_ESCALATED = "de_escalated"
+    MERGED = "merged"
+
+
+class EventKind(StrEnum):
+    """A lifecycle event of the register; ``title`` is how a change note names it."""
+
+    NEW = "new"
+    MERGED = "merged"
+    CLOSED = "closed"
+    REPLACED = "replaced"
+    WITHDRAWN = "withdrawn"
+    DELEGATED = "delegated"
+    DE_ESCALATED = "de_escalated"
+    ESCALATED = "escalated"
+    RE_ESCALATED = "re_escalated"
+    DESCOPED = "descoped"
+    REVISED = "revised"
+    RERATED = "rerated"
+    TARGET_CHANGED = "target_changed"
+    REVIEW_FLAGGED = "review_flagged"
+    ACTION_SUPERSEDED = "action_superseded"
+    ACTION_DATE_REVISED = "action_date_revised"
+    CONTROL_ADDED = "control_added"
+    CONTROL_REVISED = "control_revised"
+    CONTROL_RETIRED = "control_retired"
+
+    @property
+    def title(self) -> str:
+        return {
+            "new": "New risk", "merged": "Merged", "closed": "Closed", "replaced": "Replaced",
+            "withdrawn": "Withdrawn", "delegated": "Delegated", "de_escalated": "De-escalated",
+            "escalated": "Escalated", "re_escalated": "Re-escalated", "descoped": "De-scoped", "revised": "Revised",
+            "rerated": "Re-rated", "target_changed": "Target changed", "review_flagged": "Rating to be reviewed",
+            "action_superseded": "Actions superseded", "action_date_revised": "Action date revised",
+            "control_added": "Control added", "control_revised": "Control revised",
+            "control_retired": "Control retired",
+        }[self.value]
+
+    @property
+    def is_item_event(self) -> bool:
+        """About one action or control of a risk (its history), not a change of the risk."""
+        return self in ITEM_EVENTS
+
+    @property
+    def in_change_summary(self) -> bool:
+        """Printed in a summary of changes (the covering report, the QPR's key changes): review
+        flags, action date revisions and control changes are not."""
+        return self not in (EventKind.REVIEW_FLAGGED, EventKind.ACTION_DATE_REVISED, EventKind.CONTROL_ADDED,
+                            EventKind.CONTROL_REVISED, EventKind.CONTROL_RETIRED)
+
+
+ITEM_EVENTS = frozenset({EventKind.ACTION_SUPERSEDED, EventKind.ACTION_DATE_REVISED, EventKind.CONTROL_ADDED,
+                         EventKind.CONTROL_REVISED, EventKind.CONTROL_RETIRED})
 
 
 # --- QPR mitigating-actions summary (§6.3) ------------------------------------------------------
-ACTION_BUCKETS = (
-    ("completed", "Actions Completed/Closed"),
-    ("partially_complete", "Actions Partially complete"),
-    ("regular_review", "Actions subject to Regular Review"),
-    ("outstanding", "Actions Outstanding"),
-)
-_BUCKET_OF_STATUS = {
-    "complete": "completed",
-    "not_completed": "completed",  # superseded: closed
-    "partially_complete": "partially_complete",
-    "regular_review": "regular_review",
-    "outstanding": "outstanding",
-}
-STATUS_HEADINGS = {
-    "complete": "Complete",
-    "not_completed": "Not completed",
-    "partially_complete": "Partially Complete",
-    "regular_review": "Regular Review",
-    "outstanding": "Outstanding",
-    "planned": "Planned",
-}
+class ActionBucket(StrEnum):
+    """A column of the QPR's mitigating-actions summary; ``label`` is its heading."""
+
+    COMPLETED = "completed"
+    PARTIALLY_COMPLETE = "partially_complete"
+    REGULAR_REVIEW = "regular_review"
+    OUTSTANDING = "outstanding"
+
+    @property
+    def label(self) -> str:
+        return {
+            "completed": "Actions Completed/Closed",
+            "partially_complete": "Actions Partially complete",
+            "regular_review": "Actions subject to Regular Review",
+            "outstanding": "Actions Outstanding",
+        }[self.value]
+
+
+class ActionStatus(StrEnum):
+    """The status of a mitigating action; ``heading`` is how a progress update prints it and
+    ``bucket`` its column in the QPR summary (``planned``, no update yet, has none)."""
+
+    PLANNED = "planned"
+    COMPLETE = "complete"
+    PARTIALLY_COMPLETE = "partially_complete"
+    REGULAR_REVIEW = "regular_review"
+    NOT_COMPLETED = "not_completed"
+    OUTSTANDING = "outstanding"
+
+    @property
+    def heading(self) -> str:
+        return {
+            "complete": "Complete",
+            "not_completed": "Not completed",
+            "partially_complete": "Partially Complete",
+            "regular_review": "Regular Review",
+            "outstanding": "Outstanding",
+            "planned": "Planned",
+        }[self.value]
+
+    @property
+    def bucket(self) -> ActionBucket | None:
+        return {
+            "complete": ActionBucket.COMPLETED,
+            "not_completed": ActionBucket.COMPLETED,  # superseded: closed
+            "partially_complete": ActionBucket.PARTIALLY_COMPLETE,
+            "regular_review": ActionBucket.REGULAR_REVIEW,
+            "outstanding": ActionBucket.OUTSTANDING,
+        }.get(self.value)
+
+
+# (key, heading) of the summary's columns, in order
+ACTION_BUCKETS = tuple((b.value, b.label) for b in ActionBucket)
 
 
 def action_bucket(status: str) -> str:
     """The summary column of an action status; ``planned`` (no update yet) has none."""
     try:
-        return _BUCKET_OF_STATUS[status]
-    except KeyError:
-        raise RiskRuleError(f"status: {status!r} has no summary column (an update needs a status)") from None
+        bucket = ActionStatus(status).bucket
+    except ValueError:
+        bucket = None
+    if bucket is None:
+        raise RiskRuleError(f"status: {status!r} has no summary column (an update needs a status)")
+    return bucket.value
 
 
 def action_summary(statuses: Iterable[str]) -> dict:

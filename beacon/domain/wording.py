@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .dot import FLAG_INSUFFICIENT, FLAG_NO_CURRENT, FLAG_NO_PREVIOUS
+from .dot import FLAG_INSUFFICIENT, FLAG_NO_CURRENT, FLAG_NO_PREVIOUS, Dot
 
 __all__ = [
     "RAG_WORDING",
@@ -100,22 +100,11 @@ DOT_LEGEND: dict[str, dict] = {
     },
 }
 
-# Real glyphs (spec 3.3 "Rendering"): never icon-font characters.
-DOT_SYMBOL: dict[str, str] = {
-    "improving": "\u2191",  # ↑
-    "stable": "\u2194",  # ↔
-    "worsening": "\u2193",  # ↓
-    "not_available": "N/A",
-}
+DOT_SYMBOL: dict[str, str] = {d.value: d.symbol for d in Dot}
+"""The arrow of each direction of travel by its value (the glyphs are ``Dot.symbol``)."""
 
-
-DOT_WORD: dict[str, str] = {
-    "improving": "Improving",
-    "stable": "Stable",
-    "worsening": "Worsening",
-    "not_available": "Not available",
-}
-"""The one-word label of a direction of travel, printed beside its arrow."""
+DOT_WORD: dict[str, str] = {d.value: d.label for d in Dot}
+"""The one-word label of each direction of travel by its value (the labels are ``Dot.label``)."""
 
 MANUAL_DOT_MARK = "manual"
 """The mark printed after a direction of travel recorded by hand: "↓ Worsening (manual)"."""

@@ -1,63 +1,17 @@
-"""The performance data: directorates, KPIs, targets and floors, observations, activity
-indicators, commentary, supporting tables and published ratings.
+"""The performance data: KPIs, targets and floors, observations, activity indicators,
+commentary, supporting tables and published ratings, in the directorates (and sub-areas) of
+:mod:`beacon.core.models`.
 
 Nothing here is ever silently overwritten: every change made through an import or a form is
-recorded as a :class:`Revision` (who, when, old, new, why).
+recorded as a :class:`beacon.core.models.Revision` (who, when, old, new, why) by
+:mod:`beacon.core.audit`.
 """
 
 from django.db import models
 
+from beacon.core.models import Directorate, SubArea
+
 DECIMAL = {"max_digits": 28, "decimal_places": 10, "null": True, "blank": True}
-DEFAULT_KPI_HEADING = "Key Performance Indicators"
-
-
-class Directorate(models.Model):
-    code = models.CharField(max_length=32, unique=True)
-    name = models.CharField(max_length=200, help_text="The Executive Summary name.")
-    section_title = models.CharField(max_length=200, blank=True, help_text="Section heading, when it differs.")
-    cabinet_members = models.JSONField(default=list, blank=True)
-    corporate_director = models.CharField(max_length=200, blank=True)
-    director_label = models.CharField(max_length=100, default="Corporate Director")
-    display_order = models.IntegerField(default=0)
-    kpi_heading = models.CharField(
-        max_length=200, blank=True,
-        help_text=f'The heading of its KPI panels in the report (blank: "{DEFAULT_KPI_HEADING}").',
-    )
-
-    class Meta:
-        ordering = ["display_order", "code"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def heading(self) -> str:
-        return self.section_title or self.name
-
-    @property
-    def panel_heading(self) -> str:
-        """The heading of the directorate's KPI panels: its ``kpi_heading``, else the default."""
-        return self.kpi_heading or DEFAULT_KPI_HEADING
-
-    @property
-    def cabinet_member_label(self) -> str:
-        """Pluralised from the count (spec 2.2): never "Cabinet Member" over two names."""
-        return "Cabinet Member" if len(self.cabinet_members) == 1 else "Cabinet Members"
-
-
-class SubArea(models.Model):
-    """A summary block inside a directorate (CYPE has two)."""
-
-    directorate = models.ForeignKey(Directorate, on_delete=models.CASCADE, related_name="sub_areas")
-    name = models.CharField(max_length=200)
-    display_order = models.IntegerField(default=0)
-
-    class Meta:
-        ordering = ["directorate__display_order", "display_order", "name"]
-        constraints = [models.UniqueConstraint(fields=["directorate", "name"], name="unique_sub_area")]
-
-    def __str__(self):
-        return self.name
 
 
 class Kpi(models.Model):
@@ -240,33 +194,3 @@ class SupportingTableCell(models.Model):
 
     class Meta:
         ordering = ["table", "line"]
-
-
-class Revision(models.Model):
-    """One change to one field of one record. Append-only."""
-
-    entity = models.CharField(max_length=40, help_text="e.g. observation, kpi, target")
-    key = models.CharField(max_length=200, help_text="The record's natural key, e.g. CS1 2022/23 Q2")
-    field = models.CharField(max_length=60)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
-    changed_by = models.CharField(max_length=150)
-    changed_at = models.DateTimeField()
-    reason = models.TextField(blank=True)
-    source = models.CharField(max_length=500, blank=True, help_text="The import file or form.")
-
-    class Meta:
-        ordering = ["changed_at", "pk"]
-        indexes = [models.Index(fields=["entity", "key"])]
-
-
-class ImportRun(models.Model):
-    """What an import did: kept so anyone can see when data arrived and from where."""
-
-    source = models.CharField(max_length=500)
-    imported_by = models.CharField(max_length=150)
-    imported_at = models.DateTimeField()
-    summary = models.JSONField(default=dict)
-
-    class Meta:
-        ordering = ["-imported_at"]

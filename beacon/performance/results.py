@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from beacon.domain.dot import Dot, DotResult, direction_of_travel
-from beacon.domain.periods import Quarter, parse_period, quarter_of
+from beacon.domain.periods import Quarter, parse_period, quarter_of, window_sort_range
 from beacon.domain.rag import Polarity, Rag, Thresholds, ThresholdError, rate
 from beacon.domain.rules import RuleSet
 from beacon.domain.severity import Severity, on_watch_list, red_severity
@@ -117,12 +117,10 @@ def _observations_by_quarter(observations: list[models.Observation]) -> dict[Qua
 
 def compute_results(period: Quarter, rule_set: RuleSet) -> list[KpiResult]:
     kpis = list(kpis_in_edition(period))
-    window = max(rule_set.dot.window_quarters, 2)
-    first = period.shift(-(window - 1))
+    low, high = window_sort_range(period, max(rule_set.dot.window_quarters, 2))
     ids = [k.pk for k in kpis]
     observations: dict[int, list[models.Observation]] = {k: [] for k in ids}
-    lowest_sort = first.months[0].year * 12 + first.months[0].month
-    for obs in models.Observation.objects.filter(kpi_id__in=ids, period_sort__gte=lowest_sort, period_sort__lte=period.months[-1].year * 12 + period.months[-1].month):
+    for obs in models.Observation.objects.filter(kpi_id__in=ids, period_sort__gte=low, period_sort__lte=high):
         observations[obs.kpi_id].append(obs)
     targets: dict[int, list[models.KpiTarget]] = {k: [] for k in ids}
     years = {period.financial_year.label, period.previous().financial_year.label}

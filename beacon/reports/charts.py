@@ -34,7 +34,8 @@ from pathlib import Path
 
 from beacon.domain.narrative import format_value
 from beacon.domain.provenance import figure_source, marked
-from beacon.domain.periods import parse_period
+from beacon.domain.periods import Quarter, parse_period
+from beacon.domain.qpr_model import ActivityEntry, KpiEntry
 
 __all__ = ["Chart", "kpi_chart", "activity_chart", "PALETTE", "STYLE_VERSION", "cache_dir", "clear_memory_cache"]
 
@@ -142,10 +143,15 @@ class Chart:
 
 
 # --- inputs --------------------------------------------------------------------------------
-def _label(period: str) -> str:
-    """"Sep-22": the chart label of a quarter or month."""
+def _label(period: str, in_arrears: bool = False) -> str:
+    """"Sep-22": the chart label of a quarter or month. A KPI reported one quarter in arrears
+    (spec 3.8) is stored under the report quarter but describes the quarter before: its point is
+    labelled with the quarter of its data (the value reported in Quarter 2 is June's: "Jun-22")."""
     try:
-        return parse_period(period).chart_label
+        parsed = parse_period(period)
+        if in_arrears and isinstance(parsed, Quarter):
+            parsed = parsed.previous()
+        return parsed.chart_label
     except Exception:
         return str(period)
 
@@ -154,31 +160,29 @@ def _fmt(value, unit, decimals) -> str:
     return "no data" if value is None else format_value(value, unit, decimals)
 
 
-def kpi_chart(kpi: dict) -> Chart:
-    """The chart of one KPI entry of the QPR model (``build_qpr()["kpis"][i]``)."""
-    unit, decimals = kpi["unit"], kpi["decimals"]
-    points = [
-        {"label": _label(p["period"]), "value": p["value"], "illustrative": bool(p.get("illustrative"))}
-        for p in kpi["series"]
-    ]
-    is_range = kpi["polarity"] == "range"
+def kpi_chart(kpi: KpiEntry) -> Chart:
+    """The chart of one KPI of the QPR model (``build_qpr().kpis[i]``)."""
+    unit, decimals = kpi.unit, kpi.decimals
+    points = [{"label": _label(p.period, kpi.in_arrears), "value": p.value, "illustrative": bool(p.illustrative)}
+              for p in kpi.series]
+    is_range = kpi.polarity == "range"
     spec = {
-        "title": kpi["name"],
+        "title": kpi.name,
         "unit": unit,
-        "unit_label": kpi.get("unit_label") or "",
+        "unit_label": kpi.unit_label or "",
         "decimals": decimals,
         "points": points,
         "range": is_range,
-        "target": kpi.get("target"),
-        "floor": kpi.get("floor"),
-        "target_low": kpi.get("target_low"),
-        "target_high": kpi.get("target_high"),
-        "floor_low": kpi.get("floor_low"),
-        "floor_high": kpi.get("floor_high"),
+        "target": kpi.target,
+        "floor": kpi.floor,
+        "target_low": kpi.target_low,
+        "target_high": kpi.target_high,
+        "floor_low": kpi.floor_low,
+        "floor_high": kpi.floor_high,
         # a target or floor standard that is not published carries its mark in words (legend,
         # data table, text alternative): "Floor (assumed)"
-        "target_source": figure_source(kpi.get("target_source")).value,
-        "floor_source": figure_source(kpi.get("floor_source")).value,
+        "target_source": figure_source(kpi.target_source).value,
+        "floor_source": figure_source(kpi.floor_source).value,
     }
     columns = ["Quarter", "Value"]
     if is_range:
@@ -200,8 +204,10 @@ def kpi_chart(kpi: dict) -> Chart:
             floor = marked(floor, spec["floor_source"])
         rows.append([p["label"], value, target, floor])
     shown = [p for p in points if p["value"] is not None]
-    alt = _kpi_alt(kpi["name"], points, shown, spec)
-    return Chart("kpi", kpi["name"], alt, {"caption": f"Data for the chart: {kpi['name']}", "columns": columns, "rows": rows}, spec)
+    alt = _kpi_alt(kpi.name, points, shown, spec)
+    if kpi.in_arrears and shown:
+        alt += " Reported one quarter in arrears: each value is shown at the quarter its data describes."
+    return Chart("kpi", kpi.name, alt, {"caption": f"Data for the chart: {kpi.name}", "columns": columns, "rows": rows}, spec)
 
 
 def _range_text(low, high, unit, decimals) -> str:
@@ -241,26 +247,24 @@ def _kpi_alt(name, points, shown, spec) -> str:
     return " ".join(parts)
 
 
-def activity_chart(indicator: dict) -> Chart:
-    """The chart of one activity indicator entry: ``{"name", "unit", "decimals", "series":
-    [{"period", "value", "lower_threshold", "upper_threshold", "benchmark", "target",
-    "illustrative"}]}``."""
-    unit, decimals = indicator["unit"], indicator.get("decimals", 0)
+def activity_chart(indicator: ActivityEntry) -> Chart:
+    """The chart of one activity indicator of the QPR model (its ``name``, ``unit``, ``decimals``
+    and ``series`` of :class:`~beacon.domain.qpr_model.ActivityPoint`)."""
+    unit, decimals = indicator.unit, indicator.decimals or 0
     points = []
-    for p in indicator["series"]:
+    for p in indicator.series:
         points.append(
             {
-                "label": _label(p["period"]),
-                "value": p.get("value"),
-                "lower": p.get("lower_threshold"),
-                "upper": p.get("upper_threshold"),
-                "benchmark": p.get("benchmark"),
-                "target": p.get("target"),
-                "illustrative": bool(p.get("illustrative")),
+                "label": _label(p.period),
+                "value": p.value,
+                "lower": p.lower_threshold,
+                "upper": p.upper_threshold,
+                "benchmark": p.benchmark,
+                "target": p.target,
+                "illustrative": bool(p.illustrative),
             }
         )
-    spec = {"title": indicator["name"], "unit": unit, "unit_label": indicator.get("unit_label") or "",
-            "decimals": decimals, "points": points}
+    spec = {"title": indicator.name, "unit": unit, "unit_label": "", "decimals": decimals, "points": points}
     has = {k: any(p[k] is not None for p in points) for k in ("lower", "upper", "benchmark", "target")}
     columns = ["Period", "Value"]
     extra = [("lower", "Lower threshold"), ("upper", "Upper threshold"), ("benchmark", "Benchmark"), ("target", "Target")]
@@ -271,7 +275,7 @@ def activity_chart(indicator: dict) -> Chart:
         rows.append([p["label"], value] + [_fmt(p[k], unit, decimals) for k, _ in extra if has[k]])
     shown = [p for p in points if p["value"] is not None]
     span = f"{points[0]['label']} to {points[-1]['label']}" if points else "no periods"
-    alt = [f"Line chart of {indicator['name']}, {span}."]
+    alt = [f"Line chart of {indicator.name}, {span}."]
     if shown:
         alt.append("Values: " + ", ".join(
             f"{p['label']} {_fmt(p['value'], unit, decimals)}{' (illustrative)' if p['illustrative'] else ''}" for p in shown
@@ -287,8 +291,8 @@ def activity_chart(indicator: dict) -> Chart:
         alt.append(f"Target in {last['label']}: {_fmt(last['target'], unit, decimals)}.")
     if any(p["illustrative"] for p in shown):
         alt.append("Values marked illustrative are not published figures.")
-    return Chart("activity", indicator["name"], " ".join(alt),
-                 {"caption": f"Data for the chart: {indicator['name']}", "columns": columns, "rows": rows}, spec)
+    return Chart("activity", indicator.name, " ".join(alt),
+                 {"caption": f"Data for the chart: {indicator.name}", "columns": columns, "rows": rows}, spec)
 
 
 # --- drawing -------------------------------------------------------------------------------

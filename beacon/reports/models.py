@@ -1,6 +1,8 @@
 """Report records: the cover settings of an edition, overrides of generated sentences, and
 published (frozen) editions with their files."""
 
+from functools import cached_property
+
 from django.db import models
 
 
@@ -92,6 +94,14 @@ class PublishedReport(models.Model):
 
     def __str__(self):
         return f"Published {self.period}"
+
+    @cached_property
+    def frozen_model(self):
+        """The computed model as it was frozen, typed (a ``QprModel``), read back through
+        ``beacon.reports.publish.read_snapshot``: what pages print of a published edition."""
+        from beacon.reports.publish import read_snapshot
+
+        return read_snapshot(self).model
 
 
 class PublishedFile(models.Model):

@@ -3,15 +3,17 @@
 ``publish`` computes the edition, runs the consistency checks (performance spec 6.1: those of
 the model, and 6.1.1 / 6.1.6 again on the rendered document) and
 refuses, naming each failure, unless every failed check is accepted with a reason
-(``allow={"6.1.9": "reason"}``). Lint findings on authored commentary (spec 6.2, ``model["lint"]``)
+(``allow={"6.1.9": "reason"}``). Lint findings on authored commentary (spec 6.2, ``model.lint``)
 are warnings, not failed checks, but they too need sign-off: ``allow={"6.2": "reason"}`` accepts
 them all. A computed rating or count that differs from the one the council published (the
 reconciliation, spec 6.3: ``published.csv``, ``published_counts.csv`` with its TOTAL row) is the
 failed check ``6.3``: it blocks until accepted with a reason (``allow={"6.3": "reason"}``,
 ``beacon publish --accept-reconciliation --reason``). It then stores, in one transaction:
 
-* the computed model exactly as rendered, the report settings and narrative overrides used
-  and the rule set (so the edition re-renders with the same figures forever);
+* the computed model exactly as rendered (as JSON, :func:`beacon.reports.qpr.model_json`), the
+  report settings and narrative overrides used and the rule set (so the edition re-renders with
+  the same figures forever), with the snapshot's schema version (:data:`SNAPSHOT_SCHEMA`;
+  :func:`read_snapshot` is the one way it is read back);
 * the input data it was computed from (``data_snapshot``) and its checksum;
 * the rendered files (JSON, HTML, PDF, Word) with their SHA-256 checksums;
 * who published it and when, and the accepted check failures and lint findings with their reasons.
@@ -22,16 +24,18 @@ the results (RAG, DoT, value, counts) that would differ if the edition were comp
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from beacon.domain.periods import Quarter
+from beacon.domain.periods import Quarter, window_sort_range
+from beacon.domain.qpr_model import Check, QprModel
+from beacon.domain.records import to_plain
+from beacon.domain.rules import RuleSet, get_rule_set
+from beacon.reports.formats import QPR
 from beacon.reports.lint import LINT_CHECK_ID, LINT_CHECK_NAME, finding_line
-from beacon.core import clock
-
-FILE_FORMATS = ("json", "html", "pdf", "docx")
+from beacon.core import clock, jsonio
 
 
 class PublishError(Exception):
@@ -49,17 +53,17 @@ def _text(value) -> str:
     return str(value)
 
 
-def data_snapshot(period: Quarter) -> dict:
-    """The inputs of an edition, keyed by natural key, as text (so a diff is exact)."""
+def data_snapshot(period: Quarter, rule_set: RuleSet | None = None) -> dict:
+    """The inputs of an edition, keyed by natural key, as text (so a diff is exact): the values
+    of the rule set's direction-of-travel window (``dot.window_quarters``) and the year before it."""
+    from beacon.core.models import Directorate
     from beacon.performance import models as pm
     from beacon.performance.results import kpis_in_edition
     from beacon.reports import models as rm
 
     kpis = list(kpis_in_edition(period))
     ids = [k.pk for k in kpis]
-    first = period.shift(-5).months[0]
-    last = period.months[-1]
-    low, high = first.year * 12 + first.month, last.year * 12 + last.month
+    low, high = window_sort_range(period, (rule_set or get_rule_set()).dot.window_quarters)
     years = {period.financial_year.label, period.previous().financial_year.label,
              period.same_quarter_last_year().financial_year.label}
     snap: dict[str, dict] = {"kpis": {}, "targets": {}, "observations": {}, "directorates": {}, "activity": {},
@@ -81,7 +85,7 @@ def data_snapshot(period: Quarter) -> dict:
                                               "manual_dot_reason", "illustrative")
         } | ({f: _text(getattr(o, f)) for f in ("manual_severity", "manual_severity_reason")}
              if o.manual_severity or o.manual_severity_reason else {})  # only when set: older snapshots lack it
-    for d in pm.Directorate.objects.all():
+    for d in Directorate.objects.all():
         snap["directorates"][d.code] = {
             "name": d.name, "section_title": d.section_title, "cabinet_members": "; ".join(d.cabinet_members),
             "corporate_director": d.corporate_director, "director_label": d.director_label,
@@ -106,7 +110,7 @@ def data_snapshot(period: Quarter) -> dict:
     if s is not None:
         from beacon.reports.documents import settings_dict
 
-        snap["settings"]["cover"] = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else _text(v)
+        snap["settings"]["cover"] = {k: jsonio.dumps(v, indent=None) if isinstance(v, (list, dict)) else _text(v)
                                      for k, v in settings_dict(period.label).items()}
     for o in rm.NarrativeOverride.objects.filter(period=period.label):
         snap["overrides"][o.key] = {"text": o.text, "author": o.author, "reason": o.reason}
@@ -114,7 +118,7 @@ def data_snapshot(period: Quarter) -> dict:
 
 
 def checksum(obj) -> str:
-    return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return hashlib.sha256(jsonio.dumps(obj, indent=None, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -126,8 +130,38 @@ class Published:
     overridden: list[dict] = field(default_factory=list)
 
 
-def failed_checks(model: dict) -> list[dict]:
-    return [c for c in model.get("checks", []) if not c["passed"]]
+def failed_checks(model: QprModel) -> list[Check]:
+    return model.failed_checks
+
+
+SNAPSHOT_SCHEMA = "beacon.qpr-edition/1"
+"""The layout of a published edition's snapshot (``PublishedReport``: ``model`` as
+:func:`beacon.reports.qpr.model_json` writes it, ``context`` with the settings and overrides,
+``data``), recorded in its ``context``. Editions published before the version was recorded have
+this layout."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A published edition read back from its snapshot."""
+
+    model: QprModel
+    settings: dict
+    overrides: dict
+
+
+def read_snapshot(row) -> Snapshot:
+    """A published edition (a ``PublishedReport``) as it was frozen: the one way a snapshot is read
+    back (documents, ``beacon diff``, the web's published pages and comparison)."""
+    from beacon.reports.qpr import model_from_json
+
+    context = row.context or {}
+    schema = context.get("schema", SNAPSHOT_SCHEMA)
+    if schema != SNAPSHOT_SCHEMA:
+        raise PublishError(f"the published edition of {row.period} is a snapshot of schema {schema!r}; "
+                           f"this Beacon reads {SNAPSHOT_SCHEMA!r}")
+    return Snapshot(model=model_from_json(row.model), settings=context.get("settings", {}),
+                    overrides=context.get("overrides", {}))
 
 
 def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rule_set=None, now=None) -> Published:
@@ -136,7 +170,7 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
 
     from beacon.reports import documents
     from beacon.reports.models import PublishedFile, PublishedReport
-    from beacon.reports.qpr import RECONCILIATION_CHECK_ID
+    from beacon.reports.qpr import RECONCILIATION_CHECK_ID, model_json
 
     allow = {k: v.strip() for k, v in (allow or {}).items()}
     if PublishedReport.objects.filter(period=period.label).exists():
@@ -145,25 +179,25 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
     if missing_reason:
         raise PublishError(f"give a reason for each accepted check: {', '.join(missing_reason)}")
     edition = documents.edition_inputs(period, rule_set)
-    model = edition.model
-    if not model["kpis"]:
+    if not edition.model.kpis:
         raise PublishError(f"no KPIs for {period.label}")
     # the checks on the numbers, and the same checks on the document as printed (6.1.1, 6.1.6)
     from beacon.reports.documents.checks import document_checks
 
-    model["checks"] = [c for c in model["checks"] if c["id"] not in ("6.1.1", "6.1.6-printed")]
-    model["checks"] += document_checks(documents.qpr_html(edition))
+    printed = document_checks(documents.qpr_html(edition))
+    model = dataclasses.replace(edition.model, checks=tuple(
+        c for c in edition.model.checks if c.id not in ("6.1.1", "6.1.6-printed")) + tuple(printed))
     failed = failed_checks(model)
-    blocking = [c for c in failed if c["id"] not in allow]
+    blocking = [c for c in failed if c.id not in allow]
     # lint findings on authored text (spec 6.2) are warnings that need sign-off: accepted as a
     # whole, with a reason, under the id "6.2" (``beacon publish --accept-lint --reason``)
-    lint = model.get("lint") or []
+    lint = model.lint
     unsigned = lint if LINT_CHECK_ID not in allow else []
     if blocking or unsigned:
-        lines = [f"{c['id']} {c['name']}: {f}" for c in blocking for f in (c["failures"] or ["failed"])]
+        lines = [f"{c.id} {c.name}: {f}" for c in blocking for f in (c.failures or ["failed"])]
         lines += [f"{LINT_CHECK_ID} {LINT_CHECK_NAME}: {finding_line(f)}" for f in unsigned]
         why = []
-        checks = [c for c in blocking if c["id"] != RECONCILIATION_CHECK_ID]
+        checks = [c for c in blocking if c.id != RECONCILIATION_CHECK_ID]
         if checks:
             why.append(f"{len(checks)} consistency check(s) failed")
         if len(checks) < len(blocking):
@@ -173,41 +207,39 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
         raise PublishError(f"{period.label} cannot be published: {'; '.join(why)}", lines)
     if LINT_CHECK_ID in allow and not lint:
         raise PublishError(f"--accept-lint: there are no lint findings in {period.label}")
-    if RECONCILIATION_CHECK_ID in allow and RECONCILIATION_CHECK_ID not in {c["id"] for c in failed}:
+    if RECONCILIATION_CHECK_ID in allow and RECONCILIATION_CHECK_ID not in {c.id for c in failed}:
         raise PublishError(f"--accept-reconciliation: no figure of {period.label} differs from those published")
-    unknown = sorted(set(allow) - {c["id"] for c in failed} - {LINT_CHECK_ID})
+    unknown = sorted(set(allow) - {c.id for c in failed} - {LINT_CHECK_ID})
     if unknown:
         raise PublishError(f"--allow-failed-check {', '.join(unknown)}: no such failed check in {period.label}")
-    overridden = [{"id": c["id"], "name": c["name"], "failures": c["failures"], "reason": allow[c["id"]]} for c in failed]
+    overridden = [{"id": c.id, "name": c.name, "failures": list(c.failures), "reason": allow[c.id]} for c in failed]
     if lint:
         overridden.append({"id": LINT_CHECK_ID, "name": LINT_CHECK_NAME, "failures": [finding_line(f) for f in lint],
                            "reason": allow[LINT_CHECK_ID]})
     now = now or clock.now()
-    data = data_snapshot(period)
+    data = data_snapshot(period, rule_set)
     with transaction.atomic():
         row = PublishedReport.objects.create(
             period=period.label,
             published_at=now,
             published_by=user,
-            rule_set=model["rule_set"],
-            model=model,
-            context={"settings": edition.settings, "overrides": edition.overrides},
+            rule_set=model.rule_set.to_dict(),
+            model=model_json(model),
+            context={"schema": SNAPSHOT_SCHEMA, "settings": edition.settings, "overrides": edition.overrides},
             data=data,
             data_checksum=checksum(data),
-            checks=model["checks"],
+            checks=to_plain(model.checks),
             overridden_checks=overridden,
         )
         frozen = documents.published_edition(period.label)
         files = []
-        for fmt in FILE_FORMATS:
-            if fmt == "json":
-                content = (json.dumps(model, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-            else:
-                content = documents.render(frozen, fmt)
+        for fmt in QPR:  # every registered format is stored
+            content = fmt.render(frozen)
             digest = hashlib.sha256(content).hexdigest()
-            PublishedFile.objects.create(report=row, format=fmt, name=f"qpr-{period.slug}.{fmt}", sha256=digest,
+            name = fmt.filename(f"qpr-{period.slug}")
+            PublishedFile.objects.create(report=row, format=fmt.name, name=name, sha256=digest,
                                          size=len(content), content=content)
-            files.append({"format": fmt, "name": f"qpr-{period.slug}.{fmt}", "sha256": digest, "size": len(content)})
+            files.append({"format": fmt.name, "name": name, "sha256": digest, "size": len(content)})
     return Published(period.label, user, now.isoformat(), files, overridden)
 
 
@@ -243,44 +275,43 @@ def compare(old: dict, new: dict) -> list[Change]:
     return changes
 
 
-def result_changes(frozen_model: dict, current_model: dict) -> list[Change]:
-    """Figures of the edition that would differ if it were computed today."""
+def result_changes(frozen_model: QprModel, current_model: QprModel) -> list[Change]:
+    """Figures of the edition that would differ if it were computed today (as their JSON values)."""
     out = []
-    old = {k["code"]: k for k in frozen_model["kpis"]}
-    new = {k["code"]: k for k in current_model["kpis"]}
+    old, new = frozen_model.kpi_by_code, current_model.kpi_by_code
     for code in sorted(set(old) | set(new)):
         if code not in old:
             out.append(Change("results", code, "added"))
         elif code not in new:
             out.append(Change("results", code, "removed"))
         else:
-            diff = {f: (old[code].get(f), new[code].get(f)) for f in ("value", "previous", "target", "floor", "rag", "dot")
-                    if old[code].get(f) != new[code].get(f)}
+            was, now = to_plain(old[code]), to_plain(new[code])
+            diff = {f: (was[f], now[f]) for f in ("value", "previous", "target", "floor", "rag", "dot") if was[f] != now[f]}
             if diff:
                 out.append(Change("results", code, "changed", diff))
-    diff = {k: (frozen_model["totals"].get(k), current_model["totals"].get(k)) for k in frozen_model["totals"]
-            if frozen_model["totals"].get(k) != current_model["totals"].get(k)}
+    was, now = to_plain(frozen_model.totals), to_plain(current_model.totals)
+    diff = {k: (was[k], now[k]) for k in was if was[k] != now[k]}
     if diff:
         out.append(Change("results", "TOTAL", "changed", diff))
     return out
 
 
 def diff(period: Quarter) -> dict:
-    from beacon.domain.rules import RuleSet
     from beacon.reports.models import PublishedReport
     from beacon.reports.qpr import build_qpr
 
     row = PublishedReport.objects.filter(period=period.label).first()
     if row is None:
         raise PublishError(f"{period.label} is not published: nothing to compare with")
-    current = data_snapshot(period)
+    rules = RuleSet.from_dict(row.rule_set)
+    current = data_snapshot(period, rules)
     data_changes = compare(row.data, current)
-    model = build_qpr(period, RuleSet.from_dict(row.rule_set))
+    model = build_qpr(period, rules)
     return {
         "period": period.label,
         "published_at": row.published_at,
         "published_by": row.published_by,
         "data_unchanged": checksum(current) == row.data_checksum,
         "data_changes": data_changes,
-        "result_changes": result_changes(row.model, model),
+        "result_changes": result_changes(read_snapshot(row).model, model),
     }

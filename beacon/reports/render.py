@@ -161,12 +161,6 @@ def html_to_docx(
     """The Word document of ``html``. ``chart_png(key)`` returns the PNG for
     ``<img data-chart="key">``; other images must be PNG/JPEG data URIs or are left out
     (with their alt text kept as a paragraph)."""
-    from docx import Document
-    from docx.enum.text import WD_BREAK
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt, RGBColor
-
     root = parse_html(html)
     html_node = next((n for n in root.children if isinstance(n, Node) and n.tag == "html"), root)
     language = language or html_node.attrs.get("lang") or "en-GB"
@@ -174,47 +168,86 @@ def html_to_docx(
         titles = root.find_all("title")
         title = _WS.sub(" ", titles[0].text()).strip() if titles else ""
     body = (root.find_all("body") or [root])[0]
+    writer = _DocxWriter(title, language, chart_png, image_width_cm)
+    writer.walk(body)
+    return writer.save()
+
+
+def _shading(fill: str):
+    """A ``w:shd`` element filling a run or a cell with ``fill`` (RRGGBB)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill.lstrip("#"))
+    return shd
+
+
+def _styled_document(title: str, language: str):
+    """A new Word document with Beacon's page, fonts and heading styles."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt, RGBColor
 
     doc = Document()
     doc.core_properties.title = title
     doc.core_properties.language = language
-    styles = doc.styles
-    normal = styles["Normal"]
+    normal = doc.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(11)
-    rpr = normal.element.get_or_add_rPr()
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), language)
-    rpr.append(lang)
+    normal.element.get_or_add_rPr().append(lang)
     for level in range(1, 5):
-        style = styles[f"Heading {level}"]
+        style = doc.styles[f"Heading {level}"]
         style.font.name = "Arial"
         style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
         style.font.size = Pt({1: 18, 2: 15, 3: 13, 4: 11.5}[level])
     section = doc.sections[0]
     section.left_margin = section.right_margin = Cm(2)
     section.top_margin = section.bottom_margin = Cm(2)
+    return doc
 
-    state = {"pending_break": False}
 
-    def new_paragraph(style=None):
-        p = doc.add_paragraph(style=style)
-        if state["pending_break"]:
+class _DocxWriter:
+    """Writes the tree of one HTML body into a Word document: block elements (:meth:`walk`)
+    become paragraphs, headings, lists and tables; inline content (:meth:`add_inline`) becomes
+    runs. ``pending_break``: the next paragraph starts a new page."""
+
+    def __init__(self, title: str, language: str, chart_png: Callable[[str], bytes] | None, image_width_cm: float):
+        self.doc = _styled_document(title, language)
+        self.chart_png = chart_png
+        self.image_width_cm = image_width_cm
+        self.pending_break = False
+
+    def save(self) -> bytes:
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        return buf.getvalue()
+
+    # --- paragraphs and runs ---------------------------------------------------------------
+    def new_paragraph(self, style=None):
+        p = self.doc.add_paragraph(style=style)
+        if self.pending_break:
             p.paragraph_format.page_break_before = True
-            state["pending_break"] = False
+            self.pending_break = False
         return p
 
+    @staticmethod
     def shade(run, fill, color):
+        from docx.shared import RGBColor
+
         if color:
             run.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
         if fill:
-            shd = OxmlElement("w:shd")
-            shd.set(qn("w:val"), "clear")
-            shd.set(qn("w:color"), "auto")
-            shd.set(qn("w:fill"), fill.lstrip("#"))
-            run._r.get_or_add_rPr().append(shd)
+            run._r.get_or_add_rPr().append(_shading(fill))
 
-    def add_inline(paragraph, node, bold=False, italic=False, fill=None, color=None):
+    def add_inline(self, paragraph, node, bold=False, italic=False, fill=None, color=None):
+        from docx.enum.text import WD_BREAK
+
         for child in node.children:
             if isinstance(child, str):
                 text = _WS.sub(" ", child)
@@ -223,19 +256,19 @@ def html_to_docx(
                     run.bold = bold or None
                     run.italic = italic or None
                     if fill or color:
-                        shade(run, fill, color)
+                        self.shade(run, fill, color)
             elif "docx-skip" in child.classes or child.tag in ("script", "style"):
                 continue
             elif child.tag == "br":
                 paragraph.add_run().add_break(WD_BREAK.LINE)
             elif child.tag == "img":
-                add_image(paragraph, child)
+                self.add_image(paragraph, child)
             elif child.tag in ("svg",):
                 label = child.attrs.get("aria-label")
                 if label:
                     paragraph.add_run(label)
             else:
-                add_inline(
+                self.add_inline(
                     paragraph,
                     child,
                     bold or child.tag in ("strong", "b", "th"),
@@ -244,16 +277,18 @@ def html_to_docx(
                     (child.attrs.get("data-color") if child.tag == "span" else None) or color,
                 )
 
-    def add_image(paragraph, img):
-        data = None
+    def image_data(self, img: Node) -> bytes | None:
+        """The picture of ``<img>``: a chart by its key, or a PNG/JPEG data URI."""
         key = img.attrs.get("data-chart")
-        if key and chart_png:
-            data = chart_png(key)
-        else:
-            src = img.attrs.get("src", "")
-            m = re.match(r"data:image/(png|jpeg);base64,(.*)", src, re.S)
-            if m:
-                data = base64.b64decode(m.group(2))
+        if key and self.chart_png:
+            return self.chart_png(key)
+        m = re.match(r"data:image/(png|jpeg);base64,(.*)", img.attrs.get("src", ""), re.S)
+        return base64.b64decode(m.group(2)) if m else None
+
+    def add_image(self, paragraph, img: Node):
+        from docx.shared import Cm
+
+        data = self.image_data(img)
         alt = img.attrs.get("alt", "")
         if data is None:
             if alt:
@@ -261,61 +296,64 @@ def html_to_docx(
             return
         width = img.attrs.get("data-docx-width-cm")
         run = paragraph.add_run()
-        shape = run.add_picture(io.BytesIO(data), width=Cm(float(width) if width else image_width_cm))
+        shape = run.add_picture(io.BytesIO(data), width=Cm(float(width) if width else self.image_width_cm))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", alt)
         doc_pr.set("title", img.attrs.get("title", "") or alt[:80])
 
-    def has_block_children(node):
-        return any(isinstance(c, Node) and (c.tag in _BLOCKS or c.tag == "img" and c.parent.tag == "figure") for c in node.children)
-
-    def add_table(node):
-        rows = []  # (is_header, [cells])
+    # --- tables ----------------------------------------------------------------------------
+    def table_rows(self, node: Node) -> list[tuple[bool, list[Node]]]:
+        """The rows of ``<table>`` as ``(is_header, cells)``; a visible caption is written as
+        a paragraph before the table."""
+        rows = []
         for part in node.children:
             if not isinstance(part, Node):
                 continue
             if part.tag == "caption" and "visually-hidden" in part.classes:
                 continue  # an accessible name for screen readers; Word tables need none
             if part.tag == "caption":
-                p = new_paragraph("Caption" if "Caption" in [s.name for s in styles] else None)
-                add_inline(p, part, bold=True)
+                styles = self.doc.styles
+                p = self.new_paragraph("Caption" if "Caption" in [s.name for s in styles] else None)
+                self.add_inline(p, part, bold=True)
                 continue
             trs = [part] if part.tag == "tr" else [c for c in part.children if isinstance(c, Node) and c.tag == "tr"]
             for tr in trs:
                 cells = [c for c in tr.children if isinstance(c, Node) and c.tag in ("td", "th")]
                 header = part.tag == "thead" or (cells and all(c.tag == "th" for c in cells) and not rows)
                 rows.append((header, cells))
+        return rows
+
+    def add_table(self, node: Node):
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        rows = self.table_rows(node)
         if not rows:
             return
         ncols = max(sum(int(c.attrs.get("colspan", 1) or 1) for c in cells) for _, cells in rows)
-        table = doc.add_table(rows=len(rows), cols=ncols)
-        table.style = styles["Table Grid"]
+        table = self.doc.add_table(rows=len(rows), cols=ncols)
+        table.style = self.doc.styles["Table Grid"]
         for r, (header, cells) in enumerate(rows):
             row = table.rows[r]
             if header:
-                tr_pr = row._tr.get_or_add_trPr()
                 el = OxmlElement("w:tblHeader")
                 el.set(qn("w:val"), "true")
-                tr_pr.append(el)
+                row._tr.get_or_add_trPr().append(el)
             col = 0
             for cell_node in cells:
                 span = int(cell_node.attrs.get("colspan", 1) or 1)
                 cell = row.cells[col]
                 if span > 1 and col + span - 1 < ncols:
                     cell = cell.merge(row.cells[col + span - 1])
-                paragraph = cell.paragraphs[0]
-                add_inline(paragraph, cell_node, bold=header or cell_node.tag == "th")
+                self.add_inline(cell.paragraphs[0], cell_node, bold=header or cell_node.tag == "th")
                 fill = cell_node.attrs.get("data-fill")
                 if fill:
-                    shd = OxmlElement("w:shd")
-                    shd.set(qn("w:val"), "clear")
-                    shd.set(qn("w:color"), "auto")
-                    shd.set(qn("w:fill"), fill.lstrip("#"))
-                    cell._tc.get_or_add_tcPr().append(shd)
+                    cell._tc.get_or_add_tcPr().append(_shading(fill))
                 col += span
-        new_paragraph()  # space after the table
+        self.new_paragraph()  # space after the table
 
-    def flush(group, style):
+    # --- blocks ----------------------------------------------------------------------------
+    def flush(self, group: list, style):
         """One paragraph for a run of inline content (text, spans, links, images)."""
         meaningful = any(
             (isinstance(g, str) and g.strip())
@@ -325,10 +363,34 @@ def html_to_docx(
         if meaningful:
             holder = Node("#inline")
             holder.children = list(group)
-            add_inline(new_paragraph(style), holder)
+            self.add_inline(self.new_paragraph(style), holder)
         group.clear()
 
-    def walk(node, inline_style=None):
+    def add_list(self, node: Node):
+        numbered = "numbered" in node.classes  # numbers are in the text (1.1, 2.3)
+        style = None if numbered else ("List Number" if node.tag == "ol" else "List Bullet")
+        for li in node.children:
+            if isinstance(li, Node) and li.tag == "li" and "docx-skip" not in li.classes:
+                self.walk(li, style)
+
+    def add_block(self, node: Node, inline_style):
+        if node.classes & {"page-break", "new-page"}:
+            self.pending_break = True
+        tag = node.tag
+        if tag in _HEADINGS:
+            self.add_inline(self.new_paragraph(f"Heading {_HEADINGS[tag]}"), node)
+        elif tag == "table":
+            self.add_table(node)
+        elif tag in ("ul", "ol"):
+            self.add_list(node)
+        elif tag == "li":
+            self.walk(node, inline_style or "List Bullet")
+        else:  # p, div, section, figure, dt, dd, ...: its inline runs are paragraphs
+            self.walk(node, None)
+
+    def walk(self, node: Node, inline_style=None):
+        """Write the children of ``node``: runs of inline content as paragraphs (in
+        ``inline_style``), block elements by :meth:`add_block`."""
         group: list = []
         for child in node.children:
             if isinstance(child, str):
@@ -336,33 +398,9 @@ def html_to_docx(
                 continue
             if "docx-skip" in child.classes or child.tag in ("script", "style", "head", "title"):
                 continue
-            tag = child.tag
-            if tag not in _BLOCKS and tag != "br":
-                group.append(child)  # inline: joins the current paragraph
-                continue
-            if tag == "br":
+            if child.tag not in _BLOCKS:  # inline (or a line break): joins the current paragraph
                 group.append(child)
                 continue
-            flush(group, inline_style)
-            if child.classes & {"page-break", "new-page"}:
-                state["pending_break"] = True
-            if tag in _HEADINGS:
-                add_inline(new_paragraph(f"Heading {_HEADINGS[tag]}"), child)
-            elif tag == "table":
-                add_table(child)
-            elif tag in ("ul", "ol"):
-                numbered = "numbered" in child.classes  # numbers are in the text (1.1, 2.3)
-                style = None if numbered else ("List Number" if tag == "ol" else "List Bullet")
-                for li in child.children:
-                    if isinstance(li, Node) and li.tag == "li" and "docx-skip" not in li.classes:
-                        walk(li, style)
-            elif tag == "li":
-                walk(child, inline_style or "List Bullet")
-            else:  # p, div, section, figure, dt, dd, ...: its inline runs are paragraphs
-                walk(child, None)
-        flush(group, inline_style)
-
-    walk(body)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+            self.flush(group, inline_style)
+            self.add_block(child, inline_style)
+        self.flush(group, inline_style)

@@ -8,9 +8,9 @@ default). ``beacon report-settings FILE`` loads one; ``beacon demo`` loads the d
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
+from beacon.core import jsonio
 from beacon.demo import HERE
 
 DEMO_REPORT_SETTINGS = HERE / "report-settings.json"
@@ -63,7 +63,7 @@ def seed_report_settings(path: str | Path) -> list[str]:
     """Create or update the settings in ``path``; returns the periods set."""
     from beacon.reports.models import ReportSettings
 
-    entries = parse(json.loads(Path(path).read_text(encoding="utf-8")))
+    entries = parse(jsonio.loads(Path(path).read_text(encoding="utf-8")))
     for entry in entries:
         period = entry.pop("period")
         ReportSettings.objects.update_or_create(period=period, defaults=entry)

@@ -12,9 +12,10 @@ from decimal import Decimal
 from django.db import models
 
 from beacon.core import clock
+from beacon.core.audit import value_text
+from beacon.core.models import Directorate
 from beacon.domain.periods import Quarter
-from beacon.performance.models import ActivityIndicator, Directorate, Kpi
-from beacon.performance.services import value_text
+from beacon.performance.models import ActivityIndicator, Kpi
 
 
 def number_text(value: Decimal | None) -> str:

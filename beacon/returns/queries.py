@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from beacon.core import clock
-from beacon.domain.periods import Month, Quarter, parse_period, quarter_of
+from beacon.core.models import Directorate
+from beacon.domain.periods import Month, Quarter, parse_period, period_sort, quarter_of
 from beacon.performance import models as pm
-from beacon.performance.results import kpis_in_edition, target_in_force
-from beacon.performance.services import period_sort
+from beacon.performance.results import decimals_in_force, kpis_in_edition, target_in_force
 
 from .entries import LineKind, field_name, prefix
 from .models import Return, ReturnPeriod, YearClosure, number_text
@@ -21,11 +21,11 @@ def year_closed(financial_year: str) -> bool:
     return YearClosure.objects.filter(financial_year=financial_year).exists()
 
 
-def directorates_for(q: Quarter) -> list[pm.Directorate]:
+def directorates_for(q: Quarter) -> list[Directorate]:
     """Directorates with KPIs in the period's edition or with activity indicators."""
     ids = set(kpis_in_edition(q).values_list("directorate_id", flat=True))
     ids |= set(pm.ActivityIndicator.objects.values_list("directorate_id", flat=True))
-    return list(pm.Directorate.objects.filter(pk__in=ids))
+    return list(Directorate.objects.filter(pk__in=ids))
 
 
 # --- a return's lines ------------------------------------------------------------------------
@@ -65,6 +65,8 @@ class LineView:
     floor: Decimal | None = None
     target_text: str = ""
     floor_text: str = ""
+    target_source: str = ""  # beacon.domain.provenance: "" or published, derived, assumed
+    floor_source: str = ""
     value: Decimal | None = None
     note: str = ""
     commentary: str = ""
@@ -140,7 +142,7 @@ def return_lines(ret: Return) -> list[LineView]:
                 code=kpi.code,
                 name=kpi.name,
                 unit=kpi.unit,
-                decimals=kpi.decimals,
+                decimals=decimals_in_force(kpi, row),
                 polarity=kpi.polarity,
                 last_value=last_value,
                 last_period=last_period,
@@ -148,6 +150,8 @@ def return_lines(ret: Return) -> list[LineView]:
                 floor=row.floor if row else None,
                 target_text=target_text,
                 floor_text=floor_text,
+                target_source=row.target_source if row else "",
+                floor_source=row.floor_source if row else "",
                 value=line.value if line else None,
                 note=line.note if line else "",
                 commentary=line.commentary if line else "",

@@ -4,7 +4,7 @@ raises :class:`~beacon.returns.commands.ReturnError` naming the fields concerned
 forms and the API build the commands, and neither writes the models directly.
 
 Roles are not checked here: the caller (a web view, an API endpoint) has asked
-:mod:`beacon.web.permissions` whether the user may do this before building the command, and
+:mod:`beacon.core.permissions` whether the user may do this before building the command, and
 the command carries the username for the history. The rules about the return's state (only
 an open return can be changed, only a submitted one reviewed, a closed year is final) are
 checked here, whoever calls.
@@ -21,6 +21,9 @@ from collections import Counter
 from django.db import transaction
 
 from beacon.core import clock
+from beacon.core.audit import Change, same_value
+from beacon.core.models import ImportRun
+from beacon.domain.periods import period_sort
 from beacon.performance import models as pm
 from beacon.performance import services as performance
 
@@ -74,7 +77,7 @@ def open_period(cmd: OpenPeriod) -> ReturnPeriod:
     if problem:
         raise ReturnError("The period was not opened", {"period": problem})
     rp = ReturnPeriod.objects.create(
-        period=q.label, period_sort=performance.period_sort(q), due_date=cmd.due_date, opened_by=cmd.by,
+        period=q.label, period_sort=period_sort(q), due_date=cmd.due_date, opened_by=cmd.by,
         opened_at=clock.now(),
     )
     for d in directorates_for(q):
@@ -140,7 +143,7 @@ def _apply(obj: ReturnLine, line: LineView, entry: LineEntry) -> list[dict]:
         value = None
     else:
         value = entry.value
-    if not performance.same_value(obj.value, value):
+    if not same_value(obj.value, value):
         changes.append(_change(field_label(line.code, "value"), number_text(obj.value), number_text(value)))
     obj.value = value
     for part in ("note", "commentary"):
@@ -259,7 +262,7 @@ def approve_return(cmd: ApproveReturn) -> dict:
     now = clock.now()
     comment = cmd.comment.strip()
     source = f"web return {q.label} {ret.directorate.code}"
-    change = performance.Change(by=cmd.by, at=now, reason=comment or "approved return", source=source)
+    change = Change(by=cmd.by, at=now, reason=comment or "approved return", source=source)
     counts: Counter = Counter()
     for line in ret.lines.select_related("kpi", "indicator").order_by("pk"):
         kpi = line.kpi
@@ -289,7 +292,7 @@ def approve_return(cmd: ApproveReturn) -> dict:
     summary = dict(counts)
     ReturnEvent.objects.create(ret=ret, action=ReturnEvent.Action.APPROVED, by=cmd.by, at=now, comment=comment,
                                changes=[summary])
-    pm.ImportRun.objects.create(source=source, imported_by=cmd.by, imported_at=now,
+    ImportRun.objects.create(source=source, imported_by=cmd.by, imported_at=now,
                                 summary={"files": {"return": summary}, "reason": change.reason})
     return summary
 
@@ -307,7 +310,7 @@ def close_year(cmd: CloseYear) -> int:
         names = ", ".join(sorted({str(r) for r in pending.select_related("period", "directorate")})[:5])
         raise ReturnError("The year was not closed", {"financial_year": f"returns not yet approved: {names}"})
     now = clock.now()
-    change = performance.Change(by=cmd.by, at=now, reason=f"year {fy.label} closed as final",
+    change = Change(by=cmd.by, at=now, reason=f"year {fy.label} closed as final",
                                 source=f"web close year {fy.label}")
     periods = [*fy.quarters, *(m for q in fy.quarters for m in q.months)]
     changed = performance.finalise_observations(periods, change)

@@ -13,12 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F
 
 from beacon.domain.risk import Direction, Rating, RiskRuleError, parse_printed_direction, target_problems
 
 from . import models, states
+
+if TYPE_CHECKING:
+    from .edition_model import RegisterEdition
 
 _LEVEL_IN_TEXT = re.compile(r"\brated as (High|Medium|Low)\b", re.I)
 
@@ -80,21 +84,17 @@ def printed_rows(body: str, date: dt.date) -> tuple[list[models.PublishedRisk], 
     return list(models.PublishedRisk.objects.filter(edition_date__isnull=True)), False
 
 
-def edition_computed(content: dict, *, directions: bool = True) -> dict[str, Computed]:
+def edition_computed(content: RegisterEdition, *, directions: bool = True) -> dict[str, Computed]:
     """The summary an edition prints (``beacon.risk.editions.build_edition``), risk by risk;
     without ``directions``, the direction column is left out of the comparison."""
-    def rating(r: dict, kind: str) -> Rating:
-        return Rating(r[kind]["likelihood"], r[kind]["impact"], kind)
-
-    return {r["id"]: Computed(r["title"], rating(r, "current"), rating(r, "target"),
-                              Direction(r["direction"]["value"]) if directions else None)
-            for r in content["risks"]}
+    return {r.id: Computed(r.title, r.current, r.target, r.direction.direction if directions else None)
+            for r in content.risks}
 
 
-def edition_differences(content: dict) -> list[str]:
+def edition_differences(content: RegisterEdition) -> list[str]:
     """Every difference between an edition and the summary printed in it; with the rows of no
     particular edition (older bundles) only the edition's risks are compared."""
-    rows, own = printed_rows(content["body"], dt.date.fromisoformat(content["date"]))
+    rows, own = printed_rows(content.body, content.date)
     computed = edition_computed(content)
     return published_differences(only=None if own else set(computed), rows=rows, computed=computed,
                                  scope="in this edition")

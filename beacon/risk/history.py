@@ -3,8 +3,8 @@ and editions.
 
 A rating change appends a :class:`RiskRating` row and sets the risk's likelihood and impact; the
 earlier rows stay. A changed field of a risk, control or action is a
-:class:`beacon.performance.models.Revision` keyed by the record's identity (the risk id; a
-control's or action's :func:`~beacon.risk.models.history_key`), with a :class:`RevisionEffect`
+:class:`beacon.core.models.Revision` keyed by the record's identity and labelled with the risk id
+(a control's or action's :func:`~beacon.risk.models.history_key`), with a :class:`RevisionEffect`
 giving the date the change took effect. Every id ever seen is recorded in :class:`IssuedId` so
 that none is reused.
 """
@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Max
 
+from beacon.core.audit import Change, history_of, record_revision
+from beacon.core.models import Revision
 from beacon.domain.risk import Rating
-from beacon.performance.bundle.load import value_text
-from beacon.performance.models import Revision
 
 from .models import IssuedId, Risk, RevisionEffect, RiskRating
 
@@ -59,17 +59,15 @@ def created_values(item) -> dict:
 def record_creation(item, *, by: str, at: dt.datetime, on: dt.date, reason: str = "", source: str = "") -> None:
     """Record a new risk, control or action, taking effect on ``on``."""
     for name, value in created_values(item).items():
-        record(entity_of(item), audit_key(item), name, None, value, by=by, at=at, on=on, reason=reason,
+        record(item, entity_of(item), audit_key(item), name, None, value, by=by, at=at, on=on, reason=reason,
                source=source)
 
 
-def record(entity: str, key: str, name: str, old, new, *, by: str, at: dt.datetime, on: dt.date, reason: str = "",
-           source: str = "") -> Revision:
-    """One changed field, recorded at ``at`` and taking effect on ``on``."""
-    revision = Revision.objects.create(
-        entity=entity, key=key, field=name, old_value=value_text(old), new_value=value_text(new),
-        changed_by=by, changed_at=at, reason=reason, source=source,
-    )
+def record(obj, entity: str, key: str, name: str, old, new, *, by: str, at: dt.datetime, on: dt.date,
+           reason: str = "", source: str = "") -> Revision:
+    """One changed field of ``obj`` (labelled ``entity`` ``key``), recorded at ``at`` and taking
+    effect on ``on``."""
+    revision = record_revision(Change(by=by, at=at, reason=reason, source=source), obj, entity, key, name, old, new)
     RevisionEffect.objects.create(revision=revision, effective_date=on)
     return revision
 
@@ -78,7 +76,7 @@ def record(entity: str, key: str, name: str, old, new, *, by: str, at: dt.dateti
 def taking_effect(on: dt.date, at: dt.datetime, fields: dict[str, dt.date] | None = None) -> Iterator[None]:
     """Every revision of a risk, control or action recorded at ``at`` in the block takes effect on
     ``on`` (or on ``fields[name]`` for the fields named there): for writers that record revisions
-    through the shared loader (``beacon.performance.bundle.load``)."""
+    through the shared loader (``beacon.bundle.load``)."""
     before = Revision.objects.aggregate(m=Max("pk"))["m"] or 0
     yield
     fields = fields or {}
@@ -105,17 +103,11 @@ def local_day(instant: dt.datetime) -> dt.date:
 
 def item_history(item) -> list[Revision]:
     """The audit log of one risk, control or action, oldest first."""
-    return list(Revision.objects.filter(entity=entity_of(item), key=audit_key(item)).order_by("changed_at", "pk"))
+    return list(history_of(item))
 
 
 def latest_rating(risk: Risk, kind: str) -> RiskRating | None:
     return risk.ratings.filter(kind=kind).order_by("-effective_date", "-pk").first()
-
-
-def rating_on(risk: Risk, kind: str, day: dt.date) -> Rating | None:
-    """The rating in force on ``day``; None when nothing was recorded by then."""
-    row = risk.ratings.filter(kind=kind, effective_date__lte=day).order_by("-effective_date", "-pk").first()
-    return row.rating if row else None
 
 
 def current_history(risk: Risk) -> list[tuple[dt.date, int | None]]:

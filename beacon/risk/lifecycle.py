@@ -24,16 +24,23 @@ from .models import ITEM_EVENTS, Action, ActionDateRevision, CandidateRisk, Cont
 
 
 class LifecycleError(ValueError):
-    """An operation that the register's state does not allow."""
+    """An operation that the register's state does not allow. ``field``: the input the
+    problem is with (``title``, ``register``, ``status``...), when there is one; ``reason``:
+    the problem without it. The text is ``field: reason``."""
+
+    def __init__(self, reason: str, field: str | None = None):
+        super().__init__(f"{field}: {reason}" if field else reason)
+        self.reason = reason
+        self.field = field
 
 
 def _now() -> dt.datetime:
     return clock.now()
 
 
-def _record(entity: str, key: str, name: str, old, new, by: str, at: dt.datetime, on: dt.date, reason: str,
+def _record(obj, entity: str, key: str, name: str, old, new, by: str, at: dt.datetime, on: dt.date, reason: str,
             source: str) -> None:
-    record(entity, key, name, old, new, by=by, at=at, on=on, reason=reason, source=source)
+    record(obj, entity, key, name, old, new, by=by, at=at, on=on, reason=reason, source=source)
 
 
 def _set(risk: Risk, by: str, at: dt.datetime, on: dt.date, reason: str, source: str, **fields) -> None:
@@ -41,7 +48,7 @@ def _set(risk: Risk, by: str, at: dt.datetime, on: dt.date, reason: str, source:
     for name, new in fields.items():
         old = getattr(risk, name)
         if old != new:
-            _record("risk", risk.risk_id, name, old if not isinstance(old, Register) else old.code,
+            _record(risk, "risk", risk.risk_id, name, old if not isinstance(old, Register) else old.code,
                     new if not isinstance(new, Register) else new.code, by, at, on, reason, source)
             setattr(risk, name, new)
             changed.append(name)
@@ -80,9 +87,9 @@ def issued_ids() -> list[str]:
 def _create(title: str, owners: Sequence[str], *, by, at, on, register, current: Rating, target: Rating,
             source: str, **fields) -> Risk:
     if not title.strip():
-        raise LifecycleError("title: a risk needs a title")
+        raise LifecycleError("a risk needs a title", field="title")
     if not owners:
-        raise LifecycleError("owners: a risk needs at least one owner")
+        raise LifecycleError("a risk needs at least one owner", field="owners")
     risk_id = next_risk_id(issued_ids())
     ensure_issued(risk_id, at)
     risk = Risk.objects.create(risk_id=risk_id, title=title, owners=list(owners), register=Register.named(register), **fields)
@@ -208,7 +215,7 @@ def delegate(risk: Risk, register: str, *, by: str, de_escalate: bool = False, o
     owner may escalate it again to the corporate register (:func:`re_escalate`)."""
     _active(risk, "delegated")
     if not register or register == "corporate":
-        raise LifecycleError("register: delegate to a directorate or service register, not the corporate one")
+        raise LifecycleError("delegate to a directorate or service register, not the corporate one", field="register")
     at, on = _now(), on or clock.today()
     event = "de_escalated" if de_escalate else "delegated"
     _set(risk, by, at, on, note, f"lifecycle: {event}", register=Register.named(register), status=event)
@@ -258,7 +265,8 @@ def supersede_actions(actions: Sequence[Action], replacements: Sequence[dict], *
         record_creation(new, by=by, at=at, on=on, reason=note, source="lifecycle: superseding action")
         new_actions.append(new)
     for a in actions:
-        _record("action", a.history_key, "status", a.status, "not_completed", by, at, on, note, "lifecycle: superseded")
+        _record(a, "action", a.history_key, "status", a.status, "not_completed", by, at, on, note,
+                "lifecycle: superseded")
         a.status = "not_completed"
         a.save(update_fields=["status"])
         a.superseded_by.set(new_actions)
@@ -281,7 +289,7 @@ def revise_action_date(action: Action, due: str, *, by: str, on: dt.date | None 
     )
     for name, new in (("due_text", parsed.text), ("due_date", parsed.date), ("due_kind", parsed.kind)):
         if getattr(action, name) != new:
-            _record("action", action.history_key, name, getattr(action, name), new, by, at, on, note,
+            _record(action, "action", action.history_key, name, getattr(action, name), new, by, at, on, note,
                     "lifecycle: action date revised")
             setattr(action, name, new)
     action.save(update_fields=["due_text", "due_date", "due_kind"])
@@ -298,12 +306,12 @@ def record_update(action: Action, status: str, text: str, *, by: str, reported_i
     from .models import ACTION_STATUSES, ActionUpdate
 
     if status not in ACTION_STATUSES or status == "planned":
-        raise LifecycleError(f"status: {status!r} is not an update status")
+        raise LifecycleError(f"{status!r} is not an update status", field="status")
     if not text.strip():
-        raise LifecycleError("text: an update needs its text")
+        raise LifecycleError("an update needs its text", field="text")
     at = _now()
     if action.status != status:
-        _record("action", action.history_key, "status", action.status, status, by, at, on or clock.today(), "",
+        _record(action, "action", action.history_key, "status", action.status, status, by, at, on or clock.today(), "",
                 "update")
         action.status = status
         action.save(update_fields=["status"])
@@ -316,14 +324,14 @@ def record_update(action: Action, status: str, text: str, *, by: str, reported_i
 def _control_title(risk: Risk, title: str, *, exclude: Control | None = None) -> str:
     title = (title or "").strip()
     if not title:
-        raise LifecycleError("title: a control needs its title")
+        raise LifecycleError("a control needs its title", field="title")
     same = risk.controls.filter(title=title)
     if exclude is not None:
         same = same.exclude(pk=exclude.pk)
     clash = same.first()
     if clash is not None:
         retired = " (retired)" if clash.removed_at else ""
-        raise LifecycleError(f"title: {risk.risk_id} already has a control titled {title!r}{retired}")
+        raise LifecycleError(f"{risk.risk_id} already has a control titled {title!r}{retired}", field="title")
     return title
 
 
@@ -349,18 +357,19 @@ def revise_control(control: Control, *, by: str, title: str | None = None, owner
     risk = control.risk
     _active(risk, "given revised controls")
     if control.removed_at is not None:
-        raise LifecycleError("control: a retired control cannot be revised")
+        raise LifecycleError("a retired control cannot be revised", field="control")
     changes = {}
     if title is not None and title.strip() != control.title:
         changes["title"] = _control_title(risk, title, exclude=control)
     if owner is not None and owner.strip() != control.owner:
         changes["owner"] = owner.strip()
     if not changes:
-        raise LifecycleError("title: the control already has this title and owner")
+        raise LifecycleError("the control already has this title and owner", field="title")
     at, on = _now(), on or clock.today()
     key, old_title = control.history_key, control.title
     for name, new in changes.items():
-        _record("control", key, name, getattr(control, name), new, by, at, on, note, "lifecycle: control revised")
+        _record(control, "control", key, name, getattr(control, name), new, by, at, on, note,
+                "lifecycle: control revised")
         setattr(control, name, new)
     control.save(update_fields=list(changes))
     what = f"\"{old_title}\"" + (f" → \"{control.title}\"" if "title" in changes else "")
@@ -378,9 +387,9 @@ def retire_control(control: Control, *, by: str, on: dt.date | None = None, note
     risk = control.risk
     _active(risk, "given revised controls")
     if control.removed_at is not None:
-        raise LifecycleError("control: the control is already retired")
+        raise LifecycleError("the control is already retired", field="control")
     at, on = _now(), on or clock.today()
-    _record("control", control.history_key, "removed_at", None, at.isoformat(), by, at, on, note,
+    _record(control, "control", control.history_key, "removed_at", None, at.isoformat(), by, at, on, note,
             "lifecycle: control retired")
     control.removed_at = at
     control.save(update_fields=["removed_at"])
@@ -393,9 +402,9 @@ def retire_control(control: Control, *, by: str, on: dt.date | None = None, note
 def raise_candidate(theme: str, *, by: str, on: dt.date | None = None, note: str = "", reported_in: str = "") -> CandidateRisk:
     """Record a theme being considered for the register (no id is issued yet)."""
     if not theme.strip():
-        raise LifecycleError("theme: a candidate risk needs its theme")
+        raise LifecycleError("a candidate risk needs its theme", field="theme")
     if CandidateRisk.objects.filter(theme=theme.strip()).exists():
-        raise LifecycleError(f"theme: {theme.strip()!r} is already a candidate")
+        raise LifecycleError(f"{theme.strip()!r} is already a candidate", field="theme")
     return CandidateRisk.objects.create(theme=theme.strip(), note=note, raised_on=on or clock.today(),
                                         reported_in=reported_in, recorded_by=by, recorded_at=_now())
 
@@ -418,7 +427,8 @@ def drop_candidate(candidate: CandidateRisk, *, by: str, on: dt.date | None = No
     if candidate.status != "open":
         raise LifecycleError(f"the candidate {candidate.theme!r} is {candidate.status}")
     on = on or clock.today()
-    _record("candidate", candidate.theme, "status", "open", "dropped", by, _now(), on, note, "lifecycle: candidate dropped")
+    _record(candidate, "candidate", candidate.theme, "status", "open", "dropped", by, _now(), on, note,
+            "lifecycle: candidate dropped")
     candidate.status, candidate.closed_on = "dropped", on
     candidate.save(update_fields=["status", "closed_on"])
     return candidate

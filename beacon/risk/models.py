@@ -5,23 +5,21 @@ lifecycle events, issued ids and editions.
 Likelihood and impact are stored; score, level, "At target" and direction of travel are always
 derived (``beacon.domain.risk``), never stored as typed figures. Nothing is silently
 overwritten: ratings are appended, changed fields are recorded as
-:class:`beacon.performance.models.Revision` rows, and lifecycle events are append-only.
+:class:`beacon.core.models.Revision` rows, and lifecycle events are append-only.
 """
 
+from django.conf import settings
 from django.db import models
 
-from beacon.domain.risk import Rating
+from beacon.domain.risk import ActionStatus, EventKind, Rating, RiskStatus
 
-STATUSES = ("active", "closed", "withdrawn", "delegated", "de_escalated", "merged")
-ACTION_STATUSES = ("planned", "complete", "partially_complete", "regular_review", "not_completed", "outstanding")
-EVENTS = (
-    "new", "merged", "closed", "replaced", "withdrawn", "delegated", "de_escalated", "escalated", "re_escalated",
-    "descoped", "revised", "rerated", "target_changed", "review_flagged", "action_superseded", "action_date_revised",
-    "control_added", "control_revised", "control_retired",
-)
+# the stored values, from the enums that hold their labels (beacon.domain.risk)
+STATUSES = tuple(s.value for s in RiskStatus)
+ACTION_STATUSES = tuple(s.value for s in ActionStatus)
+EVENTS = tuple(e.value for e in EventKind)
 # events about one action or control of a risk: history of that item, not rows of risk_events.csv,
 # so several may share a risk and a date
-ITEM_EVENTS = ("action_superseded", "action_date_revised", "control_added", "control_revised", "control_retired")
+ITEM_EVENTS = tuple(e.value for e in EventKind if e.is_item_event)
 
 
 def _choices(values):
@@ -32,12 +30,15 @@ class Register(models.Model):
     """A list of risks with a scope: the corporate register, or a directorate or service one.
 
     The council's words are data (``registers.csv``): ``name`` is the title printed on its
-    editions ("KCC Corporate Risk Register"), and ``owner_body`` the body that receives the
-    register (the live register's editions, and a whole-council body for ``beacon register``)."""
+    editions ("KCC Corporate Risk Register"), ``owner_body`` the body that receives the
+    register (the live register's editions, and a whole-council body for ``beacon register``),
+    and ``other_bodies`` the other bodies that receive it whole (e.g. "Governance & Audit
+    Committee", "County Council": whole-council bodies for ``beacon register``)."""
 
     code = models.CharField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
     owner_body = models.CharField(max_length=200, blank=True)
+    other_bodies = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -51,6 +52,11 @@ class Register(models.Model):
             code="corporate", defaults={"name": "Corporate Risk Register", "owner_body": "Cabinet"}
         )
         return register
+
+    @property
+    def whole_council_bodies(self) -> list[str]:
+        """The bodies whose editions hold the whole register: ``owner_body``, then ``other_bodies``."""
+        return [b for b in [self.owner_body, *(self.other_bodies or [])] if b]
 
     @classmethod
     def named(cls, code: str) -> "Register":
@@ -273,11 +279,11 @@ class PublishedRisk(models.Model):
 class RevisionEffect(models.Model):
     """The date a recorded change to a risk, control or action took effect: the date the data
     speaks for (a lifecycle operation's ``on``, a bundle row's ``rated_on``), beside its
-    :class:`beacon.performance.models.Revision`, which says who recorded it and when. A revision
+    :class:`beacon.core.models.Revision`, which says who recorded it and when. A revision
     without one took effect on the day it was recorded. Editions read the register as it stood on
     their date from these (``beacon.risk.states``)."""
 
-    revision = models.OneToOneField("performance.Revision", on_delete=models.CASCADE, related_name="risk_effect")
+    revision = models.OneToOneField("core.Revision", on_delete=models.CASCADE, related_name="risk_effect")
     effective_date = models.DateField()
 
 
@@ -321,3 +327,17 @@ class CandidateRisk(models.Model):
 
     class Meta:
         ordering = ["raised_on", "theme"]
+
+
+class RiskAssignment(models.Model):
+    """A risk owner's risk: they re-rate it and record progress on its actions (see
+    :mod:`beacon.core.permissions`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="risk_assignments")
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="assignments")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "risk"], name="unique_risk_assignment")]
+
+    def __str__(self):
+        return f"{self.user} – {self.risk.risk_id}"

@@ -1,7 +1,7 @@
 """The register as it stood on a date: every field of a risk, its controls and its actions, read
 back from the audit log (risk spec §2.2: an edition shows the register as presented on its date).
 
-The audit log is :class:`beacon.performance.models.Revision` (old and new value of each changed
+The audit log is :class:`beacon.core.models.Revision` (old and new value of each changed
 field, keyed by the record's identity) with the date each change took effect
 (:func:`beacon.risk.history.effective_date`). Ratings come from the rating history
 (:class:`RiskRating`, dated).
@@ -20,8 +20,17 @@ field, keyed by the record's identity) with the date each change took effect
   creations) is taken to have been on record from the start.
 * A risk whose record starts after the day raises :class:`NotOnRecord`: what it held then is not
   known, and nothing is guessed.
-* The rating in force on a day is the latest :class:`RiskRating` dated by then; when the rating
-  history starts later (data recorded after the event), the earliest recorded rating.
+* **The rating in force on a day** (:func:`rating_on`, the one definition: editions, the QPR
+  overview and the pages all read it): the latest :class:`RiskRating` dated by then (of two on
+  one date, the one recorded last); none (not held) when the rating history holds none dated by
+  then. A risk whose rating is not held on the day raises :class:`NotOnRecord` from
+  :func:`risk_on`, like a record that starts later.
+* **On the corporate register on a day** (:func:`register_on`, the one definition): the
+  membership events place an id on (new, escalated, re-escalated, the rated event of a merger)
+  or off (closed, withdrawn, delegated, de-escalated, merged into another); an id with no entry
+  event was on from before the data begins; an event dated only to a window that spans the day
+  makes membership not known. A risk whose record is held on the day must also be active on the
+  corporate register then (its status and register as they stood).
 """
 
 from __future__ import annotations
@@ -32,19 +41,23 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from beacon.core.audit import value_text
+from beacon.core.models import Revision
 from beacon.domain.risk import Rating
-from beacon.performance.bundle.load import value_text
-from beacon.performance.models import Revision
 
 from . import models
 from .history import HISTORY_ENTITIES, TRACKED, effective_date
 
 
 class NotOnRecord(Exception):
-    """A risk whose record starts after the day asked for."""
+    """A risk whose record, or whose rating history, starts after the day asked for.
+    ``recorded_from`` is None when no rating is recorded at all."""
 
-    def __init__(self, risk: models.Risk, day: dt.date, recorded_from: dt.date):
-        super().__init__(f"{risk.risk_id} is on record from {recorded_from:%d/%m/%Y}, after {day:%d/%m/%Y}")
+    def __init__(self, risk: models.Risk, day: dt.date, recorded_from: dt.date | None):
+        if recorded_from is None:
+            super().__init__(f"{risk.risk_id} has no rating recorded in its history")
+        else:
+            super().__init__(f"{risk.risk_id} is on record from {recorded_from:%d/%m/%Y}, after {day:%d/%m/%Y}")
         self.risk, self.day, self.recorded_from = risk, day, recorded_from
 
 
@@ -177,23 +190,35 @@ PARSE = {"owners": _list, "owner_directorates": _list, "cabinet_members": _list,
          "order": _int, "due_date": _date, "register": _register_code}
 
 
-def _fields_on(entity: str, item, day: dt.date, history: History) -> dict:
+def _fields_on(entity: str, item, day: dt.date, history: History, names=None) -> dict:
+    """The tracked fields (or ``names``) of a risk, control or action as they stood on ``day``."""
     key = item.risk_id if entity == "risk" else item.history_key
     out = {}
-    for name in TRACKED[entity]:
+    for name in names or TRACKED[entity]:
         current = item.register.code if name == "register" else getattr(item, name)
         text = history.text_on(entity, key, name, day)
         out[name] = current if text is None or text == value_text(current) else PARSE.get(name, _text)(text)
     return out
 
 
-def rating_on(risk: models.Risk, kind: str, day: dt.date) -> Rating:
-    rows = sorted((r for r in risk.ratings.all() if r.kind == kind), key=lambda r: (r.effective_date, r.pk))
-    held = [r for r in rows if r.effective_date <= day]
-    row = held[-1] if held else (rows[0] if rows else None)
-    if row is None:
-        return risk.current if kind == "current" else risk.target
-    return row.rating
+def rating_on(risk: models.Risk, kind: str, day: dt.date) -> Rating | None:
+    """The rating in force on ``day`` (``kind`` current or target): the latest of the risk's rating
+    history dated by then, of two on one date the one recorded last; None when none is dated by
+    then (not held). Reads ``risk.ratings.all()``, so a prefetch serves it."""
+    held = [r for r in risk.ratings.all() if r.kind == kind and r.effective_date <= day]
+    return max(held, key=lambda r: (r.effective_date, r.pk)).rating if held else None
+
+
+def rating_held_from(risk: models.Risk, *kinds: str) -> dt.date | None:
+    """The first date from which the risk's rating (of every kind named) is held; None when a kind
+    has no rating recorded."""
+    starts = []
+    for kind in kinds or ("current", "target"):
+        dates = [r.effective_date for r in risk.ratings.all() if r.kind == kind]
+        if not dates:
+            return None
+        starts.append(min(dates))
+    return max(starts)
 
 
 def live_state(risk: models.Risk) -> RiskState:
@@ -208,15 +233,18 @@ def live_state(risk: models.Risk) -> RiskState:
 
 
 def risk_on(risk: models.Risk, day: dt.date, history: History | None = None) -> RiskState:
-    """The risk, its controls and its actions as they stood on ``day``. Raises
-    :class:`NotOnRecord` when its record starts after ``day``."""
+    """The risk, its controls and its actions as they stood on ``day``, with the ratings in force
+    then (:func:`rating_on`). Raises :class:`NotOnRecord` when its record, or its rating history,
+    starts after ``day``."""
     history = history or History.load(risk)
     start = history.created_on("risk", risk.risk_id)
     if start is not None and start > day:
         raise NotOnRecord(risk, day, start)
+    current, target = rating_on(risk, "current", day), rating_on(risk, "target", day)
+    if current is None or target is None:
+        raise NotOnRecord(risk, day, rating_held_from(risk))
     return RiskState(
-        risk=risk, day=day, risk_id=risk.risk_id,
-        current=rating_on(risk, "current", day), target=rating_on(risk, "target", day),
+        risk=risk, day=day, risk_id=risk.risk_id, current=current, target=target,
         controls=_items_on("control", risk.controls.all(), day, history),
         actions=_items_on("action", risk.actions.all(), day, history),
         **_fields_on("risk", risk, day, history),
@@ -246,3 +274,109 @@ def titles_on(day: dt.date, history: History | None = None) -> dict[str, str]:
         text = history.text_on("risk", risk_id, "title", max(day, start) if start else day)
         out[risk_id] = title if text is None else text
     return out
+
+
+# --- on the corporate register on a date --------------------------------------------------------
+ENTERING = ("new", "escalated", "re_escalated")
+LEAVING = ("closed", "withdrawn", "delegated", "de_escalated")
+
+
+def long_date(day: dt.date) -> str:
+    """``5 January 2023``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _membership(event: models.RiskEvent) -> str | None:
+    """"on" for an event that puts its id on the corporate register, "off" for one that takes it
+    off, None for any other event."""
+    if event.event in ENTERING or (event.event == "merged" and event.rating):
+        return "on"  # a merger's rated event is the new id formed by it
+    if event.event in LEAVING or event.event == "merged":
+        return "off"
+    return None
+
+
+def _window(event: models.RiskEvent) -> str:
+    after, by = event.occurred_after, event.occurred_by
+    if after and by:
+        return f"between {long_date(after)} and {long_date(by)}"
+    if by:
+        return f"by {long_date(by)}, no earlier date held"
+    if after:
+        return f"after {long_date(after)}"
+    return "on a date not held"
+
+
+def _placed_on(events: list[models.RiskEvent], day: dt.date) -> tuple[str, str]:
+    """("on" | "off" | "not_known", reason) for one id on ``day``, from its membership events
+    (dated windows ``occurred_after … occurred_by``, both ends inclusive). With no entry event the
+    id is taken to have been on the register from before the data begins."""
+    state = "off" if events and _membership(events[0]) == "on" else "on"
+    for e in events:
+        placed = _membership(e)
+        if e.occurred_by is not None and e.occurred_by <= day:
+            state = placed
+        elif e.occurred_after is not None and e.occurred_after > day:
+            break
+        else:
+            verb = "joined" if placed == "on" else "left"
+            return "not_known", f"{verb} the register {_window(e)}"
+    return state, ""
+
+
+@dataclass(frozen=True)
+class OnRegister:
+    """One id on the corporate register on a day: its :class:`Risk` (None for an id known only
+    from events, such as a risk that left before its data was recorded) and the current rating in
+    force then (None: not held)."""
+
+    risk_id: str
+    risk: models.Risk | None
+    rating: Rating | None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """The corporate register on ``day``, as far as the history tells: the ids on it, and those
+    whose joining or leaving is dated only to a window that spans the day (``(id, reason)``),
+    which are reported, never guessed."""
+
+    day: dt.date
+    on: tuple[OnRegister, ...]
+    not_known: tuple[tuple[str, str], ...]
+
+    @property
+    def ids(self) -> list[str]:
+        return [o.risk_id for o in self.on]
+
+
+def register_on(day: dt.date, history: History | None = None) -> Membership:
+    """The corporate register on ``day`` (the one definition, module docstring): ids in order."""
+    events: dict[str, list[models.RiskEvent]] = {}
+    key = lambda e: (e.occurred_by or e.occurred_after or dt.date.max, e.pk)  # noqa: E731
+    for e in sorted(models.RiskEvent.objects.all(), key=key):
+        if _membership(e) is not None:
+            events.setdefault(e.risk_code, []).append(e)
+    risks = {r.risk_id: r for r in models.Risk.objects.select_related("register").prefetch_related("ratings")}
+    history = history or History.load()
+    on, not_known = [], []
+    for code in sorted(set(risks) | set(events)):
+        risk = risks.get(code)
+        if risk is not None and code not in events and risk.register.code != "corporate":
+            continue  # never on the corporate register, as far as the history tells
+        state, reason = _placed_on(events.get(code, []), day)
+        if state == "not_known":
+            not_known.append((code, reason))
+        elif state == "on" and (risk is None or _active_on_corporate(risk, day, history)):
+            on.append(OnRegister(code, risk, rating_on(risk, "current", day) if risk is not None else None))
+    return Membership(day, tuple(on), tuple(not_known))
+
+
+def _active_on_corporate(risk: models.Risk, day: dt.date, history: History) -> bool:
+    """Whether the risk, as it stood on ``day``, was active on the corporate register; True when its
+    record starts later (the events alone decide then)."""
+    start = history.created_on("risk", risk.risk_id)
+    if start is not None and start > day:
+        return True
+    fields = _fields_on("risk", risk, day, history, ("status", "register"))
+    return fields["status"] == "active" and fields["register"] == "corporate"

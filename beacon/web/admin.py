@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import ApiToken, DirectorateAssignment, RiskAssignment
+from beacon.core.models import ApiToken, DirectorateAssignment
+from beacon.risk.models import RiskAssignment
 
 
 @admin.register(DirectorateAssignment)

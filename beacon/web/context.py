@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from . import permissions as perm
+from beacon.core import permissions as perm
 
 
 def navigation(request):

@@ -32,6 +32,5 @@ urlpatterns = [
     path("reports/<str:slug>/preview.<str:fmt>", reports.preview, name="report_preview"),
     path("reports/<str:slug>/qpr.<str:fmt>", reports.download, name="report_file"),
     path("data/", data.index, name="data"),
-    path("data/export/bundle.zip", data.export_zip, name="export_zip"),
-    path("data/export/bundle.xlsx", data.export_workbook, name="export_workbook"),
+    path("data/export/bundle.<str:fmt>", data.export, name="export"),
 ]

@@ -24,7 +24,8 @@ def demo_in_database(django_db_setup, django_db_blocker, demo_dir_module):
         for name in ("Revision", "ImportRun", "SupportingTableCell", "SupportingTable", "PublishedCounts",
                      "PublishedRating", "Commentary", "ActivityObservation", "ActivityIndicator",
                      "Observation", "KpiTarget", "Kpi", "SubArea", "Directorate"):
-            apps.get_model("performance", name).objects.all().delete()
+            app = "core" if name in ("Revision", "ImportRun", "SubArea", "Directorate") else "performance"
+            apps.get_model(app, name).objects.all().delete()
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import pytest
 
 from beacon.bundle.errors import BundleErrors
 from beacon.bundle.importer import import_bundle
+from beacon.core import models as core
 from beacon.performance import models
 
 OBS = "observations.csv"
@@ -17,7 +18,7 @@ WHEN = dt.datetime(2023, 1, 20, 9, 30, tzinfo=dt.timezone.utc)
 
 
 def new_revisions(before_ids):
-    return list(models.Revision.objects.exclude(pk__in=before_ids).order_by("entity", "key", "field"))
+    return list(core.Revision.objects.exclude(pk__in=before_ids).order_by("entity", "key", "field"))
 
 
 @pytest.mark.django_db
@@ -25,7 +26,7 @@ def test_importing_the_demo_twice_changes_nothing(demo_dir, row_counts, db_dump)
     first = import_bundle(demo_dir, user="alice")
     assert first.changed
     counts, dump = row_counts(), db_dump(history=False)
-    revisions = models.Revision.objects.count()
+    revisions = core.Revision.objects.count()
 
     second = import_bundle(demo_dir, user="bob")
 
@@ -34,7 +35,7 @@ def test_importing_the_demo_twice_changes_nothing(demo_dir, row_counts, db_dump)
     for file, counter in second.summary.items():
         assert set(counter) == {"unchanged"}, (file, counter)
         assert counter["unchanged"] == sum(first.summary[file].values()), file
-    assert models.Revision.objects.count() == revisions
+    assert core.Revision.objects.count() == revisions
     after = row_counts()
     assert after.pop("ImportRun") == counts.pop("ImportRun") + 1  # the run itself is recorded
     assert after == counts
@@ -45,7 +46,7 @@ def test_importing_the_demo_twice_changes_nothing(demo_dir, row_counts, db_dump)
 @pytest.mark.django_db
 def test_a_changed_value_is_recorded_as_a_revision(make_bundle, demo_dir):
     import_bundle(demo_dir, user="alice")
-    before = list(models.Revision.objects.values_list("pk", flat=True))
+    before = list(core.Revision.objects.values_list("pk", flat=True))
     old = models.Observation.objects.get(kpi__code="CS1", period="2022/23 Q2").value
     bundle = make_bundle()
     bundle.set_cell(OBS, "CS1,2022/23 Q2", "value", "95.5")
@@ -66,7 +67,7 @@ def test_a_changed_value_is_recorded_as_a_revision(make_bundle, demo_dir):
 @pytest.mark.django_db
 def test_a_changed_target_is_recorded_as_a_target_revision(make_bundle, demo_dir):
     import_bundle(demo_dir, user="alice")
-    before = list(models.Revision.objects.values_list("pk", flat=True))
+    before = list(core.Revision.objects.values_list("pk", flat=True))
     bundle = make_bundle()
     bundle.set_cell("targets.csv", "CS1,", "target", "98")
 
@@ -83,7 +84,7 @@ def test_a_changed_target_is_recorded_as_a_target_revision(make_bundle, demo_dir
 def test_a_column_absent_from_a_file_leaves_stored_data_alone(make_bundle, demo_dir, db_dump):
     import_bundle(demo_dir, user="alice")
     dump = db_dump(history=False)
-    revisions = models.Revision.objects.count()
+    revisions = core.Revision.objects.count()
     bundle = make_bundle()
     bundle.drop_column(OBS, "note")
     bundle.drop_column("targets.csv", "target_source")
@@ -92,7 +93,7 @@ def test_a_column_absent_from_a_file_leaves_stored_data_alone(make_bundle, demo_
     result = import_bundle(bundle.root, user="bob")
 
     assert not result.changed
-    assert models.Revision.objects.count() == revisions
+    assert core.Revision.objects.count() == revisions
     assert db_dump(history=False) == dump
     assert models.Observation.objects.get(kpi__code="CS3", period="2022/23 Q2").note == "July to September 2022."
     assert models.KpiTarget.objects.get(kpi__code="CS1").target_source == "derived"
@@ -108,7 +109,7 @@ def test_an_emptied_cell_is_a_change_not_an_absence(make_bundle, demo_dir):
     bundle.set_cell(OBS, "CS3,2022/23 Q2", "note", "")
     import_bundle(bundle.root, user="bob")
     assert models.Observation.objects.get(kpi__code="CS3", period="2022/23 Q2").note == ""
-    revision = models.Revision.objects.get(entity="observation", key="CS3 2022/23 Q2", field="note")
+    revision = core.Revision.objects.get(entity="observation", key="CS3 2022/23 Q2", field="note")
     assert (revision.old_value, revision.new_value) == ("July to September 2022.", "")
 
 
@@ -142,7 +143,7 @@ def test_changing_final_data_without_a_reason_is_refused(final_cs1, row_counts, 
 @pytest.mark.django_db
 def test_changing_final_data_with_a_reason_records_the_reason(final_cs1):
     final_cs1.set_cell(OBS, "CS1,2022/23 Q2", "value", "95")
-    before = list(models.Revision.objects.values_list("pk", flat=True))
+    before = list(core.Revision.objects.values_list("pk", flat=True))
 
     import_bundle(final_cs1.root, user="bob", reason="Provider corrected the September figure", now=WHEN)
 
@@ -152,7 +153,7 @@ def test_changing_final_data_with_a_reason_records_the_reason(final_cs1):
     assert revision.changed_by == "bob"
     observation = models.Observation.objects.get(kpi__code="CS1", period="2022/23 Q2")
     assert observation.value == Decimal("95") and observation.status == "final"
-    run = models.ImportRun.objects.get(imported_at=WHEN)
+    run = core.ImportRun.objects.get(imported_at=WHEN)
     assert run.summary["reason"] == "Provider corrected the September figure"
 
 
@@ -170,8 +171,8 @@ def test_a_bundle_may_hold_a_subset_of_the_files(make_bundle, demo_dir, demo_per
     from beacon.reports.qpr import build_qpr
 
     import_bundle(demo_dir, user="alice")
-    order = [k["code"] for k in build_qpr(Quarter.parse(demo_period))["kpis"]]
-    revisions = models.Revision.objects.count()
+    order = [k.code for k in build_qpr(Quarter.parse(demo_period)).kpis]
+    revisions = core.Revision.objects.count()
     partial = make_bundle(empty=True)
     demo = make_bundle()
     lines = demo.lines("kpis.csv")
@@ -184,5 +185,5 @@ def test_a_bundle_may_hold_a_subset_of_the_files(make_bundle, demo_dir, demo_per
 
     assert dict(result.summary["kpis.csv"]) == {"unchanged": 2}
     assert dict(result.summary[OBS]) == {"changed": 1}
-    assert models.Revision.objects.count() == revisions + 1
-    assert [k["code"] for k in build_qpr(Quarter.parse(demo_period))["kpis"]] == order
+    assert core.Revision.objects.count() == revisions + 1
+    assert [k.code for k in build_qpr(Quarter.parse(demo_period)).kpis] == order

@@ -53,11 +53,11 @@ def test_a_manual_severity_is_imported_and_shown_with_its_reason(bundle):
     obs = models.Observation.objects.get(kpi__code="GL1", period="2022/23 Q2")
     assert (obs.manual_severity, obs.manual_severity_reason) == ("well_below", REASON)
     model = build_qpr(Quarter.parse("2022/23 Q2"))
-    gl1 = next(k for k in model["kpis"] if k["code"] == "GL1")
-    assert (gl1["severity"], gl1["severity_source"], gl1["severity_reason"]) == ("well_below", "manual", REASON)
-    assert "GL1" in model["severity"]["well_below"]
+    gl1 = model.kpi("GL1")
+    assert (gl1.severity, gl1.severity_source, gl1.severity_reason) == ("well_below", "manual", REASON)
+    assert "GL1" in model.severity.well_below
     # the other Red rated by hand, with no severity recorded, is listed as not determined
-    assert model["severity"]["not_determined"] == ["GL2"]
+    assert model.severity.not_determined == ("GL2",)
 
 
 @pytest.mark.django_db

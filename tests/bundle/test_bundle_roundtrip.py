@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 
 from beacon.bundle.importer import export_bundle, import_bundle
+from beacon.core import models as core
 from beacon.performance import models
 
 
 def wipe(row_counts) -> None:
     """Empty every performance table: a fresh database for the re-import."""
     for model in (
-        models.Revision,
-        models.ImportRun,
+        core.Revision,
+        core.ImportRun,
         models.SupportingTableCell,
         models.SupportingTable,
         models.PublishedCounts,
@@ -29,8 +30,8 @@ def wipe(row_counts) -> None:
         models.Observation,
         models.KpiTarget,
         models.Kpi,
-        models.SubArea,
-        models.Directorate,
+        core.SubArea,
+        core.Directorate,
     ):
         model.objects.all().delete()
     assert set(row_counts().values()) == {0}
@@ -258,11 +259,11 @@ def test_every_file_of_the_contract_round_trips(tmp_path, row_counts, db_dump, s
 def test_reimporting_an_export_into_the_same_database_changes_nothing(tmp_path):
     """The catalogue order of kpis.csv need not follow the directorates' display order."""
     import_bundle(write_rich_bundle(tmp_path / "rich"), user="tester")
-    revisions = models.Revision.objects.count()
+    revisions = core.Revision.objects.count()
     export_bundle(tmp_path / "export")
     result = import_bundle(tmp_path / "export", user="tester")
     assert not result.changed, result.report()
-    assert models.Revision.objects.count() == revisions
+    assert core.Revision.objects.count() == revisions
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from beacon.cli import BEACON_COMMANDS, main
-from beacon.performance import models
+from beacon.core import models
 
 # A command run through the command line closes the database connections when it ends
 # (BaseCommand.run_from_argv), which would end a test wrapped in one transaction on

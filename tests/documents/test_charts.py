@@ -2,6 +2,8 @@
 
 import pytest
 
+from beacon.domain.qpr_model import ActivityEntry, KpiEntry
+from beacon.domain.records import from_plain
 from beacon.reports import charts
 
 
@@ -29,7 +31,7 @@ def kpi(**kw):
         ],
     }
     base.update(kw)
-    return base
+    return from_plain(KpiEntry, base)
 
 
 def test_kpi_chart_svg_png_alt_and_table(chart_cache):
@@ -65,7 +67,7 @@ def test_activity_chart_with_expected_range_and_benchmark():
              "target": 345, "illustrative": False},
         ],
     }
-    chart = charts.activity_chart(indicator)
+    chart = charts.activity_chart(from_plain(ActivityEntry, indicator))
     assert chart.table["columns"] == ["Period", "Value", "Lower threshold", "Upper threshold", "Target"]
     assert "Sep-22 6 minutes 24 seconds" in chart.alt
     assert "Expected range in Sep-22: 5 minutes to 6 minutes." in chart.alt
@@ -92,3 +94,16 @@ def test_same_data_same_file():
     charts.clear_memory_cache()
     b = charts._draw("kpi", charts.kpi_chart(kpi()).spec, "svg").decode()
     assert a == b
+
+
+def test_an_in_arrears_kpi_is_plotted_at_the_quarter_its_data_describes():
+    """Spec 3.8: a value reported one quarter in arrears is stored under the report quarter but
+    describes the quarter before (Care Needs Assessments: 75% reported in Quarter 2 is June's), so
+    the chart labels each point with the quarter of its data."""
+    chart = charts.kpi_chart(kpi(in_arrears=True))
+    assert [row[0] for row in chart.table["rows"]] == ["Mar-21", "Jun-21", "Sep-21", "Dec-21", "Mar-22", "Jun-22"]
+    assert "Jun-22 74.8%" in chart.alt and "Sep-22" not in chart.alt
+    assert "Reported one quarter in arrears: each value is shown at the quarter its data describes." in chart.alt
+    assert ">Jun-22<" in chart.svg and "Sep-22" not in chart.svg
+    # the control: the same values reported in their own quarter end at the report quarter
+    assert charts.kpi_chart(kpi()).table["rows"][-1][0] == "Sep-22"

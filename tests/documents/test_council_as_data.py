@@ -79,7 +79,7 @@ def test_report_settings_assume_no_council():
 @pytest.mark.django_db
 def test_kpi_heading_round_trips_and_is_checked(make_bundle, tmp_path):
     from beacon.bundle.errors import BundleErrors
-    from beacon.performance.models import Directorate
+    from beacon.core.models import Directorate
 
     import_bundle(make(make_bundle(empty=True).root), user="tester")
     export_bundle(tmp_path / "out")

@@ -11,11 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beacon.domain.lint import KpiFacts, derived_aliases, lint_text, split_sentences
+from beacon.domain.qpr_model import Counts, KpiEntry, PeriodInfo, QprModel
+from beacon.domain.records import from_plain
 from beacon.domain.wording import number_word
 
 END = date(2022, 9, 30)  # 2022/23 Q2
-ASC = {"kpis": 6, "green": 2, "amber": 2, "red": 2, "improving": 1, "stable": 4, "worsening": 1}
-CYPE = {"kpis": 7, "green": 4, "amber": 2, "red": 1, "improving": 1, "stable": 3, "worsening": 3}
+ASC = Counts(kpis=6, green=2, amber=2, red=2, improving=1, stable=4, worsening=1)
+CYPE = Counts(kpis=7, green=4, amber=2, red=1, improving=1, stable=3, worsening=3)
 
 FTE = KpiFacts(name="Number of first-time entrants to youth justice system – rolling 12 months",
                aliases=("first-time entrants",), code="ED6", rag="AMBER", dot="stable", value=290, previous=300,
@@ -209,8 +211,8 @@ def test_count_phrases():
     assert lint("Three of the seven KPIs show a worsening trend.", counts=CYPE) == []
     assert rules("Two of the seven KPIs show a worsening trend.", counts=CYPE) == ["count"]
     assert lint("Two of the six KPIs met target.") == []
-    assert lint("17 of the 37 indicators are rated as Green.", counts={"kpis": 37, "green": 17}) == []
-    assert rules("17 of the 36 indicators are rated as Green.", counts={"kpis": 37, "green": 17}) == ["count"]
+    assert lint("17 of the 37 indicators are rated as Green.", counts=Counts(kpis=37, green=17)) == []
+    assert rules("17 of the 36 indicators are rated as Green.", counts=Counts(kpis=37, green=17)) == ["count"]
     # no total, or another time: not checked
     assert lint("Two Highways KPIs were RAG rated Green.") == []
     assert lint("Last Quarter three of the six KPIs met target.") == []
@@ -221,9 +223,9 @@ def test_count_phrases():
 def test_count_phrase_naming_another_block():
     blocks = {"Adult Social Care": ASC, "Children, Young People and Education": CYPE}
     text = "In Adult Social Care, two out of the seven KPIs met target."
-    [f] = lint(text, counts={"kpis": 37, "green": 17}, block="", blocks=blocks)
+    [f] = lint(text, counts=Counts(kpis=37, green=17), block="", blocks=blocks)
     assert "6 KPIs in Adult Social Care" in f.message
-    assert lint("In Adult Social Care, two of the six KPIs met target.", counts={"kpis": 37}, block="", blocks=blocks) == []
+    assert lint("In Adult Social Care, two of the six KPIs met target.", counts=Counts(kpis=37), block="", blocks=blocks) == []
 
 
 def test_a_count_sentence_is_not_read_as_a_kpi_claim():
@@ -235,7 +237,7 @@ def test_a_count_sentence_is_not_read_as_a_kpi_claim():
 @settings(max_examples=200, deadline=None)
 def test_count_totals_property(n, total, actual, word):
     n = min(n, total)
-    counts = {"kpis": actual, "green": n, "amber": 0, "red": actual - n if actual >= n else 0}
+    counts = Counts(kpis=actual, green=n, amber=0, red=actual - n if actual >= n else 0)
     first = number_word(n).capitalize() if word else str(n)
     text = f"{first} of the {number_word(total) if word else total} KPIs met target."
     found = lint(text, counts=counts)
@@ -322,7 +324,7 @@ def test_generated_kpi_sentences_pass_the_lint():
     """The sentences Beacon writes itself must never be flagged."""
     from beacon.domain.narrative import kpi_sentence
 
-    period = {"label": "2022/23 Q2", "quarter": 2}
+    period = PeriodInfo(label="2022/23 Q2", quarter=2)
     for k in ALL_KPIS:
         entry = {"name": k.name, "unit": k.unit, "decimals": k.decimals, "rag": k.rag, "value": k.value,
                  "value_displayed": None, "previous": k.previous, "polarity": k.polarity, "target": k.target,
@@ -330,7 +332,7 @@ def test_generated_kpi_sentences_pass_the_lint():
         from beacon.domain.numbers import displayed
 
         entry["value_displayed"] = displayed(k.value, k.decimals)
-        text = kpi_sentence(entry, period)
+        text = kpi_sentence(from_plain(KpiEntry, entry), period)
         assert lint(text, kpis=[k]) == [], text
 
 
@@ -357,7 +359,7 @@ def test_demo_without_commentary_has_no_findings(demo):
     from beacon.domain.periods import Quarter
     from beacon.reports.qpr import build_qpr
 
-    assert build_qpr(Quarter.parse(PERIOD))["lint"] == []
+    assert build_qpr(Quarter.parse(PERIOD)).lint == ()
 
 
 def test_contradicting_commentary_is_a_finding_in_the_json_model_and_publish_needs_acceptance(demo, tmp_path):
@@ -371,8 +373,8 @@ def test_contradicting_commentary_is_a_finding_in_the_json_model_and_publish_nee
     from beacon.reports.qpr import build_qpr
 
     model = build_qpr(Quarter.parse(PERIOD))
-    kpi = next(k for k in model["kpis"] if k["code"] == "SC6")
-    assert kpi["value"] < kpi["previous"]  # foster care placements fell from 75.4% to 74.8%
+    kpi = model.kpi("SC6")
+    assert kpi.value < kpi.previous  # foster care placements fell from 75.4% to 74.8%
     _add_commentary("SC6", "Performance also improved this Quarter.")
     out = tmp_path / "qpr.json"
     call_command("report", period=PERIOD, format="json", out=str(out), stdout=io.StringIO())
@@ -446,7 +448,7 @@ def test_generated_kpi_sentences_never_flagged(value, previous, target, gap, pol
     entry = {"name": name, "unit": unit, "decimals": decimals, "rag": rag, "value": value,
              "value_displayed": displayed(value, decimals), "previous": previous, "polarity": polarity,
              "target": target, "floor": floor, "dot": dot, "series": [], "previous_rag": previous_rag}
-    text = kpi_sentence(entry, {"label": "2022/23 Q2", "quarter": 2})
+    text = kpi_sentence(from_plain(KpiEntry, entry), PeriodInfo(label="2022/23 Q2", quarter=2))
     assert lint_text(text, [facts], None, END) == [], text
     assert lint_text(text.replace(name, "It"), [], None, END, attached=facts) == [], text
 
@@ -462,8 +464,8 @@ def test_generated_block_sentences_never_flagged(green, amber, red, improving, w
     n = green + amber + red
     if n == 0 or improving + worsening > n:
         return
-    counts = {"kpis": n, "green": green, "amber": amber, "red": red, "improving": improving,
-              "worsening": worsening, "stable": n - improving - worsening, "not_rated": 0, "not_available": 0}
+    counts = Counts(kpis=n, green=green, amber=amber, red=red, improving=improving,
+                    worsening=worsening, stable=n - improving - worsening, not_rated=0, not_available=0)
     text = block_sentence("Adult Social Care", counts)
     assert lint_text(text, ALL_KPIS, counts, END, block="Adult Social Care") == [], text
 
@@ -520,11 +522,11 @@ def test_commentary_lint_uses_the_rows_block_and_kpi():
             {"directorate": "B", "sub_area": None, "kpi": "B1", "topic": "", "text": "It is RAG rated Amber."},
         ],
     }
-    found = commentary_lint(model)
-    assert [(f["directorate"], f["topic"], f["kpi"], f["rule"]) for f in found] == [
+    found = commentary_lint(from_plain(QprModel, model))
+    assert [(f.directorate, f.topic, f.kpi, f.rule) for f in found] == [
         (None, "Summary", "A2", "movement"),
         ("A", "", None, "count"),
         ("B", "", "B1", "rag"),
     ]
-    assert "0 of the 2 KPIs in Growth met target (Green), not 1" in found[1]["message"]
+    assert "0 of the 2 KPIs in Growth met target (Green), not 1" in found[1].message
     assert finding_line(found[2]).startswith('B / B1: [rag] "It is RAG rated Amber."')

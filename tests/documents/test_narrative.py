@@ -1,21 +1,49 @@
 """Narrative sentences (performance spec 5) from computed results: pure, no database."""
 
+from dataclasses import replace
+
 import pytest
 
 from beacon.domain import narrative as n
+from beacon.domain.qpr_model import (
+    Changes,
+    Comparison,
+    ComparisonCounts,
+    Counts,
+    DotEvidence,
+    KpiEntry,
+    PeriodInfo,
+    QprModel,
+    SeriesPoint,
+    Variant,
+)
+from beacon.domain.records import from_plain
+from beacon.domain.rules import DotRules, SeverityRules, get_rule_set
 
-PERIOD = {"label": "2022/23 Q2", "quarter": 2, "financial_year": "2022/23", "data_to_label": "September 2022",
-          "variant": "quarterly"}
+PERIOD = PeriodInfo(label="2022/23 Q2", quarter=2, financial_year="2022/23", data_to_label="September 2022",
+                    variant=Variant.QUARTERLY)
 
 
 def model(totals=None, changes=None, basis="previous_quarter", clauses="all"):
     totals = totals or {"green": 17, "amber": 13, "red": 7, "improving": 2, "stable": 30, "worsening": 5, "kpis": 37}
-    return {
-        "period": PERIOD,
-        "rule_set": {"rag": {"wording": "2022"}, "counts": {"clauses": clauses}},
-        "totals": totals,
-        "comparison": {"basis": basis, "changes": changes},
-    }
+    return QprModel(
+        period=PERIOD,
+        rule_set=get_rule_set("2022", {"counts": {"clauses": clauses}}),
+        totals=Counts(**totals),
+        comparison=Comparison(basis=basis, changes=Changes(**changes) if changes else None),
+    )
+
+
+def with_rules(m, **overrides):
+    """The model with rule settings overridden (``dot={"window_quarters": 8}``)."""
+    return replace(m, rule_set=m.rule_set.with_overrides(overrides))
+
+
+def with_prior(m, **totals):
+    return replace(m, comparison=replace(m.comparison, totals=ComparisonCounts(**totals)))
+
+
+YEAR_END = replace(PERIOD, quarter=4, variant=Variant.YEAR_END)
 
 
 Q2_CHANGES = {"green": -4, "amber": 5, "red": -1, "improving": -3, "stable": 3, "worsening": 0}
@@ -50,10 +78,10 @@ def test_no_comparison_gives_no_clause_and_as_published_drops_stable():
 
 def test_year_end_clauses_compare_with_same_quarter_last_year():
     m = model(changes={**Q2_CHANGES, "green": 2}, basis="same_quarter_last_year")
-    m["period"] = {**PERIOD, "quarter": 4, "variant": "year_end"}
+    m = replace(m, period=YEAR_END)
     s = n.cover_sentences(m, body="County Council")
     assert s["cover.2.2.green"].endswith("(two more than the same Quarter last year).")
-    m["comparison"]["totals"] = {"green": 15, "amber": 12, "red": 9}
+    m = with_prior(m, green=15, amber=12, red=9)
     s = n.cover_sentences(m, body="County Council")
     assert s["cover.2.2.green"].endswith(
         "(two more than the same Quarter last year when 15 of the 36 indicators were Green).")
@@ -83,13 +111,12 @@ def test_headline():
     ],
 )
 def test_block_sentence_counts_agree_with_the_block(counts, expected):
-    counts = {"not_rated": 0, "not_available": 0, **counts}
+    counts = Counts(**{"not_rated": 0, "not_available": 0, **counts})
     assert n.block_sentence("Customer Services", counts) == expected
 
 
 def test_block_sentence_with_unrated_kpis():
-    counts = {"green": 0, "amber": 0, "red": 0, "improving": 0, "stable": 1, "worsening": 0, "not_rated": 3,
-              "not_available": 2, "kpis": 3}
+    counts = Counts(green=0, amber=0, red=0, improving=0, stable=1, worsening=0, not_rated=3, not_available=2, kpis=3)
     assert n.block_sentence("Public Health", counts) == (
         "Public Health – None of the three KPIs met target; three are not rated. One is stable or shows no clear "
         "trend and two have no direction of travel."
@@ -102,7 +129,7 @@ def kpi(**kw):
             "floor": 75.0, "rag": "RED", "previous_rag": "AMBER", "dot": "worsening", "series": [],
             "in_arrears": False, "previous_period": "2022/23 Q1", "rag_source": "computed"}
     base.update(kw)
-    return base
+    return from_plain(KpiEntry, base)
 
 
 def test_kpi_sentence_percentage_points_and_transition():
@@ -135,7 +162,7 @@ def test_in_arrears_names_the_data_quarter():
 
 def test_streak_only_when_history_supports_it():
     def series(*values):
-        return [{"period": f"p{i}", "value": v} for i, v in enumerate(values)]
+        return [SeriesPoint(period=f"p{i}", value=v) for i, v in enumerate(values)]
 
     assert n.streak(series(1, 2, 3, 4), "higher") == "increased for the third Quarter in a row"
     assert n.streak(series(None, 2, 3), "higher") == ""  # one move only: no claim
@@ -143,9 +170,10 @@ def test_streak_only_when_history_supports_it():
     assert n.streak(series(5, 4, 3), "higher") == "decreased for the second Quarter in a row"
     assert n.streak(series(3, 3, 3), "higher") == ""
     illustrative = series(76.6, 75.4, 74.8)
-    illustrative[0]["illustrative"] = True  # not a published figure: no claim rests on it
+    illustrative[0] = replace(illustrative[0], illustrative=True)  # not a published figure: no claim rests on it
     assert n.streak(illustrative, "higher") == ""
-    assert "in a row" not in n.kpi_sentence(kpi(series=series(None, None, None, None, 75.4, 74.8)), PERIOD)
+    assert "in a row" not in n.kpi_sentence(
+        kpi(series=[{"period": p.period, "value": p.value} for p in series(None, None, None, None, 75.4, 74.8)]), PERIOD)
 
 
 def test_movement_units():
@@ -198,8 +226,8 @@ def test_movement_from_zero_names_both_values():
 # --- issue 8: statements the data does not support -------------------------------------------
 def short_kpi(code, dot="stable", source="computed", flags=(), points=1, **kw):
     """A KPI of the model with just what the direction-of-travel wording reads."""
-    return {"code": code, "dot": dot, "dot_source": source,
-            "dot_evidence": {"method": "trend", "points_used": points, "flags": list(flags)}, **kw}
+    return from_plain(KpiEntry, {"code": code, "dot": dot, "dot_source": source,
+                                 "dot_evidence": {"method": "trend", "points_used": points, "flags": list(flags)}, **kw})
 
 
 INSUFFICIENT = ("insufficient data",)
@@ -209,27 +237,25 @@ def test_too_few_quarters_is_no_direction_of_travel_never_stable():
     # 33 KPIs with one or two quarters each: the rule set calls them "stable (insufficient data)"
     totals = {"green": 20, "amber": 10, "red": 3, "improving": 0, "stable": 0, "worsening": 0,
               "not_rated": 0, "not_available": 33, "kpis": 33}
-    m = model(totals=totals)
-    m["kpis"] = [short_kpi(f"K{i}", flags=INSUFFICIENT) for i in range(33)]
+    m = replace(model(totals=totals), kpis=tuple(short_kpi(f"K{i}", flags=INSUFFICIENT) for i in range(33)))
     s = n.cover_sentences(m, body="Cabinet")["cover.2.4"]
     assert "33 are stable" not in s
     assert s.endswith("33 indicators have no direction of travel: fewer than four of the last six Quarters held.")
     assert n.headline(m).endswith(
         "33 indicators have no direction of travel: fewer than four of the last six Quarters held.")
     # N comes from the rule set, not a constant
-    m["rule_set"]["dot"] = {"window_quarters": 8, "min_points": 5}
+    m = with_rules(m, dot={"window_quarters": 8, "min_points": 5})
     assert n.cover_sentences(m, body="Cabinet")["cover.2.4"].endswith(
         "33 indicators have no direction of travel: fewer than five of the last eight Quarters held.")
 
 
 def test_block_without_a_computable_direction_of_travel_is_not_all_stable():
-    counts = {"green": 7, "amber": 0, "red": 0, "improving": 0, "stable": 0, "worsening": 0, "not_rated": 0,
-              "not_available": 7, "kpis": 7}
+    counts = Counts(green=7, amber=0, red=0, improving=0, stable=0, worsening=0, not_rated=0, not_available=7, kpis=7)
     text = n.block_sentence("Public Health", counts, no_dot="fewer than four of the last six Quarters held")
     assert "stable" not in text
     assert text.endswith(
         "None of the seven has a direction of travel (fewer than four of the last six Quarters held).")
-    mixed = {**counts, "stable": 2, "not_available": 5}
+    mixed = replace(counts, stable=2, not_available=5)
     assert n.block_sentence("Public Health", mixed, no_dot="fewer than four of the last six Quarters held").endswith(
         "Two are stable or show no clear trend and five have no direction of travel (fewer than four of the last "
         "six Quarters held).")
@@ -240,8 +266,8 @@ def test_the_reasons_of_kpis_without_a_direction_of_travel_are_named():
             short_kpi("C", dot="not_available", flags=("no current value",), points=0),
             short_kpi("D", dot="worsening", source="manual", flags=INSUFFICIENT),
             short_kpi("E", dot="improving", points=6)]
-    assert [n.kpi_reported_dot(k) for k in kpis] == ["not_available", "not_available", "not_available",
-                                                    "worsening", "improving"]
+    assert [k.reported_dot for k in kpis] == ["not_available", "not_available", "not_available",
+                                              "worsening", "improving"]
     assert n.no_dot_phrase(kpis) == (
         "fewer than four of the last six Quarters held (2); no value is recorded for this Quarter (1)")
 
@@ -258,8 +284,8 @@ def test_the_trend_window_comes_from_the_rule_set_and_names_its_values():
     computed = kpi(dot="worsening", dot_source="computed",
                    dot_evidence={"method": "trend", "points_used": 8, "flags": []})
     assert "Over the last eight Quarters it is on a negative trend." in n.kpi_sentence(
-        computed, PERIOD, "trend", {"window_quarters": 8, "min_points": 4})
-    gappy = {**computed, "dot_evidence": {"method": "trend", "points_used": 5, "flags": []}}
+        computed, PERIOD, "trend", DotRules(window_quarters=8, min_points=4))
+    gappy = replace(computed, dot_evidence=DotEvidence(method="trend", points_used=5, flags=()))
     assert "Over the last six Quarters (five of them with a value) it is on a negative trend." in n.kpi_sentence(
         gappy, PERIOD)
     assert "six" not in n.trend_phrase("AMBER", "stable")
@@ -267,9 +293,8 @@ def test_the_trend_window_comes_from_the_rule_set_and_names_its_values():
 
 def test_year_end_cover_is_addressed_to_the_body_of_the_settings():
     m = model(changes={**Q2_CHANGES, "green": 2}, basis="same_quarter_last_year")
-    m["period"] = {**PERIOD, "quarter": 4, "variant": "year_end", "data_to_label": "March 2023"}
-    m["comparison"]["totals"] = {"green": 15, "amber": 12, "red": 9}
-    m["rule_set"]["dot"] = {"window_quarters": 8}
+    m = replace(m, period=replace(YEAR_END, data_to_label="March 2023"))
+    m = with_rules(with_prior(m, green=15, amber=12, red=9), dot={"window_quarters": 8})
     s = n.cover_sentences(m, body="Full Council")
     assert "Cabinet" not in " ".join(s.values())
     assert s["cover.summary.purpose"] == (
@@ -287,8 +312,7 @@ def test_year_end_cover_is_addressed_to_the_body_of_the_settings():
 
 def test_2016_cover_wording():
     totals = {"green": 21, "amber": 15, "red": 2, "improving": 22, "stable": 5, "worsening": 11, "kpis": 38}
-    m = model(totals=totals)
-    m["rule_set"] = {"rag": {"wording": "2016"}, "dot": {"method": "previous_period"}, "counts": {"clauses": "all"}}
+    m = with_rules(model(totals=totals), rag={"wording": "2016"}, dot={"method": "previous_period"})
     s = n.cover_sentences(m, body="Cabinet")
     assert s["cover.2.2.green"] == "21 are rated Green – target achieved or exceeded."
     assert s["cover.2.2.amber"] == "15 are rated Amber – below target but above floor standard."
@@ -297,15 +321,13 @@ def test_2016_cover_wording():
         "Net Direction of Travel was positive with 22 indicators improving, 5 with no change and 11 showing a fall "
         "in performance.")
     assert "trend" not in n.headline(m)
-    worse = model(totals={**totals, "improving": 3})
-    worse["rule_set"] = m["rule_set"]
+    worse = replace(model(totals={**totals, "improving": 3}), rule_set=m.rule_set)
     assert n.cover_sentences(worse, body="Cabinet")["cover.2.4"].startswith("Net Direction of Travel was negative")
 
 
 def test_block_sentences_carry_change_clauses_when_comparison_counts_exist():
-    counts = {"green": 4, "amber": 2, "red": 1, "improving": 1, "stable": 4, "worsening": 2, "not_rated": 0,
-              "not_available": 0, "kpis": 7}
-    changes = {"green": 0, "amber": 1, "red": -1, "improving": 1, "stable": -1, "worsening": 0}
+    counts = Counts(green=4, amber=2, red=1, improving=1, stable=4, worsening=2, not_rated=0, not_available=0, kpis=7)
+    changes = Changes(green=0, amber=1, red=-1, improving=1, stable=-1, worsening=0)
     text = n.block_sentence("Children's Social Care", counts, changes=changes)
     assert text == (
         "Children's Social Care – Four of the seven KPIs met or exceeded target (the same as last Quarter), two are "
@@ -314,14 +336,14 @@ def test_block_sentences_carry_change_clauses_when_comparison_counts_exist():
         "four are stable or show no clear trend (one fewer than last Quarter).")
     # no comparison: no clause; a comparison without direction-of-travel counts: RAG clauses only
     assert "(" not in n.block_sentence("Children's Social Care", counts)
-    partial = {**changes, "improving": None, "stable": None, "worsening": None}
+    partial = replace(changes, improving=None, stable=None, worsening=None)
     assert n.block_sentence("X", counts, changes=partial).count("last Quarter") == 3
     assert "stable or show no clear trend." in n.block_sentence("X", counts, changes=changes, clauses="as_published")
 
 
 def test_severity_footnote_comes_from_the_rule_set():
-    assert n.severity_footnote({"severity": {"well_below_over": 15, "moderately_from": 7.5}}) == (
+    assert n.severity_footnote(SeverityRules(well_below_over=15, moderately_from=7.5)) == (
         "Well below floor standard defined as over 15% of the floor standard or over 15 percentage points below. "
         "Moderately below is between 7.5% - 15%, or 7.5 to 15 percentage points below floor standard. Slightly "
         "below is less than 7.5% of the floor standard or less than 7.5 percentage points below.")
-    assert "over 10% of value" in n.severity_footnote({"severity": {"relative_to": "value"}})
+    assert "over 10% of value" in n.severity_footnote(SeverityRules(relative_to="value"))

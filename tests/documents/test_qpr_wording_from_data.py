@@ -100,26 +100,26 @@ def docx_text(model, settings=None) -> str:
 
 def test_kpis_without_a_computable_direction_of_travel_are_counted_as_such(imported):
     model = model_of()
-    kpis = {k["code"]: k for k in model["kpis"]}
-    assert kpis["A2"]["dot"] == "stable" and "insufficient data" in kpis["A2"]["dot_evidence"]["flags"]
-    t = model["totals"]
+    a2 = model.kpi("A2")
+    assert a2.dot == "stable" and "insufficient data" in a2.dot_evidence.flags
+    t = model.totals
     # A1 improving (computed), B1 worsening (manual), B2 stable (computed), A2 none: never "stable"
-    assert (t["improving"], t["stable"], t["worsening"], t["not_available"]) == (1, 1, 1, 1)
-    alpha = model["directorates"][0]["sub_areas"][0]
-    assert alpha["name"] == "Alpha" and alpha["counts"]["stable"] == 0 and alpha["counts"]["not_available"] == 1
+    assert (t.improving, t.stable, t.worsening, t.not_available) == (1, 1, 1, 1)
+    alpha = model.directorates[0].sub_areas[0]
+    assert alpha.name == "Alpha" and alpha.counts.stable == 0 and alpha.counts.not_available == 1
     # the counts add up, and too few values is a rule's outcome, not a failed check
-    assert {c["id"]: c["passed"] for c in model["checks"]}["6.1.2"] is True
+    assert {c.id: c.passed for c in model.checks}["6.1.2"] is True
 
 
 def test_sub_area_and_directorate_sentences_carry_change_clauses(imported):
     model = model_of()
-    block = model["directorates"][0]
+    block = model.directorates[0]
     # every KPI is rated in Quarter 1, so the data allows RAG comparisons for each group
-    assert block["changes"]["green"] == 1  # A1 moved from Amber to Green
-    alpha, beta = block["sub_areas"]
-    assert alpha["changes"]["green"] == 1 and beta["changes"]["green"] == 0
+    assert block.changes.green == 1  # A1 moved from Amber to Green
+    alpha, beta = block.sub_areas
+    assert alpha.changes.green == 1 and beta.changes.green == 0
     # a group with a KPI without a direction of travel has no direction-of-travel clause
-    assert alpha["changes"]["stable"] is None
+    assert alpha.changes.stable is None
     ctx = documents.build_context(model, {"council": "Testshire County Council"})
     assert ctx["text"]["block.D1.Alpha"].startswith(
         "Alpha – One of the two KPIs met or exceeded target (one more than last Quarter), one is rated Amber "

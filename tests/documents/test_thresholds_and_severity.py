@@ -19,6 +19,9 @@ import pytest
 
 from beacon.domain import narrative
 from beacon.domain.periods import Quarter
+from beacon.domain.qpr_model import KpiEntry
+from beacon.domain.records import from_plain
+from beacon.reports.qpr import model_json
 from beacon.reports.render import parse_html
 
 PERIOD = "2022/23 Q4"
@@ -117,49 +120,54 @@ def kpi(model, code):
     return next(k for k in model["kpis"] if k["code"] == code)
 
 
+def entry(data: dict) -> KpiEntry:
+    """A KPI of the typed model from the fields a test gives (the rest take their defaults)."""
+    return from_plain(KpiEntry, data)
+
+
 # --- the sentences (pure) -----------------------------------------------------------------
 BASE = {"unit": "percent", "decimals": 0, "polarity": "higher", "target": 90, "floor": 80, "value": 85,
         "value_displayed": 85, "rag": "AMBER"}
 
 
 def test_an_assumed_floor_standard_is_not_stated_as_fact_in_the_kpi_sentence():
-    published = narrative._vs_thresholds({**BASE, "target_source": "published", "floor_source": "published"})
+    published = narrative._vs_thresholds(entry({**BASE, "target_source": "published", "floor_source": "published"}))
     assert published == "below the target of 90% but above the floor standard of 80%"
-    assumed = narrative._vs_thresholds({**BASE, "floor_source": "assumed"})
+    assumed = narrative._vs_thresholds(entry({**BASE, "floor_source": "assumed"}))
     assert assumed == "below the target of 90% but above the assumed floor standard of 80%"
-    derived = narrative._vs_thresholds({**BASE, "target_source": "derived", "floor_source": "assumed", "value": 70,
-                                        "value_displayed": 70, "rag": "RED"})
+    derived = narrative._vs_thresholds(entry({**BASE, "target_source": "derived", "floor_source": "assumed", "value": 70,
+                                        "value_displayed": 70, "rag": "RED"}))
     assert derived == "below the derived target of 90% and the assumed floor standard of 80%"
-    on_target = narrative._vs_thresholds({**BASE, "value": 90, "value_displayed": 90, "rag": "GREEN",
-                                          "target_source": "assumed"})
+    on_target = narrative._vs_thresholds(entry({**BASE, "value": 90, "value_displayed": 90, "rag": "GREEN",
+                                          "target_source": "assumed"}))
     assert on_target == "on the assumed target of 90%"
-    band = narrative._vs_thresholds({**BASE, "polarity": "range", "target_low": 17.5, "target_high": 22.5,
-                                     "decimals": 1, "rag": "GREEN", "target_source": "assumed"})
+    band = narrative._vs_thresholds(entry({**BASE, "polarity": "range", "target_low": 17.5, "target_high": 22.5,
+                                     "decimals": 1, "rag": "GREEN", "target_source": "assumed"}))
     assert band == "within the assumed target range of between 17.5% and 22.5%"
 
 
 def test_a_missing_floor_standard_is_said_to_be_missing_not_printed_as_a_figure():
-    text = narrative._vs_thresholds({**BASE, "floor": None, "value": 70, "value_displayed": 70, "rag": "RED"})
+    text = narrative._vs_thresholds(entry({**BASE, "floor": None, "value": 70, "value_displayed": 70, "rag": "RED"}))
     assert text == "below the target of 90%, with no floor standard recorded"
     assert "floor standard of %" not in text and "floor standard of 0" not in text
 
 
 def test_severity_lines_say_how_each_red_was_banded():
-    line = narrative.severity_line({**BASE, "name": "Calls", "floor_source": "assumed", "severity_source": "computed"},
+    line = narrative.severity_line(entry({**BASE, "name": "Calls", "floor_source": "assumed", "severity_source": "computed"}),
                                    "Stable")
     assert line == "Calls (Stable) – measured against an assumed floor standard of 80%"
-    assert narrative.severity_line({**BASE, "name": "Calls", "severity_source": "computed"}, "Stable") == "Calls (Stable)"
-    manual = narrative.severity_line({**BASE, "name": "Plans", "severity_source": "manual",
-                                      "severity_reason": "Listed so in the paper."}, "Stable")
+    assert narrative.severity_line(entry({**BASE, "name": "Calls", "severity_source": "computed"}), "Stable") == "Calls (Stable)"
+    manual = narrative.severity_line(entry({**BASE, "name": "Plans", "severity_source": "manual",
+                                      "severity_reason": "Listed so in the paper."}), "Stable")
     assert manual == "Plans (Stable) – severity set manually: Listed so in the paper"
-    undetermined = narrative.severity_line({**BASE, "name": "Visits", "severity_source": "not_determined",
-                                            "severity_reason": "no floor standard is recorded"}, "Stable")
+    undetermined = narrative.severity_line(entry({**BASE, "name": "Visits", "severity_source": "not_determined",
+                                            "severity_reason": "no floor standard is recorded"}), "Stable")
     assert undetermined == "Visits (Stable) – no floor standard is recorded"
 
 
 # --- the model ----------------------------------------------------------------------------
 def test_every_red_is_in_the_year_end_severity_list(year_end):
-    model = year_end.model
+    model = model_json(year_end.model)
     assert model["period"]["variant"] == "year_end"
     reds = {k["code"] for k in model["kpis"] if k["rag"] == "RED"}
     assert reds == {"CALC", "MANRED", "MANSEV", "BAND"}
@@ -179,7 +187,7 @@ def test_every_red_is_in_the_year_end_severity_list(year_end):
 
 def test_a_manual_severity_on_a_measurable_red_is_ignored_with_a_warning(db, make_bundle):
     from beacon.bundle.importer import import_bundle
-    from beacon.reports.qpr import build_qpr
+    from beacon.reports.qpr import build_qpr, model_json
 
     b = make_bundle(empty=True)
     write_bundle(b)
@@ -188,7 +196,7 @@ def test_a_manual_severity_on_a_measurable_red_is_ignored_with_a_warning(db, mak
     b.set_cell("observations.csv", "GOOD,", "manual_severity", "slightly_below")
     b.set_cell("observations.csv", "GOOD,", "manual_severity_reason", "By hand")
     import_bundle(b.root, user="tester")
-    model = build_qpr(Quarter.parse(PERIOD))
+    model = model_json(build_qpr(Quarter.parse(PERIOD)))
     calc, good = kpi(model, "CALC"), kpi(model, "GOOD")
     assert (calc["severity"], calc["severity_source"]) == ("well_below", "computed")
     assert any("manual severity slightly_below ignored" in w for w in calc["warnings"])
@@ -269,12 +277,12 @@ def test_the_chart_legend_marks_an_assumed_floor():
     entry = {"name": "Calls", "unit": "percent", "decimals": 0, "polarity": "higher", "target": 90, "floor": 80,
              "target_source": "published", "floor_source": "assumed",
              "series": [{"period": "2022/23 Q4", "value": 60, "illustrative": False}]}
-    chart = charts.kpi_chart(entry)
+    chart = charts.kpi_chart(from_plain(KpiEntry, entry))
     assert chart.table["rows"][0][2:] == ["90%", "80% (assumed)"]
     assert "floor standard 80% (assumed)" in chart.alt
     svg = chart.svg
     assert "(assumed)" in svg and "Floor" in svg
-    published = charts.kpi_chart({**entry, "floor_source": "published"})
+    published = charts.kpi_chart(from_plain(KpiEntry, {**entry, "floor_source": "published"}))
     assert "(assumed)" not in published.svg and published.table["rows"][0][3] == "80%"
 
 

@@ -25,7 +25,7 @@ def test_no_module_in_beacon_domain_imports_django():
 def test_domain_imports_in_a_fresh_interpreter_without_django():
     code = (
         "import sys\n"
-        "import beacon.domain.engine, beacon.domain.severity, beacon.domain.activity, beacon.domain.wording\n"
+        "import beacon.domain.dot, beacon.domain.severity, beacon.domain.activity, beacon.domain.wording\n"
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django imported'\n"
     )
     root = DOMAIN.parents[1]

@@ -172,3 +172,33 @@ def test_comparison_period_follows_the_basis():
     assert comparison_period(q4, comparison_basis(q4, year_end="previous_quarter")) == Quarter(2022, 3)
     with pytest.raises(PeriodError):
         comparison_period(q2, "last_week")
+
+
+# --- the one sort key (beacon.domain.periods.period_sort) ----------------------------------------
+def test_period_sort_is_the_last_month():
+    from beacon.domain.periods import period_sort
+
+    assert period_sort(Month(2022, 9)) == 2022 * 12 + 9
+    assert period_sort(Q2) == period_sort(Month(2022, 9))  # a quarter sorts with its last month
+    assert period_sort(Quarter(2022, 4)) == 2023 * 12 + 3
+
+
+@given(st.integers(1900 * 4, 2998 * 4 + 3), st.integers(1900 * 4, 2998 * 4 + 3))
+@settings(max_examples=200)
+def test_period_sort_orders_quarters_and_their_months(a, b):
+    from beacon.domain.periods import period_sort
+
+    qa, qb = Quarter.from_index(a), Quarter.from_index(b)
+    assert (period_sort(qa) < period_sort(qb)) == (qa < qb)
+    assert [period_sort(m) for m in qa.months] == sorted(period_sort(m) for m in qa.months)
+    assert period_sort(qa.months[-1]) == period_sort(qa)
+
+
+def test_window_sort_range():
+    from beacon.domain.periods import period_sort, window_sort_range
+
+    low, high = window_sort_range(Q2, 6)
+    assert low == period_sort(Month(2021, 4)) and high == period_sort(Month(2022, 9))  # 2021/22 Q1 to 2022/23 Q2
+    assert window_sort_range(Q2, 1) == (period_sort(Month(2022, 7)), period_sort(Q2))
+    low8, _ = window_sort_range(Q2, 8)
+    assert low8 == low - 6

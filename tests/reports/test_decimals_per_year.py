@@ -47,14 +47,14 @@ def test_each_financial_year_is_rated_and_printed_at_its_own_precision(make_bund
     bundle = make_bundle(empty=True)
     import_bundle(make(bundle.root, YEARS, VALUES), user="tester")
 
-    [whole] = build_qpr(Quarter.parse("2021/22 Q4"))["kpis"]
-    assert (whole["decimals"], whole["value_displayed"], whole["rag"]) == (0, 98, "GREEN")  # 97.7 printed 98: on target
+    [whole] = build_qpr(Quarter.parse("2021/22 Q4")).kpis
+    assert (whole.decimals, whole.value_displayed, whole.rag) == (0, 98, "GREEN")  # 97.7 printed 98: on target
 
     model = build_qpr(Quarter.parse("2022/23 Q1"))
-    [one_dp] = model["kpis"]
-    assert (one_dp["decimals"], one_dp["value_displayed"], one_dp["rag"]) == (1, 97.9, "AMBER")  # 97.9 against 98
-    assert one_dp["previous_rag"] == "GREEN"  # last year's value keeps last year's precision
-    assert {c["id"]: c["passed"] for c in model["checks"]}["6.1.R"] is True
+    [one_dp] = model.kpis
+    assert (one_dp.decimals, one_dp.value_displayed, one_dp.rag) == (1, 97.9, "AMBER")  # 97.9 against 98
+    assert one_dp.previous_rag == "GREEN"  # last year's value keeps last year's precision
+    assert {c.id: c.passed for c in model.checks}["6.1.R"] is True
     html = documents.qpr_html(documents.edition_inputs(Quarter.parse("2022/23 Q1")))
     assert "97.9%" in html
 
@@ -65,8 +65,8 @@ def test_the_kpis_own_precision_can_be_overridden_downwards(make_bundle):
     bundle = make_bundle(empty=True)
     years = [dict(YEARS[0], decimals="0"), dict(YEARS[1], decimals="")]
     import_bundle(make(bundle.root, years, VALUES, kpi_decimals="1"), user="tester")
-    assert build_qpr(Quarter.parse("2021/22 Q4"))["kpis"][0]["rag"] == "GREEN"
-    assert build_qpr(Quarter.parse("2022/23 Q1"))["kpis"][0]["rag"] == "AMBER"
+    assert build_qpr(Quarter.parse("2021/22 Q4")).kpis[0].rag == "GREEN"
+    assert build_qpr(Quarter.parse("2022/23 Q1")).kpis[0].rag == "AMBER"
 
 
 @pytest.mark.django_db

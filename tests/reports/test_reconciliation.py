@@ -12,7 +12,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from beacon.domain.periods import Quarter
-from beacon.reports.qpr import build_qpr
+from beacon.reports.qpr import build_qpr as build_qpr_model
+from beacon.reports.qpr import model_json
+
+
+def build_qpr(*args):
+    """The report model as JSON data: these tests read the shape ``beacon report --format json``
+    writes (docs/report-model.md)."""
+    return model_json(build_qpr_model(*args))
 
 PERIOD = "2022/23 Q2"
 TABLES_REASON = "The calls table is reproduced as printed; its 12-month column does not add up (spec 7, error 7)."

@@ -13,7 +13,14 @@ import json
 import pytest
 
 from beacon.domain.periods import Quarter
-from beacon.reports.qpr import build_qpr
+from beacon.reports.qpr import build_qpr as build_qpr_model
+from beacon.reports.qpr import model_json
+
+
+def build_qpr(*args):
+    """The report model as JSON data: these tests read the shape ``beacon report --format json``
+    writes (docs/report-model.md)."""
+    return model_json(build_qpr_model(*args))
 
 NO_VALUE = ["GL1", "GL2", "GE1", "ET4", "ET6", "AS4", "AS5", "PH1", "PH2", "PH3", "PH4"]
 

@@ -17,7 +17,14 @@ from django.core.management import call_command
 from beacon.bundle.importer import import_bundle
 from beacon.domain.periods import Quarter
 from beacon.domain.rules import get_rule_set
-from beacon.reports.qpr import build_qpr
+from beacon.reports.qpr import build_qpr as build_qpr_model
+from beacon.reports.qpr import model_json
+
+
+def build_qpr(*args):
+    """The report model as JSON data: these tests read the shape ``beacon report --format json``
+    writes (docs/report-model.md)."""
+    return model_json(build_qpr_model(*args))
 
 PERIOD = "2022/23 Q2"
 QUARTERS = ["2021/22 Q1", "2021/22 Q2", "2021/22 Q3", "2021/22 Q4", "2022/23 Q1", "2022/23 Q2"]

@@ -325,13 +325,14 @@ def test_heat_map():
     from beacon.domain.risk import heat_map
 
     grid = heat_map([("CRR0003", Rating(5, 5)), ("CRR0058", Rating.tbc()), ("CRR0049", Rating(5, 2)), ("CRR0015", Rating(5, 5))])
-    assert [row["likelihood"] for row in grid["rows"]] == [5, 4, 3, 2, 1]
-    top = grid["rows"][0]["cells"]
-    assert [c["impact"] for c in top] == [1, 2, 3, 4, 5]
-    assert top[4] == {"likelihood": 5, "impact": 5, "score": 25, "level": "High", "risks": ["CRR0003", "CRR0015"]}
-    assert top[1]["risks"] == ["CRR0049"] and top[1]["level"] == "Medium"
-    assert grid["not_rated"] == ["CRR0058"]
-    bands = [[c["level"][0] for c in row["cells"]] for row in grid["rows"]]
+    assert [row.likelihood for row in grid.rows] == [5, 4, 3, 2, 1]
+    top = grid.rows[0].cells
+    assert [c.impact for c in top] == [1, 2, 3, 4, 5]
+    assert (top[4].likelihood, top[4].impact, top[4].score, top[4].level, top[4].risks) == (
+        5, 5, 25, "High", ("CRR0003", "CRR0015"))
+    assert top[1].risks == ("CRR0049",) and top[1].level == "Medium"
+    assert grid.not_rated == ("CRR0058",)
+    bands = [[c.level[0] for c in row.cells] for row in grid.rows]
     assert bands == [list("LMMHH"), list("LMMHH"), list("LLMMM"), list("LLLMM"), list("LLLLL")]
 
 

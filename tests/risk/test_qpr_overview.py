@@ -12,6 +12,7 @@ import pytest
 from beacon.bundle.importer import export_bundle, import_bundle
 from beacon.demo import HERE
 from beacon.domain.periods import Quarter
+from beacon.domain.risk_overview import RiskOverview
 from beacon.reports.register import build_risk_overview
 from beacon.risk import lifecycle
 from beacon.risk.models import Action, ActionUpdate, Register, Risk, RiskRating
@@ -46,7 +47,8 @@ def _due_month(text):
 
 
 def _q2():
-    return build_risk_overview(Quarter(2022, 2), data_to=NOVEMBER, compare_to=JUNE)
+    """The overview as the QPR's JSON writes it (docs/register-model.md)."""
+    return build_risk_overview(Quarter(2022, 2), data_to=NOVEMBER, compare_to=JUNE).to_json()
 
 
 @pytest.fixture
@@ -204,6 +206,8 @@ def test_action_buckets_by_due_date_and_update_date(january):
 def test_overview_is_json_serialisable(january):
     overview = _q2()
     assert json.loads(json.dumps(overview)) == overview
+    typed = build_risk_overview(Quarter(2022, 2), data_to=NOVEMBER, compare_to=JUNE)
+    assert RiskOverview.from_dict(overview) == typed  # a published QPR reads it back
     assert overview["data_to"] == "2022-11-30" and overview["register"]["compare_to"]["date"] == "2022-06-30"
 
 

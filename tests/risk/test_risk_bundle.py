@@ -11,7 +11,7 @@ from beacon.bundle.errors import BundleErrors
 from beacon.bundle.importer import export_bundle, import_bundle
 from beacon.demo import HERE
 from beacon.domain.risk import counts_by_level
-from beacon.performance.models import Revision
+from beacon.core.models import Revision
 from beacon.risk import models
 from beacon.risk.checks import published_differences, risk_flags
 

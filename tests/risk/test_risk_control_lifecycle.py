@@ -7,7 +7,7 @@ import pytest
 
 from beacon.bundle.importer import export_bundle, import_bundle
 from beacon.demo import HERE
-from beacon.performance.models import Revision
+from beacon.core.models import Revision
 from beacon.risk import lifecycle
 from beacon.risk.history import item_history
 from beacon.risk.lifecycle import LifecycleError

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from beacon.bundle.importer import export_bundle, import_bundle
 from beacon.demo import HERE
-from beacon.performance.models import Revision
+from beacon.core.models import Revision
 from beacon.reports.register import build_register_model
 from beacon.risk import lifecycle, models
 from beacon.risk.editions import EditionError, build_edition
@@ -29,7 +29,8 @@ def _january():
 
 
 def _rows(model):
-    return {r["id"]: r for r in model["risks"]}
+    """The risks of a register model or of an edition's content, by id."""
+    return {r.id: r for r in getattr(model, "content", model).risks}
 
 
 def test_the_january_edition_is_unchanged_by_the_march_import():
@@ -41,11 +42,11 @@ def test_the_january_edition_is_unchanged_by_the_march_import():
     # and the March content is there for March: the same risk, two dates
     r56 = models.Risk.objects.get(risk_id="CRR0056")
     march = _rows(build_register_model(build_edition("CYPE Cabinet Committee", MARCH)))
-    assert march["CRR0056"]["title"] == r56.title == "SEND Delivery Improvement and High Needs Funding shortfall"
-    assert _rows(after)["CRR0056"]["title"] == "SEND Delivery and High Needs Funding"
-    assert _rows(after)["CRR0057"]["timescale_to_target"] == "TBC" and march["CRR0057"]["timescale_to_target"] == "1-3 years"
+    assert march["CRR0056"].title == r56.title == "SEND Delivery Improvement and High Needs Funding shortfall"
+    assert _rows(after)["CRR0056"].title == "SEND Delivery and High Needs Funding"
+    assert _rows(after)["CRR0057"].timescale_to_target == "TBC" and march["CRR0057"].timescale_to_target == "1-3 years"
     placement = "Revitalise current process for managing frequent placement moves"
-    due = {dates: next(a["due"] for a in rows["CRR0001"]["actions"] if a["title"].startswith(placement))
+    due = {dates: next(a.due for a in rows["CRR0001"].actions if a.title.startswith(placement))
            for dates, rows in (("january", _rows(after)), ("march", march))}
     assert due == {"january": "February 2023", "march": "April 2023"}
 
@@ -60,15 +61,15 @@ def test_an_older_bundle_imported_later_is_read_by_its_date():
     import_bundle(JAN, user="test")  # January's changes take effect on 30 November 2022, before March's
     assert _january() == alone
     march = _rows(build_register_model(build_edition("CYPE Cabinet Committee", MARCH)))
-    assert march["CRR0056"]["title"] == "SEND Delivery Improvement and High Needs Funding shortfall"
-    assert march["CRR0057"]["timescale_to_target"] == "1-3 years"
+    assert march["CRR0056"].title == "SEND Delivery Improvement and High Needs Funding shortfall"
+    assert march["CRR0057"].timescale_to_target == "1-3 years"
 
 
 def test_an_edition_before_the_history_starts_is_refused():
     import_bundle(JAN, user="test")  # dated 30 November 2022 (rated_on)
     with pytest.raises(EditionError, match=r"history does not reach back to 01/10/2022: CRR0001 \(from 30/11/2022\)"):
         build_edition("Cabinet", dt.date(2022, 10, 1), baseline=dt.date(2022, 7, 1))
-    assert build_edition("Cabinet", dt.date(2022, 11, 30), baseline=dt.date(2022, 7, 1))["risks"]
+    assert build_edition("Cabinet", dt.date(2022, 11, 30), baseline=dt.date(2022, 7, 1)).risks
 
 
 def test_an_undated_import_is_on_record_from_the_day_of_the_import(tmp_path, clock):
@@ -84,7 +85,7 @@ def test_an_undated_import_is_on_record_from_the_day_of_the_import(tmp_path, clo
     import_bundle(bundle, user="test")
     with pytest.raises(EditionError, match="does not reach back to 05/01/2023"):
         build_edition("Cabinet", JANUARY, baseline=dt.date(2022, 7, 1))
-    assert len(build_edition("Cabinet", dt.date(2024, 6, 1))["risks"]) == 18
+    assert len(build_edition("Cabinet", dt.date(2024, 6, 1)).risks) == 18
 
 
 def test_lifecycle_changes_take_effect_on_their_date():
@@ -102,12 +103,12 @@ def test_lifecycle_changes_take_effect_on_their_date():
                        on=dt.date(2023, 2, 10))
     assert _january() == before  # nothing dated after 5 January shows in its edition
     feb = _rows(build_edition("Cabinet", dt.date(2023, 2, 5), baseline=dt.date(2022, 7, 1)))
-    assert feb["CRR0002"]["cause"] == "A new cause."
-    titles = [c["title"] for c in feb["CRR0002"]["controls"]]
+    assert feb["CRR0002"].cause == "A new cause."
+    titles = [c.title for c in feb["CRR0002"].controls]
     assert titles[-1] == "Weekly adult safeguarding huddle"
-    assert len(titles) == len(_rows(before)["CRR0002"]["controls"])  # one added, one retired
-    changed = next(a for a in feb["CRR0002"]["actions"] if a["title"] == action.title)
-    assert (changed["due"], changed["status"]) == ("November 2031", "complete")
+    assert len(titles) == len(_rows(before)["CRR0002"].controls)  # one added, one retired
+    changed = next(a for a in feb["CRR0002"].actions if a.title == action.title)
+    assert (changed.due, changed.status) == ("November 2031", "complete")
     assert "CRR0057" in feb
     assert "CRR0057" not in _rows(build_edition("Cabinet", dt.date(2023, 2, 15), baseline=dt.date(2022, 7, 1)))
 
@@ -160,7 +161,7 @@ def _risk_manager():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from beacon.web import permissions as perm
+    from beacon.core import permissions as perm
 
     perm.ensure_groups()
     user = get_user_model().objects.create_user(username="rm", password="x")
@@ -169,7 +170,8 @@ def _risk_manager():
 
 
 def test_one_history_per_action_across_import_lifecycle_and_web(tmp_path):
-    from beacon.web.services import risks as services
+    from beacon.risk import services
+    from beacon.risk.commands import RecordActionUpdate, ReviseActionDate
 
     title = "Review the placement sufficiency strategy with the providers' forum and report to the board in spring"
     assert len(title) > 60  # the web cut keys at 60 characters, the import at 57 and "..."
@@ -180,9 +182,10 @@ def test_one_history_per_action_across_import_lifecycle_and_web(tmp_path):
     risk = models.Risk.objects.get(risk_id="CRR0001")
     action = risk.actions.get()
     user = _risk_manager()
-    services.action_update(risk, str(action.pk), "partially_complete", "Draft strategy shared.", user)
-    services.lifecycle_operation(risk, "revise_action_date", {"action": str(action.pk), "due": "June 2024",
-                                                              "note": "Forum moved"}, user)
+    services.handle(RecordActionUpdate(risk.risk_id, user.username, action_id=action.pk, status="partially_complete",
+                                       text="Draft strategy shared."))
+    services.handle(ReviseActionDate(risk.risk_id, user.username, action_id=action.pk, due="June 2024",
+                                     note="Forum moved"))
     keys = set(Revision.objects.filter(entity="action").values_list("key", flat=True))
     assert len(keys) == 1, keys  # one action, one history
     history = [(r.field, r.old_value, r.new_value) for r in Revision.objects.filter(entity="action").order_by("pk")]
@@ -193,15 +196,15 @@ def test_one_history_per_action_across_import_lifecycle_and_web(tmp_path):
 
 def test_the_register_name_and_body_are_data(tmp_path):
     import_bundle(JAN, user="test")
-    assert build_edition("Cabinet", JANUARY, baseline=dt.date(2022, 7, 1))["title"] == "KCC Corporate Risk Register"
+    assert build_edition("Cabinet", JANUARY, baseline=dt.date(2022, 7, 1)).title == "KCC Corporate Risk Register"
     bundle = tmp_path / "other"
     bundle.mkdir()
     (bundle / "registers.csv").write_text(
         "code,name,owner_body\ncorporate,Wessex Council Strategic Risk Register,Executive\n", encoding="utf-8")
     import_bundle(bundle, user="test")
     edition = build_edition("Executive", JANUARY, baseline=dt.date(2022, 7, 1))  # the body that receives it
-    assert edition["title"] == "Wessex Council Strategic Risk Register" and edition["directorate"] is None
-    from beacon.web.services import risks as services
+    assert edition.title == "Wessex Council Strategic Risk Register" and edition.directorate is None
+    from beacon.risk import services
 
     assert services.register_body() == "Executive"
     export_bundle(tmp_path / "out")
@@ -215,9 +218,9 @@ def test_no_register_overview_text_speaks_of_the_software():
     import_bundle(JAN, user="test")
     for data_to, compare_to in ((dt.date(2022, 11, 30), dt.date(2022, 6, 30)), (dt.date(2022, 9, 30), None)):
         overview = build_risk_overview("2022/23 Q2", data_to=data_to, compare_to=compare_to)
-        texts = overview["paragraphs"] + [p for s in overview["subsections"] for p in s["paragraphs"]]
-        texts += [cell for t in overview["tables"] + [t for s in overview["subsections"] for t in s["tables"]]
-                  for row in [t["header"]] + t["rows"] for cell in row]
+        texts = list(overview.paragraphs) + [p for s in overview.subsections for p in s.paragraphs]
+        texts += [cell for t in overview.tables + tuple(t for s in overview.subsections for t in s.tables)
+                  for row in (t.header, *t.rows) for cell in row]
         assert texts and not [t for t in texts if "Beacon" in t]
 
 
@@ -227,6 +230,6 @@ def test_the_qpr_overview_names_risks_as_they_stood_at_its_data_date():
     import_bundle(JAN, user="test")
     import_bundle(CYPE, user="test")  # CRR0056 renamed on 8 March 2023
     overview = build_risk_overview("2022/23 Q2", data_to=dt.date(2022, 11, 30), compare_to=dt.date(2022, 6, 30))
-    headings = [u["title"] for u in overview["updates"]] + [e["heading"] for g in overview["key_changes"] for e in g["entries"]]
+    headings = [u.title for u in overview.updates] + [e.heading for g in overview.key_changes for e in g.entries]
     assert "CRR0056: SEND Delivery and High Needs Funding" in headings
     assert not [h for h in headings if "shortfall" in h]

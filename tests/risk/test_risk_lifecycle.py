@@ -7,7 +7,7 @@ import pytest
 from beacon.bundle.importer import export_bundle, import_bundle
 from beacon.demo import HERE
 from beacon.domain.risk import Rating
-from beacon.performance.models import Revision
+from beacon.core.models import Revision
 from beacon.risk import lifecycle
 from beacon.risk.lifecycle import LifecycleError
 from beacon.risk.models import Action, Risk, RiskEvent, RiskRating
@@ -162,9 +162,8 @@ def test_candidate_risks(jan, tmp_path):
     with pytest.raises(LifecycleError):
         lifecycle.raise_candidate("Refugee and asylum situation", by="rm")
     edition = build_edition("Cabinet", D, baseline=dt.date(2022, 7, 1))
-    assert edition["candidates"] == [{"theme": "Refugee and asylum situation",
-                                      "note": "to be entered if the aggregated risk exposure warrants it",
-                                      "raised_on": "2022-12-01"}]
+    assert [(c.theme, c.note, c.raised_on) for c in edition.candidates] == [
+        ("Refugee and asylum situation", "to be entered if the aggregated risk exposure warrants it", dt.date(2022, 12, 1))]
     export_bundle(tmp_path / "a")
     assert (tmp_path / "a" / "risk_candidates.csv").exists()
     assert not import_bundle(tmp_path / "a", user="import").changed
@@ -172,7 +171,7 @@ def test_candidate_risks(jan, tmp_path):
                                      by="rm", on=dt.date(2023, 6, 1), current=Rating(4, 4))
     c.refresh_from_db()
     assert (c.status, c.entered_as, risk.risk_id) == ("entered", "CRR0059", "CRR0059")
-    assert build_edition("Cabinet", dt.date(2023, 7, 1))["candidates"] == []
-    assert build_edition("Cabinet", D, baseline=dt.date(2022, 7, 1))["candidates"] != []  # still open on 5 January
+    assert build_edition("Cabinet", dt.date(2023, 7, 1)).candidates == ()
+    assert build_edition("Cabinet", D, baseline=dt.date(2022, 7, 1)).candidates != ()  # still open on 5 January
     with pytest.raises(LifecycleError):
         lifecycle.drop_candidate(c, by="rm")

@@ -3,7 +3,7 @@
 import pytest
 
 from beacon.returns.models import Return
-from beacon.web.models import ApiToken
+from beacon.core.models import ApiToken
 
 from web_fixtures import NEXT_SLUG, SLUG
 

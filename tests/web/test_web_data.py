@@ -3,6 +3,7 @@
 import io
 import zipfile
 
+from beacon.core.models import Revision
 from beacon.performance import models as pm
 
 
@@ -56,7 +57,7 @@ def test_upload_summary_of_changes(client_for):
     body = response.content.decode()
     assert "The data changed" in body
     assert pm.Observation.objects.get(kpi__code="A1", period="2022/23 Q3").value == 93
-    assert pm.Revision.objects.filter(key="A1 2022/23 Q2", field="value", old_value="75", new_value="76").exists()
+    assert Revision.objects.filter(key="A1 2022/23 Q2", field="value", old_value="75", new_value="76").exists()
 
 
 def test_upload_rejects_other_files(client_for):

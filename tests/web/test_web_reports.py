@@ -26,7 +26,7 @@ def test_publish_then_the_public_sees_it(client_for):
     response = lead.post(f"/reports/{SLUG}/build/", {})
     if response.status_code == 400:  # a failed check must be accepted with a reason
         checks = draft_checks(Quarter.parse(SLUG))
-        allow = {f"allow-{c['id']}": "accepted for the test" for c in checks if not c["passed"]}
+        allow = {f"allow-{c.id}": "accepted for the test" for c in checks if not c.passed}
         response = lead.post(f"/reports/{SLUG}/build/", allow)
     assert response.status_code == 302 and response["Location"] == f"/reports/{SLUG}/"
     assert PublishedReport.objects.filter(period="2022/23 Q2").exists()
@@ -71,7 +71,7 @@ def test_compare_two_published_reports(client_for, users):
     assert "Two published reports are needed" in public.get("/reports/compare/").content.decode()
     for label in ("2022/23 Q1", "2022/23 Q2"):
         q = Quarter.parse(label)
-        allow = {c["id"]: "accepted for the test" for c in draft_checks(q) if not c["passed"]}
+        allow = {c.id: "accepted for the test" for c in draft_checks(q) if not c.passed}
         publish(q, "lead", allow)
     body = public.get("/reports/compare/").content.decode()
     assert "2022/23 Q1" in body and "2022/23 Q2" in body and "% of calls answered" in body

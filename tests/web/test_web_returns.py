@@ -4,6 +4,7 @@ the year makes them final; late returns show; history is visible."""
 
 import datetime as dt
 
+from beacon.core.models import Revision
 from beacon.performance import models as pm
 from beacon.returns.models import Return, ReturnEvent, ReturnPeriod
 
@@ -85,7 +86,7 @@ def test_the_whole_journey(client_for, open_period):
     assert pm.ActivityObservation.objects.get(indicator__code="AI1", period=NEXT).value == 1300
     assert pm.Commentary.objects.get(period=NEXT, kpi__code="A1").text == "Staffing improved."
     assert pm.Commentary.objects.get(period=NEXT, directorate__code="AA", kpi__isnull=True).text == "A good quarter."
-    revision = pm.Revision.objects.get(entity="observation", key=f"A1 {NEXT}", field="value")
+    revision = Revision.objects.get(entity="observation", key=f"A1 {NEXT}", field="value")
     assert revision.new_value == "91" and revision.changed_by == "lead" and "web return" in revision.source
 
     # an approved return can no longer be changed
@@ -117,7 +118,7 @@ def test_the_whole_journey(client_for, open_period):
     assert lead.post("/returns/close-year/", {"financial_year": "2022/23"}).status_code == 302
     a1.refresh_from_db()
     assert a1.status == "final"
-    assert pm.Revision.objects.filter(key=f"A1 {NEXT}", field="status", new_value="final").exists()
+    assert Revision.objects.filter(key=f"A1 {NEXT}", field="status", new_value="final").exists()
     # a closed year cannot be reopened for returns
     assert lead.post("/returns/", {"period": "2022/23 Q4", "due_date": "2023-04-30"}).status_code == 400
 

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from beacon.returns.models import Return, ReturnLine
-from beacon.web.models import ApiToken
+from beacon.core.models import ApiToken
 
 from web_fixtures import NEXT_SLUG
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from beacon.bundle.importer import export_bundle, import_bundle
+from beacon.core.models import Revision
 from beacon.domain.periods import Month, Quarter
 from beacon.performance import models as pm
 from beacon.performance.bundle.load import period_sort
@@ -94,10 +95,10 @@ def test_monthly_return_saves_three_months_and_approval_makes_month_observations
         assert obs.value == Decimal(value) and obs.status == "provisional"
         assert obs.period_sort == period_sort(Month(int(label[:4]), int(label[5:])))
     # October had a figure already: the change is a revision, as for quarterly values
-    rev = pm.Revision.objects.get(entity="observation", key=f"A3 {OCT}", field="value")
+    rev = Revision.objects.get(entity="observation", key=f"A3 {OCT}", field="value")
     assert (rev.old_value, rev.new_value, rev.changed_by) == ("99", "95", "lead")
     assert rev.source.startswith(f"web return {NEXT} AA")
-    assert pm.Revision.objects.filter(entity="observation", key=f"A3 {DEC}", field="value", new_value="97").exists()
+    assert Revision.objects.filter(entity="observation", key=f"A3 {DEC}", field="value", new_value="97").exists()
     assert pm.Commentary.objects.get(kpi=a3, period=NEXT).text == "Steady."
     # the reports' quarterly value is the latest month of the quarter
     from beacon.performance.results import compute_results
@@ -118,13 +119,13 @@ def test_month_observations_survive_a_bundle_round_trip(client_for, opened, tmp_
         assert f"A3,{label}," in text
     assert "A3,2022/23 Q3" not in text
     result = import_bundle(tmp_path, user="import", reason="round trip")
-    assert not result.changed, list(pm.Revision.objects.filter(changed_by="import").values_list("key", "field"))
+    assert not result.changed, list(Revision.objects.filter(changed_by="import").values_list("key", "field"))
     after = sorted(pm.Observation.objects.filter(kpi__code="A3").values_list("period", "period_sort", "value", "note", "status"))
     assert after == before
 
 
 def test_api_takes_and_shows_months(client_for, opened, users):
-    from beacon.web.models import ApiToken
+    from beacon.core.models import ApiToken
 
     _, token = ApiToken.issue(users["owner"])
     c = client_for(None)

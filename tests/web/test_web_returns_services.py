@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from beacon.core import audit
+from beacon.core.models import Revision
 from beacon.domain.periods import FinancialYear, Month, Quarter
 from beacon.performance import models as pm
 from beacon.performance import services as performance
@@ -90,13 +92,15 @@ def test_the_workflow_through_typed_commands(aa):
 
 
 def test_approval_and_closing_a_year_do_not_go_through_the_bundle_loader(aa, monkeypatch):
+    from beacon.bundle import load as shared
     from beacon.performance.bundle import load
 
     def refuse(*args, **kwargs):
         raise AssertionError("the quarterly return wrote through the bundle loader")
 
-    monkeypatch.setattr(load, "upsert", refuse)
-    monkeypatch.setattr(load, "record_revision", refuse)
+    for module in (load, shared):
+        monkeypatch.setattr(module, "upsert", refuse)
+        monkeypatch.setattr(module, "record_revision", refuse)
     entries = (LineEntry(KPI, "A1", Decimal(91)), LineEntry(KPI, "A2", Decimal(8), commentary="Better."),
                LineEntry(INDICATOR, "AI1", Decimal(1300)))
     services.save_return(SaveReturn(aa.pk, entries, "", "owner"))
@@ -104,7 +108,7 @@ def test_approval_and_closing_a_year_do_not_go_through_the_bundle_loader(aa, mon
     services.approve_return(ApproveReturn(aa.pk, "Thanks", "lead"))
     assert pm.ActivityObservation.objects.get(indicator__code="AI1", period=NEXT).value == 1300
     assert pm.Commentary.objects.get(kpi__code="A2", period=NEXT).text == "Better."
-    revision = pm.Revision.objects.get(entity="observation", key=f"A1 {NEXT}", field="value")
+    revision = Revision.objects.get(entity="observation", key=f"A1 {NEXT}", field="value")
     assert (revision.new_value, revision.changed_by, revision.reason, revision.source) == (
         "91", "lead", "Thanks", f"web return {NEXT} AA")
     bb = Return.objects.get(period=aa.period, directorate__code="BB")
@@ -120,8 +124,8 @@ def test_approval_and_closing_a_year_do_not_go_through_the_bundle_loader(aa, mon
 
 def test_record_observations_keeps_history_by_period(data):
     a1 = data["a1"]
-    change = performance.Change(by="someone", at=dt.datetime(2023, 1, 5, 12, tzinfo=dt.timezone.utc),
-                                reason="a test", source="a test source")
+    change = audit.Change(by="someone", at=dt.datetime(2023, 1, 5, 12, tzinfo=dt.timezone.utc),
+                          reason="a test", source="a test source")
     counts = performance.record_observations([
         performance.ObservationEntry(a1, Month(2022, 10), Decimal("97.5")),
         performance.ObservationEntry(a1, Quarter.parse("2022/23 Q2"), Decimal(80), "Revised"),  # was 75
@@ -129,7 +133,7 @@ def test_record_observations_keeps_history_by_period(data):
     assert counts == {"created": 1, "changed": 1}
     october = pm.Observation.objects.get(kpi=a1, period="2022-10")
     assert october.period_sort == 2022 * 12 + 10 and october.status == "provisional"
-    revisions = {(r.key, r.field): (r.old_value, r.new_value) for r in pm.Revision.objects.filter(changed_by="someone")}
+    revisions = {(r.key, r.field): (r.old_value, r.new_value) for r in Revision.objects.filter(changed_by="someone")}
     assert revisions == {("A1 2022-10", "value"): ("", "97.5"), ("A1 2022/23 Q2", "value"): ("75", "80"),
                          ("A1 2022/23 Q2", "note"): ("", "Revised")}
     again = performance.record_observations([performance.ObservationEntry(a1, Month(2022, 10), Decimal("97.50"))], change)
@@ -140,13 +144,13 @@ def test_the_bundle_loader_writes_through_the_same_service(db, monkeypatch, demo
     from beacon.bundle.importer import import_bundle
 
     written = []
-    save = performance.save_with_history
+    save = audit.save_with_history
 
     def spy(model, lookup, values, **kwargs):
         written.append(kwargs["entity"])
         return save(model, lookup, values, **kwargs)
 
-    monkeypatch.setattr(performance, "save_with_history", spy)
+    monkeypatch.setattr(audit, "save_with_history", spy)
     import_bundle(demo_dir, user="demo-test")
     assert written.count("observation") == pm.Observation.objects.count() > 0
     assert {"directorate", "kpi", "target"} <= set(written)

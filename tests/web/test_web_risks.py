@@ -72,7 +72,7 @@ def test_action_update(client_for, risks):
     c = client_for("riskowner")
     action = first.actions.get()
     response = c.post(f"/risks/{first.risk_id}/", {"operation": "action_update", "action": action.pk, "status": "complete", "text": ""})
-    assert response.status_code == 400 and "text: an update needs its text" in response.content.decode()
+    assert response.status_code == 400 and "Update: an update needs its text" in response.content.decode()
     response = c.post(f"/risks/{first.risk_id}/", {"operation": "action_update", "action": action.pk, "status": "complete", "text": "All staff trained."})
     assert response.status_code == 302
     assert ActionUpdate.objects.get(action=action).text == "All staff trained."

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from beacon.performance import models as pm
-from beacon.web import permissions as perm
 from beacon.core import clock as beacon_clock
+from beacon.core import permissions as perm
+from beacon.core.models import Directorate
+from beacon.performance import models as pm
 
 PERIOD = "2022/23 Q2"
 SLUG = "2022-23-Q2"
@@ -27,16 +28,14 @@ ROLE_USERS = {
 
 
 def _sort(label: str) -> int:
-    from beacon.domain.periods import Quarter
+    from beacon.domain.periods import Quarter, period_sort
 
-    q = Quarter.parse(label)
-    last = q.months[-1]
-    return last.year * 12 + last.month
+    return period_sort(Quarter.parse(label))
 
 
 def make_data():
-    aa = pm.Directorate.objects.create(code="AA", name="Alpha Services", display_order=1, cabinet_members=["Cllr One"])
-    bb = pm.Directorate.objects.create(code="BB", name="Beta Services", display_order=2)
+    aa = Directorate.objects.create(code="AA", name="Alpha Services", display_order=1, cabinet_members=["Cllr One"])
+    bb = Directorate.objects.create(code="BB", name="Beta Services", display_order=2)
     a1 = pm.Kpi.objects.create(code="A1", name="Percentage of calls answered", short_name="% of calls answered",
                                directorate=aa, unit="percent", polarity="higher", decimals=0, display_order=1)
     a2 = pm.Kpi.objects.create(code="A2", name="Number of days waited", short_name="No. of days waited",
@@ -62,7 +61,7 @@ def make_users():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from beacon.web.models import DirectorateAssignment
+    from beacon.core.models import DirectorateAssignment
 
     perm.ensure_groups()
     User = get_user_model()
@@ -72,8 +71,8 @@ def make_users():
         if role:
             user.groups.add(Group.objects.get(name=role))
         users[username] = user
-    DirectorateAssignment.objects.create(user=users["owner"], directorate=pm.Directorate.objects.get(code="AA"))
-    DirectorateAssignment.objects.create(user=users["owner_b"], directorate=pm.Directorate.objects.get(code="BB"))
+    DirectorateAssignment.objects.create(user=users["owner"], directorate=Directorate.objects.get(code="AA"))
+    DirectorateAssignment.objects.create(user=users["owner_b"], directorate=Directorate.objects.get(code="BB"))
     users["admin"] = User.objects.create_superuser(username="admin", password=PASSWORD)
     return users
 
@@ -100,7 +99,7 @@ def make_risks(users):
     from beacon.domain.risk import Rating
     from beacon.risk import lifecycle
     from beacon.risk.models import Action
-    from beacon.web.models import RiskAssignment
+    from beacon.risk.models import RiskAssignment
 
     long_ago = beacon_clock.today() - dt.timedelta(days=730)
     first = lifecycle.add_risk("Safeguarding – protecting vulnerable children", ["A. Director, Corporate Director"],

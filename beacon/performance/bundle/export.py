@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.db.models import F
 
+from beacon.core.audit import value_text
+from beacon.core.models import Directorate
+
 from .. import models
 from . import specs
-from .load import value_text
 
 
 def _columns(name: str) -> list[str]:
@@ -34,7 +36,7 @@ def export_files() -> dict[str, tuple[list[str], list[dict]]]:
             columns = columns or _columns(name)
             files[name] = (columns, _rows(objects, columns, getters))
 
-    add("directorates.csv", models.Directorate.objects.all())
+    add("directorates.csv", Directorate.objects.all())
     # kpis.csv and activity_indicators.csv in catalogue order (their row order is what the
     # import numbers display_order by), so that re-importing the export changes nothing
     add(

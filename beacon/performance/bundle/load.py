@@ -1,74 +1,27 @@
 """Write a checked performance bundle to the database, keeping history.
 
-Every record is matched on its natural key and written through
-:func:`beacon.performance.services.save_with_history`, as every other write of performance
-data is: a new record is created; a changed field is updated and the change is recorded as a
-:class:`~beacon.performance.models.Revision` (old, new, who, when, why, which file). An unchanged record is left alone, so importing the
-same bundle twice changes nothing. Columns a file does not have are left as they are.
+Every record is matched on its natural key and written through :func:`beacon.bundle.load.upsert`
+(:func:`beacon.core.audit.save_with_history`), as every other write of performance data is: a
+new record is created; a changed field is updated and the change is recorded as a
+:class:`~beacon.core.models.Revision` (old, new, who, when, why, which file). An unchanged record
+is left alone, so importing the same bundle twice changes nothing. Columns a file does not have
+are left as they are.
 
 The caller runs this inside one transaction: if anything here raises, nothing is written.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from beacon.bundle.importer import LoadContext
-from beacon.bundle.schema import Number, Record
+from beacon.bundle.load import present as _present
+from beacon.bundle.load import record_revision, upsert
+from beacon.bundle.load import same as _same
+from beacon.bundle.schema import Record
+from beacon.core.models import Directorate, SubArea
+from beacon.domain.periods import period_sort
 
-from .. import models, services
-from ..services import period_sort
+from .. import models
 from .validate import PerformanceBundle, TableBundle
-
-
-def value_text(value: Any) -> str:
-    """A stored value as text, the same way for revisions and for export."""
-    return services.value_text(_raw(value))
-
-
-def record_revision(ctx: LoadContext, entity: str, key: str, name: str, old: Any, new: Any, file: str) -> None:
-    services.record_revision(_change(ctx, file), entity, key, name, _raw(old), _raw(new))
-
-
-def _change(ctx: LoadContext, file: str) -> services.Change:
-    return services.Change(by=ctx.user, at=ctx.now, reason=ctx.reason, source=f"{ctx.source} ({file})")
-
-
-def _raw(value: Any) -> Any:
-    return value.value if isinstance(value, Number) else value
-
-
-def _same(old: Any, new: Any) -> bool:
-    return services.same_value(old, _raw(new))
-
-
-def upsert(
-    ctx: LoadContext,
-    record: Record,
-    model,
-    lookup: dict,
-    values: dict,
-    entity: str,
-    key: str,
-    *,
-    defaults: dict | None = None,
-    track_creation: tuple[str, ...] = (),
-):
-    """Create or update one row through :func:`beacon.performance.services.save_with_history`
-    (the history rule), counting what happened against the record's file. ``values`` maps
-    model fields to new values for the columns the file holds (callers pass only those).
-    Returns the instance."""
-    obj, outcome = services.save_with_history(
-        model, lookup, {k: _raw(v) for k, v in values.items()}, entity=entity, key=key,
-        change=_change(ctx, record.file), defaults=defaults, track_creation=track_creation,
-    )
-    ctx.count(record.file, outcome)
-    return obj
-
-
-def _present(record: Record, mapping: dict[str, str]) -> dict:
-    """Model field -> parsed value, for the columns the file has. ``mapping``: column -> field."""
-    return {fld: record[col] for col, fld in mapping.items() if col in record.present}
 
 
 def load(parsed: PerformanceBundle, ctx: LoadContext) -> None:
@@ -103,7 +56,7 @@ def _load_directorates(parsed, ctx) -> None:
             values["director_label"] = "Corporate Director"
         if "display_order" in values and values["display_order"] is None:
             values.pop("display_order")
-        upsert(ctx, r, models.Directorate, {"code": r["code"]}, values, "directorate", r["code"])
+        upsert(ctx, r, Directorate, {"code": r["code"]}, values, "directorate", r["code"])
 
 
 def _catalogue_order(records: list[Record], model) -> dict[str, int]:
@@ -123,7 +76,7 @@ def _catalogue_order(records: list[Record], model) -> dict[str, int]:
 
 
 def _load_kpis(parsed, ctx) -> None:
-    directorates = {d.code: d for d in models.Directorate.objects.all()}
+    directorates = {d.code: d for d in Directorate.objects.all()}
     sub_area_order: dict[str, int] = {}
     orders = _catalogue_order(parsed.get("kpis.csv"), models.Kpi)
     for r in parsed.get("kpis.csv"):
@@ -132,7 +85,7 @@ def _load_kpis(parsed, ctx) -> None:
         sub_area = None
         if r["sub_area"]:
             position = sub_area_order.setdefault(f"{directorate.code}/{r['sub_area']}", len(sub_area_order) + 1)
-            sub_area, _ = models.SubArea.objects.get_or_create(
+            sub_area, _ = SubArea.objects.get_or_create(
                 directorate=directorate, name=r["sub_area"], defaults={"display_order": position}
             )
         values = _present(
@@ -220,7 +173,7 @@ def _load_observations(parsed, ctx) -> None:
 
 
 def _load_activity(parsed, ctx) -> None:
-    directorates = {d.code: d for d in models.Directorate.objects.all()}
+    directorates = {d.code: d for d in Directorate.objects.all()}
     orders = _catalogue_order(parsed.get("activity_indicators.csv"), models.ActivityIndicator)
     for r in parsed.get("activity_indicators.csv"):
         order = orders[r["code"]]
@@ -263,7 +216,7 @@ def _load_published(parsed, ctx) -> None:
             "published_rating",
             f"{r['kpi']} {r['period'].label}",
         )
-    directorates = {d.code: d for d in models.Directorate.objects.all()}
+    directorates = {d.code: d for d in Directorate.objects.all()}
     columns = ("green", "amber", "red", "improving", "stable", "worsening", "source_note")
     for r in parsed.get("published_counts.csv"):
         directorate = directorates.get(r["directorate"]) if r["directorate"] else None
@@ -279,12 +232,12 @@ def _load_published(parsed, ctx) -> None:
 
 
 def _load_commentary(parsed, ctx) -> None:
-    directorates = {d.code: d for d in models.Directorate.objects.all()}
+    directorates = {d.code: d for d in Directorate.objects.all()}
     kpis = {k.code: k for k in models.Kpi.objects.all()}
     for r in parsed.get("commentary.csv"):
         directorate = directorates.get(r["directorate"]) if r["directorate"] else None
         sub_area = (
-            models.SubArea.objects.get(directorate=directorate, name=r["sub_area"]) if r["sub_area"] else None
+            SubArea.objects.get(directorate=directorate, name=r["sub_area"]) if r["sub_area"] else None
         )
         lookup = {
             "period": r["period"].label,
@@ -301,7 +254,7 @@ def _load_commentary(parsed, ctx) -> None:
 
 
 def _load_tables(parsed, ctx) -> None:
-    directorates = {d.code: d for d in models.Directorate.objects.all()}
+    directorates = {d.code: d for d in Directorate.objects.all()}
     for order, table in enumerate(parsed.tables, start=1):
         _load_table(table, order, directorates, ctx)
 
@@ -329,7 +282,7 @@ def _load_table(table: TableBundle, order: int, directorates, ctx) -> None:
         ctx.count(table.file, "unchanged")
         return
     if old_rows:
-        record_revision(ctx, "table", r["name"], "cells", _rows_text(old_rows), _rows_text(rows), table.file)
+        record_revision(ctx, obj, "table", r["name"], "cells", _rows_text(old_rows), _rows_text(rows), table.file)
         obj.cells.all().delete()
         ctx.count(table.file, "changed")
     else:
@@ -340,6 +293,6 @@ def _load_table(table: TableBundle, order: int, directorates, ctx) -> None:
 
 
 def _rows_text(rows: list[dict]) -> str:
-    import json
+    from beacon.core import jsonio
 
-    return json.dumps(rows, ensure_ascii=False)
+    return jsonio.dumps(rows, indent=None)

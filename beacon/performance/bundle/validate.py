@@ -13,6 +13,7 @@ from decimal import Decimal
 from beacon.bundle.errors import BundleErrors
 from beacon.bundle.reader import Bundle, Sheet
 from beacon.bundle.schema import Column, FileSpec, Record, parse_integer, parse_number
+from beacon.core.models import Directorate, SubArea
 from beacon.domain.periods import Month, PeriodError, Quarter, parse_period
 from beacon.domain.tables import total_differences
 
@@ -72,7 +73,7 @@ def validate(bundle: Bundle, errors: BundleErrors) -> PerformanceBundle:
         if sheet is not None:
             result.records[name] = spec.parse(sheet, errors)
 
-    directorate_codes = set(models.Directorate.objects.values_list("code", flat=True))
+    directorate_codes = set(Directorate.objects.values_list("code", flat=True))
     directorate_codes |= {r["code"] for r in result.get("directorates.csv")}
     # a row rejected above has its own error: references to it are not reported again
     directorate_codes |= _codes_in_file(bundle, "directorates.csv", "code")
@@ -81,7 +82,7 @@ def validate(bundle: Bundle, errors: BundleErrors) -> PerformanceBundle:
         k.code: KpiInfo(k.code, k.unit, k.polarity, k.frequency, k.directorate.code)
         for k in models.Kpi.objects.select_related("directorate")
     }
-    sub_areas = {(s.directorate.code, s.name) for s in models.SubArea.objects.select_related("directorate")}
+    sub_areas = {(s.directorate.code, s.name) for s in SubArea.objects.select_related("directorate")}
     for r in result.get("kpis.csv"):
         if r["directorate"] not in directorate_codes:
             errors.add(f"{r.where('directorate')}: unknown directorate {r['directorate']!r}")
@@ -122,9 +123,9 @@ def validate(bundle: Bundle, errors: BundleErrors) -> PerformanceBundle:
 
 # text columns stored in fields of limited length (PostgreSQL enforces it, SQLite does not)
 _TEXT_LIMITS = {
-    "directorates.csv": {c: (models.Directorate, c) for c in ("code", "name", "section_title", "corporate_director", "director_label",
+    "directorates.csv": {c: (Directorate, c) for c in ("code", "name", "section_title", "corporate_director", "director_label",
                                                              "kpi_heading")},
-    "kpis.csv": {**{c: (models.Kpi, c) for c in ("code", "name", "short_name", "unit_label")}, "sub_area": (models.SubArea, "name")},
+    "kpis.csv": {**{c: (models.Kpi, c) for c in ("code", "name", "short_name", "unit_label")}, "sub_area": (SubArea, "name")},
     "activity_indicators.csv": {c: (models.ActivityIndicator, c) for c in ("code", "name")},
     "commentary.csv": {c: (models.Commentary, c) for c in ("topic", "author")},
     "tables.csv": {c: (models.SupportingTable, c) for c in ("name", "title")},

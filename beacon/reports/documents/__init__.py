@@ -7,8 +7,8 @@ from that same HTML by :mod:`beacon.reports.render`, so the three formats cannot
 * :func:`qpr_html`, :func:`qpr_pdf`, :func:`qpr_docx` render a model;
 * :func:`edition_inputs` loads what a live edition needs from the database (the model, its
   report settings and narrative overrides);
-* :func:`render` is the one call the commands use: it renders a published edition from its
-  frozen snapshot, and a draft from the live data.
+* :func:`render` renders an edition (a published one from its frozen snapshot, a draft from the
+  live data) in a format of :data:`beacon.reports.formats.QPR`, the registry of QPR formats.
 """
 
 from __future__ import annotations
@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 
 from django.template import Context, Engine
 
+from beacon.domain.qpr_model import QprModel
 from beacon.reports import render as renderer
 
 from .context import build_context
 
-__all__ = ["qpr_html", "qpr_pdf", "qpr_docx", "build_context", "Edition", "edition_inputs", "render", "FORMATS"]
-
-FORMATS = ("html", "pdf", "docx")
+__all__ = ["qpr_html", "qpr_pdf", "qpr_docx", "build_context", "Edition", "edition_inputs", "render"]
 
 _engine: Engine | None = None
 
@@ -42,9 +41,10 @@ def engine() -> Engine:
 
 @dataclass
 class Edition:
-    """What one edition renders from."""
+    """What one edition renders from: the typed model, the report settings and narrative
+    overrides, and for a published edition who published it and when."""
 
-    model: dict
+    model: QprModel
     settings: dict = field(default_factory=dict)
     overrides: dict = field(default_factory=dict)
     published: dict | None = None
@@ -131,13 +131,16 @@ def published_edition(period_label: str) -> Edition | None:
     """The frozen edition of a published period, or ``None``."""
     from beacon.reports.models import PublishedReport
 
+    from beacon.reports.publish import read_snapshot
+
     row = PublishedReport.objects.filter(period=period_label).first()
     if row is None:
         return None
+    snapshot = read_snapshot(row)
     return Edition(
-        model=row.model,
-        settings=row.context.get("settings", {}),
-        overrides=row.context.get("overrides", {}),
+        model=snapshot.model,
+        settings=snapshot.settings,
+        overrides=snapshot.overrides,
         published={
             "published_at": row.published_at.strftime("%d %B %Y %H:%M %Z").strip(),
             "published_by": row.published_by,
@@ -155,10 +158,7 @@ def published_file(period_label: str, fmt: str) -> bytes | None:
 
 
 def render(edition: Edition, fmt: str, timings: dict | None = None) -> bytes:
-    if fmt == "html":
-        return qpr_html(edition, timings).encode("utf-8")
-    if fmt == "pdf":
-        return qpr_pdf(edition, timings)
-    if fmt == "docx":
-        return qpr_docx(edition, timings)
-    raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    """The edition in format ``fmt`` (json, html, pdf, docx: :data:`beacon.reports.formats.QPR`)."""
+    from beacon.reports.formats import QPR
+
+    return QPR.render(fmt, edition, timings=timings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from beacon.domain.qpr_model import Check
 from beacon.reports.render import Node, parse_html
 
 
@@ -30,7 +31,7 @@ def _cells(tr) -> list[str]:
     return [_text(c) for c in tr.children if isinstance(c, Node) and c.tag in ("td", "th")]
 
 
-def document_checks(html: str) -> list[dict]:
+def document_checks(html: str) -> list[Check]:
     tree = parse_html(html)
     nodes = list(_walk(tree))
     summary = next((n for n in nodes if n.tag == "section" and n.attrs.get("aria-labelledby") == "executive-summary"), None)
@@ -78,8 +79,9 @@ def document_checks(html: str) -> list[dict]:
             if code in panel_status and panel_status[code] != st:
                 failures_kpis.append(f"{code}: Executive Summary shows {st} but its panel shows {panel_status[code]}")
     return [
-        {"id": "6.1.1", "name": "Section KPI Summary rows equal the Executive Summary rows (as printed)",
-         "passed": not failures_rows, "failures": failures_rows},
-        {"id": "6.1.6-printed", "name": "Each KPI printed once in the Executive Summary and once as a panel, same order, RAG and DoT",
-         "passed": not failures_kpis, "failures": failures_kpis},
+        Check(id="6.1.1", name="Section KPI Summary rows equal the Executive Summary rows (as printed)",
+              passed=not failures_rows, failures=tuple(failures_rows)),
+        Check(id="6.1.6-printed",
+              name="Each KPI printed once in the Executive Summary and once as a panel, same order, RAG and DoT",
+              passed=not failures_kpis, failures=tuple(failures_kpis)),
     ]

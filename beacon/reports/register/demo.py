@@ -8,14 +8,13 @@ were published, freezing each edition when its data is current, and write the do
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 from beacon.bundle.importer import import_bundle
 from beacon.demo import HERE
-from beacon.risk.editions import create_edition
+from beacon.risk.editions import create_edition, read_edition
 
-from .documents import render_register
+from ..formats import REGISTER
 from .model import build_register_model
 
 RISK_DEMO = (
@@ -24,19 +23,18 @@ RISK_DEMO = (
 )
 
 
-def write_register_demo(out_dir: Path, formats=("json", "html", "pdf", "docx"), log=print) -> list[Path]:
+def write_register_demo(out_dir: Path, formats=None, log=print) -> list[Path]:
+    """Import the bundles, freeze the editions and write each in ``formats`` (default: every
+    registered register format)."""
     folder = Path(out_dir) / "risk-register"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for bundle, body, date, baseline, stem in RISK_DEMO:
         log(import_bundle(bundle, user="demo").report())
         edition = create_edition(body, date, by="demo", baseline=baseline)
-        model = build_register_model(edition.snapshot, edition)
-        for fmt in formats:
-            target = folder / f"register-{stem}.{fmt}"
-            if fmt == "json":
-                target.write_text(json.dumps(model, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            else:
-                target.write_bytes(render_register(model, fmt))
+        model = build_register_model(read_edition(edition), edition)
+        for fmt in (REGISTER[name] for name in formats) if formats else REGISTER:
+            target = folder / fmt.filename(f"register-{stem}")
+            target.write_bytes(fmt.render(model))
             written.append(target)
     return written

@@ -15,9 +15,15 @@ from django.template import Context
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from beacon.domain.risk import Level
 from beacon.reports import render as renderer
 
-LEVEL_FILL = {"Low": "D9EAD3", "Medium": "FFF2CC", "High": "F4CCCC", None: "F3F2F1"}
+from beacon.risk.states import long_date
+
+from .model import RegisterModel
+
+# the cell fill of each level (Word needs a colour; the level is always in words beside it)
+LEVEL_FILL = {Level.LOW: "D9EAD3", Level.MEDIUM: "FFF2CC", Level.HIGH: "F4CCCC", None: "F3F2F1"}
 _ID = re.compile(r"\bCRR\d{4}\b")
 
 
@@ -34,68 +40,72 @@ def _paragraphs(text: str, linked: set[str]) -> list:
     return out
 
 
-def _owners(owners: dict) -> list[str]:
-    names = list(owners["names"])
-    if owners.get("on_behalf_of") and names:
-        names[0] = f"On behalf of {owners['on_behalf_of']}: {names[0]}"
-    return names
-
-
-def register_context(model: dict) -> dict:
-    ids = {r["id"] for r in model["risks"]}
-    risks = []
-    for r in model["risks"]:
-        risks.append({
-            **r,
-            "anchor": r["id"].lower(),
-            "cause_paras": _paragraphs(r["cause"], ids),
-            "event_paras": _paragraphs(r["event"], ids),
-            "consequence_paras": _paragraphs(r["consequence"], ids),
-            "owner_lines": _owners(r["owners"]),
-            "member_lines": _owners(r["cabinet_members"]),
-            "current_fill": LEVEL_FILL[r["current"]["level"]],
-            "target_fill": LEVEL_FILL[r["target"]["level"]],
-            "due_heading": "Planned Completion / Review Date" if any(a["due_kind"] == "review" for a in r["actions"])
+def register_context(model: RegisterModel) -> dict:
+    """The template's context: the edition (``m``), its covering report (``cover``), and for each
+    risk and heat map what the page adds (anchors, paragraphs with links, printed owners, fills)."""
+    c = model.content
+    ids = {r.id for r in c.risks}
+    risks = [
+        {
+            "r": r,
+            "anchor": r.id.lower(),
+            "cause_paras": _paragraphs(r.cause, ids),
+            "event_paras": _paragraphs(r.event, ids),
+            "consequence_paras": _paragraphs(r.consequence, ids),
+            "owner_lines": r.owners.printed(),
+            "member_lines": r.cabinet_members.printed(),
+            "current_fill": LEVEL_FILL[r.current.level],
+            "target_fill": LEVEL_FILL[r.target.level],
+            "due_heading": "Planned Completion / Review Date" if any(a.due_kind == "review" for a in r.actions)
             else "Planned Completion Date",
-        })
+        }
+        for r in c.risks
+    ]
     maps = []
-    for kind, title in (("current", "Current risk ratings"), ("target", "Target residual risk ratings")):
-        grid = model["heat_map"][kind]
+    for kind, title, grid in (("current", "Current risk ratings", c.heat_map.current),
+                              ("target", "Target residual risk ratings", c.heat_map.target)):
         rows = [
-            {**row, "cells": [{**c, "fill": LEVEL_FILL[c["level"]]} for c in row["cells"]]}
-            for row in grid["rows"]
+            {"likelihood": row.likelihood, "label": row.label,
+             "cells": [{"score": cell.score, "level": cell.level, "risks": cell.risks, "fill": LEVEL_FILL[cell.level]}
+                       for cell in row.cells]}
+            for row in grid.rows
         ]
-        placed = sum(len(c["risks"]) for row in grid["rows"] for c in row["cells"])
+        placed = sum(len(cell.risks) for row in grid.rows for cell in row.cells)
         maps.append({
-            "kind": kind, "title": title, "rows": rows, "impacts": grid["impacts"], "not_rated": grid["not_rated"],
+            "kind": kind, "title": title, "rows": rows, "impacts": grid.impacts, "not_rated": grid.not_rated,
             "summary": f"{placed} risks placed by likelihood (rows, 5 at the top) and impact (columns, 1 on the left); "
-                       f"{len(grid['not_rated'])} not yet rated.",
+                       f"{len(grid.not_rated)} not yet rated.",
         })
-    title = f"{model['title']} – {model['heading']}"
-    if model.get("cover"):
-        title = f"{model['cover']['header'][3]['value']} – {model['body']}, {model['cover']['header'][1]['value'].split(' – ')[-1]}"
+    title = f"{c.title} – {c.heading}"
+    if model.cover is not None:
+        title = f"{model.cover.subject} – {c.body}, {long_date(model.cover.date)}"
     return {
         "lang": "en-GB",
         "title": title,
-        "m": model,
+        "m": c,
+        "cover": model.cover,
         "risks": risks,
         "maps": maps,
         "level_fill": LEVEL_FILL,
     }
 
 
-def register_html(model: dict) -> str:
+def register_html(model: RegisterModel) -> str:
     from beacon.reports.documents import engine
 
     return engine().get_template("reports/register/document.html").render(Context(register_context(model)))
 
 
-def render_register(model: dict, fmt: str) -> bytes:
-    html = register_html(model)
-    if fmt == "html":
-        return html.encode("utf-8")
-    if fmt == "pdf":
-        return renderer.html_to_pdf(html)
-    if fmt == "docx":
-        return renderer.html_to_docx(html, title=register_context(model)["title"], language="en-GB")
-    raise ValueError(f"unknown format {fmt!r}: html, pdf or docx")
+def register_pdf(model: RegisterModel) -> bytes:
+    return renderer.html_to_pdf(register_html(model))
+
+
+def register_docx(model: RegisterModel) -> bytes:
+    return renderer.html_to_docx(register_html(model), title=register_context(model)["title"], language="en-GB")
+
+
+def render_register(model: RegisterModel, fmt: str) -> bytes:
+    """The edition in format ``fmt`` (json, html, pdf, docx: :data:`beacon.reports.formats.REGISTER`)."""
+    from beacon.reports.formats import REGISTER
+
+    return REGISTER.render(fmt, model)

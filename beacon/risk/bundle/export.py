@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import F
 
+from beacon.core.audit import value_text
 from beacon.domain.risk import Owners
-from beacon.performance.bundle.load import value_text
 
 from .. import models
 from . import specs
@@ -26,7 +26,8 @@ def export_files() -> dict[str, tuple[list[str], list[dict]]]:
     registers = models.Register.objects.order_by("code")
     if risks or registers.exclude(code="corporate").exists():
         files["registers.csv"] = _table(
-            "registers.csv", [{"code": g.code, "name": g.name, "owner_body": g.owner_body} for g in registers]
+            "registers.csv", [{"code": g.code, "name": g.name, "owner_body": g.owner_body, "other_bodies": g.other_bodies}
+                             for g in registers]
         )
     if risks:
         files["risks.csv"] = _table(

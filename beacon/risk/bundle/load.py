@@ -1,8 +1,8 @@
 """Write a checked risk bundle to the database, keeping history.
 
-Records are matched on their natural keys and written through the performance loader's
-:func:`upsert` (a changed field is recorded as a Revision; an unchanged record is left alone), so
-importing the same bundle twice changes nothing. On top of that:
+Records are matched on their natural keys and written through the shared loader's
+:func:`beacon.bundle.load.upsert` (a changed field is recorded as a Revision; an unchanged record
+is left alone), so importing the same bundle twice changes nothing. On top of that:
 
 * ratings are appended to the rating history, never overwritten;
 * the controls and actions listed for a risk are that risk's list: one no longer listed is marked
@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from beacon.bundle.importer import LoadContext
+from beacon.bundle.load import change, record_revision, upsert
 from beacon.bundle.schema import Record
+from beacon.core import audit
+from beacon.core.models import Revision
 from beacon.domain.risk import Rating, parse_owners
-from beacon.performance.bundle.load import record_revision, upsert, value_text
-
-from beacon.performance.models import Revision
 
 from .. import models, states
 from ..history import audit_key, created_values, ensure_issued, entity_of, local_day, set_rating, taking_effect
@@ -57,8 +57,9 @@ def _as_of(parsed: RiskBundle, ctx: LoadContext, risk_id: str):
 
 def _load_registers(parsed: RiskBundle, ctx: LoadContext) -> None:
     for r in parsed.get("registers.csv"):
-        values = _present(r, {"name": "name", "owner_body": "owner_body"})
-        values = {k: " ".join((v or "").split()) for k, v in values.items()}
+        values = _present(r, {"name": "name", "owner_body": "owner_body", "other_bodies": "other_bodies"})
+        values = {k: [" ".join(b.split()) for b in v] if isinstance(v, list) else " ".join((v or "").split())
+                  for k, v in values.items()}
         upsert(ctx, r, models.Register, {"code": r["code"]}, values, "register", r["code"])
 
 
@@ -138,27 +139,29 @@ def _load_rating_history(parsed: RiskBundle, ctx: LoadContext) -> None:
         if same_day and (same_day[-1].likelihood, same_day[-1].impact) == (rating.likelihood, rating.impact):
             ctx.count(r.file, "unchanged")
             continue
-        if same_day:
-            record_revision(
-                ctx, "risk_rating", f"{risk.risk_id} {kind} {r['date']}", "rating",
-                same_day[-1].rating.display, rating.display, r.file,
-            )
-        models.RiskRating.objects.create(
+        row = models.RiskRating.objects.create(
             risk=risk, kind=kind, likelihood=rating.likelihood, impact=rating.impact, effective_date=r["date"],
             recorded_by=ctx.user, recorded_at=ctx.now, source=f"import {ctx.source} ({r.file})",
             reason=r["reason"] or "",
         )
+        if same_day:
+            # the rating of that day changes: recorded against the row that now holds it
+            record_revision(
+                ctx, row, "risk_rating", f"{risk.risk_id} {kind} {r['date']}", "rating",
+                same_day[-1].rating.display, rating.display, r.file,
+            )
         ctx.count(r.file, "changed" if same_day else "created")
 
 
 def _sync_ratings(parsed: RiskBundle, risks: dict[str, models.Risk], ctx: LoadContext) -> None:
     """The ratings of ``risks.csv`` are the ratings now: append them when they differ from the
-    latest in the history."""
+    latest in the history. A risk with no rating of a kind in its history (a new risk whose row
+    gives none: TBC) has the one it holds recorded, so that its rating is held from its date."""
     for r in parsed.get("risks.csv"):
         risk = risks[r["id"]]
         risk.refresh_from_db()
         for kind in ("current", "target"):
-            if f"{kind}_likelihood" not in r.present:
+            if f"{kind}_likelihood" not in r.present and risk.ratings.filter(kind=kind).exists():
                 continue
             rating = Rating(getattr(risk, f"{kind}_likelihood"), getattr(risk, f"{kind}_impact"), kind)
             set_rating(
@@ -178,8 +181,7 @@ def _record_creation(ctx: LoadContext, item, file: str) -> None:
     """A new risk, control or action: the values it is created with, from nothing (as
     :func:`record_revision` records them, in one write)."""
     Revision.objects.bulk_create([
-        Revision(entity=entity_of(item), key=audit_key(item), field=name, old_value="", new_value=value_text(value),
-                 changed_by=ctx.user, changed_at=ctx.now, reason=ctx.reason, source=f"{ctx.source} ({file})")
+        audit.revision(change(ctx, file), item, entity_of(item), audit_key(item), name, None, value)
         for name, value in created_values(item).items()
     ])
 
@@ -196,7 +198,7 @@ def _created_or_back_dated(ctx: LoadContext, item, existing, start, as_of, file:
     if existing is None:
         _record_creation(ctx, item, file)
     elif start is not None and as_of < start:
-        record_revision(ctx, entity_of(item), audit_key(item), "title", None, item.title, file)
+        record_revision(ctx, item, entity_of(item), audit_key(item), "title", None, item.title, file)
 
 
 def _upsert_item(ctx: LoadContext, r: Record, model, risk: models.Risk, values: dict, entity: str, as_of,
@@ -215,7 +217,7 @@ def _remove_unlisted(ctx: LoadContext, items, file: str, entity: str) -> None:
     for item in items:
         item.removed_at = ctx.now
         item.save(update_fields=["removed_at"])
-        record_revision(ctx, entity, item.history_key, "removed_at", None, ctx.now.isoformat(), file)
+        record_revision(ctx, item, entity, item.history_key, "removed_at", None, ctx.now.isoformat(), file)
         ctx.count(file, "removed")
 
 
@@ -272,7 +274,8 @@ def _load_actions(parsed: RiskBundle, ctx: LoadContext) -> None:
                             updated_on=updated_on, recorded_by=ctx.user, recorded_at=ctx.now,
                         )
                         if latest is not None:
-                            record_revision(ctx, "action", action.history_key, "update", latest.text, text, r.file)
+                            record_revision(ctx, action, "action", action.history_key, "update", latest.text, text,
+                                            r.file)
         with taking_effect(as_of, ctx.now):
             _remove_unlisted(ctx, risk.actions.filter(removed_at__isnull=True).exclude(title__in=listed),
                              "actions.csv", "action")

@@ -15,7 +15,7 @@ Columns beyond the contract (the contract allows optional columns and files):
   ``edition_date``, both or neither), so that each edition keeps its own printed summary.
 * ``registers.csv`` (Beacon's own extension): the registers, with the council's words for them
   (``code``, ``name``: the title printed on the register's editions, ``owner_body``: the body that
-  receives it).
+  receives it, ``other_bodies``: the other bodies that receive it whole, separated by ``;``).
 * ``risk_candidates.csv`` (Beacon's own extension): candidate risks, themes with no id yet
   (``theme``, ``raised_on``, ``note``, ``status`` open/entered/dropped, ``entered_as``,
   ``closed_on``, ``reported_in``).
@@ -225,11 +225,12 @@ REGISTERS = FileSpec(
         Column("code", required=True),
         Column("name", required=True),
         Column("owner_body"),
+        Column("other_bodies", parse_list),
     ],
     key=("code",),
     row_check=_check_register,
     description="Registers: code (corporate, or a directorate or service register), the name printed on its "
-                "editions, and the body that receives it.",
+                "editions, the body that receives it, and the other bodies that receive it whole.",
 )
 
 RISK_CANDIDATES = FileSpec(

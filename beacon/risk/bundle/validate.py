@@ -33,7 +33,7 @@ def rating_of(record: Record, prefix: str) -> Rating:
 
 
 def _directorate_codes(bundle: Bundle) -> set[str]:
-    from beacon.performance.models import Directorate
+    from beacon.core.models import Directorate
 
     codes = set(Directorate.objects.values_list("code", flat=True))
     sheet = bundle.sheets.get("directorates.csv")

@@ -5,8 +5,18 @@ summary, which links to the field's id."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
+
+
+def iso_date(text: str) -> dt.date:
+    """A date typed as YYYY-MM-DD (a date input's value)."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (write it as YYYY-MM-DD)") from None
 
 
 class Labelled:
@@ -21,9 +31,9 @@ class Labelled:
             return message
         return f"{label}: {message}"
 
-    def clean(self, value):
+    def clean(self, value, *args):
         try:
-            return super().clean(value)
+            return super().clean(value, *args)
         except ValidationError as exc:
             raise ValidationError([self.labelled(m) for m in exc.messages]) from None
 

@@ -4,7 +4,6 @@ Each produces the typed command the services in :mod:`beacon.returns.services` t
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cached_property
 
 from django import forms
@@ -15,20 +14,13 @@ from beacon.returns import commands as cmd
 from beacon.returns.entries import COMMENT_LABEL, COMMENTARY_LABEL, field_label, parse_entered, text_problem, value_problem
 from beacon.returns.queries import LineView
 
-from . import GovukForm, ParsedField, TextField
-
-
-def _due_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date (write it as YYYY-MM-DD)") from None
+from . import GovukForm, ParsedField, TextField, iso_date
 
 
 class OpenPeriodForm(GovukForm):
     period = ParsedField(Quarter.parse, label="Quarter", error_label="Period",
                          error_messages={"required": "enter the quarter to open, for example 2022/23 Q3"})
-    due_date = ParsedField(_due_date, label="Returns due on", error_label="Due date",
+    due_date = ParsedField(iso_date, label="Returns due on", error_label="Due date",
                            error_messages={"required": "Enter the date returns are due"})
 
     def command(self, by: str) -> cmd.OpenPeriod:

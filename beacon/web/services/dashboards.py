@@ -9,8 +9,12 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db.models import Max
 
+from beacon.core.models import ImportRun, Revision
 from beacon.domain.periods import Month, PeriodError, Quarter, parse_period, quarter_of
+from beacon.domain.provenance import unpublished_kinds
+from beacon.domain.qpr_model import ActivityEntry, ActivityPoint, KpiEntry, QprModel
 from beacon.performance import models as pm
+from beacon.performance.results import decimals_in_force, target_in_force
 from beacon.reports.qpr import build_qpr
 
 from beacon.returns.models import ReturnPeriod, YearClosure
@@ -44,13 +48,13 @@ def parse_slug(slug: str) -> Quarter:
 
 def _data_version() -> tuple:
     return (
-        pm.ImportRun.objects.aggregate(m=Max("pk"))["m"],
-        pm.Revision.objects.aggregate(m=Max("pk"))["m"],
+        ImportRun.objects.aggregate(m=Max("pk"))["m"],
+        Revision.objects.aggregate(m=Max("pk"))["m"],
         YearClosure.objects.count(),
     )
 
 
-def qpr(q: Quarter) -> dict:
+def qpr(q: Quarter) -> QprModel:
     """The QPR model for a quarter, cached until the data changes (any import, approval or
     year closure changes the version)."""
     key = "beacon:qpr:" + q.slug + ":" + ":".join(str(v) for v in _data_version())
@@ -61,14 +65,17 @@ def qpr(q: Quarter) -> dict:
     return model
 
 
-def filter_kpis(model: dict, rag: str = "", dot: str = "", directorate: str = "") -> list[dict]:
-    rows = model["kpis"]
+def filter_kpis(model: QprModel, rag: str = "", dot: str = "", directorate: str = "") -> list[KpiEntry]:
+    """The KPIs of a RAG rating (or NOT_RATED), a direction of travel and a directorate. The
+    direction of travel is the one the papers report and count (``KpiEntry.reported_dot``): a KPI
+    counted as having no direction of travel is listed under ``not_available``, never ``stable``."""
+    rows = list(model.kpis)
     if rag:
-        rows = [k for k in rows if (k["rag"] or "NOT_RATED") == rag]
+        rows = [k for k in rows if (k.rag or "NOT_RATED") == rag]
     if dot:
-        rows = [k for k in rows if (k["dot"] or "not_available") == dot]
+        rows = [k for k in rows if k.reported_dot == dot]
     if directorate:
-        rows = [k for k in rows if k["directorate"] == directorate]
+        rows = [k for k in rows if k.directorate == directorate]
     return rows
 
 
@@ -76,30 +83,41 @@ def kpi_history(kpi: pm.Kpi, quarters: int = 8) -> dict:
     """Values with their revisions, targets by year, commentary and ratings over time."""
     observations = list(kpi.observations.all())
     keys = [f"{kpi.code} {o.period}" for o in observations]
-    revisions = list(pm.Revision.objects.filter(entity="observation", key__in=keys).order_by("-changed_at", "-pk"))
+    revisions = list(Revision.objects.filter(entity="observation", key__in=keys).order_by("-changed_at", "-pk"))
     by_key: dict[str, list] = {}
     for r in revisions:
         by_key.setdefault(r.key, []).append(r)
-    values = [{"obs": o, "revisions": by_key.get(f"{kpi.code} {o.period}", [])} for o in reversed(observations)]
-    targets = list(kpi.targets.order_by("-financial_year", "effective_from"))
+    target_rows = list(kpi.targets.order_by("-financial_year", "effective_from"))
+
+    def decimals(period: str) -> int:  # the precision in force in the period's financial year
+        return decimals_in_force(kpi, target_in_force(target_rows, quarter_of(parse_period(period))))
+
+    values = [{"obs": o, "revisions": by_key.get(f"{kpi.code} {o.period}", []), "decimals": decimals(o.period)}
+              for o in reversed(observations)]
+    targets = [{"row": t, "decimals": decimals_in_force(kpi, t)} for t in target_rows]
     commentary = list(pm.Commentary.objects.filter(kpi=kpi).order_by("-period", "display_order"))
     rated_quarters = sorted({quarter_of(parse_period(o.period)) for o in observations}, reverse=True)[:quarters]
     ratings = []
     for q in rated_quarters:
-        entry = next((k for k in qpr(q)["kpis"] if k["code"] == kpi.code), None)
+        entry = qpr(q).kpi_by_code.get(kpi.code)
         if entry is not None:
             ratings.append(
                 {
                     "period": q,
-                    "value": entry["value"],
-                    "rag": entry["rag"],
-                    "rag_source": entry["rag_source"],
-                    "dot": entry["dot"],
-                    "target": entry["target"],
-                    "floor": entry["floor"],
+                    "value": entry.value,
+                    "rag": entry.rag,
+                    "rag_source": entry.rag_source,
+                    "dot": entry.reported_dot,
+                    "target": entry.target,
+                    "floor": entry.floor,
+                    "decimals": entry.decimals,
+                    "target_source": entry.target_source,
+                    "floor_source": entry.floor_source,
                 }
             )
+    sources = [t.target_source for t in target_rows] + [t.floor_source for t in target_rows]
     return {"values": values, "targets": targets, "commentary": commentary, "ratings": ratings,
+            "source_keys": [(f"({s.mark})", s.key_text) for s in unpublished_kinds(sources)],
             "chart": kpi_chart_for(kpi, rated_quarters[0]) if rated_quarters else None}
 
 
@@ -108,7 +126,7 @@ def kpi_chart_for(kpi: pm.Kpi, q: Quarter):
     the QPR prints), or None when the KPI is not in that quarter's edition."""
     from beacon.reports.charts import kpi_chart
 
-    entry = next((k for k in qpr(q)["kpis"] if k["code"] == kpi.code), None)
+    entry = qpr(q).kpi_by_code.get(kpi.code)
     if entry is None:
         return None
     chart = kpi_chart(entry)
@@ -118,7 +136,7 @@ def kpi_chart_for(kpi: pm.Kpi, q: Quarter):
 def indicator_history(indicator: pm.ActivityIndicator) -> dict:
     observations = list(indicator.observations.order_by("-period_sort"))
     keys = [f"{indicator.code} {o.period}" for o in observations]
-    revisions = list(pm.Revision.objects.filter(entity="activity_observation", key__in=keys).order_by("-changed_at", "-pk"))
+    revisions = list(Revision.objects.filter(entity="activity_observation", key__in=keys).order_by("-changed_at", "-pk"))
     by_key: dict[str, list] = {}
     for r in revisions:
         by_key.setdefault(r.key, []).append(r)
@@ -138,17 +156,18 @@ def indicator_chart(indicator: pm.ActivityIndicator, observations: list):
     def f(v):
         return None if v is None else float(v)
 
-    chart = activity_chart({
-        "name": indicator.name,
-        "unit": indicator.unit,
-        "decimals": indicator.decimals,
-        "series": [
-            {"period": o.period, "value": f(o.value), "lower_threshold": f(o.lower_threshold),
-             "upper_threshold": f(o.upper_threshold), "benchmark": f(o.benchmark), "target": f(o.target),
-             "illustrative": o.illustrative}
+    chart = activity_chart(ActivityEntry(
+        code=indicator.code,
+        name=indicator.name,
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        series=tuple(
+            ActivityPoint(period=o.period, value=f(o.value), lower_threshold=f(o.lower_threshold),
+                          upper_threshold=f(o.upper_threshold), benchmark=f(o.benchmark), target=f(o.target),
+                          illustrative=o.illustrative)
             for o in observations
-        ],
-    })
+        ),
+    ))
     return chart if chart.has_values else None
 
 

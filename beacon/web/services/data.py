@@ -1,15 +1,15 @@
-"""Bundles through the browser: import an uploaded zip of CSV files or .xlsx workbook, and
-export the database as a zip or a workbook. The bundle code does the checking and loading."""
+"""Bundles through the browser: import an uploaded zip of CSV files or .xlsx workbook. The
+bundle code does the checking and loading; the exports (zip or workbook) are the formats of
+:data:`beacon.reports.formats.BUNDLE`."""
 
 from __future__ import annotations
 
-import io
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
 from beacon.bundle.errors import BundleErrors
-from beacon.bundle.importer import ImportResult, export_bundle, import_bundle
+from beacon.bundle.importer import ImportResult, import_bundle
 
 MAX_FILES = 500
 MAX_UNPACKED = 100 * 1024 * 1024
@@ -64,22 +64,3 @@ def import_upload(name: str, chunks, user: str, reason: str = "") -> ImportResul
         else:
             path = upload
         return import_bundle(path, user=user, reason=reason)
-
-
-def export_zip() -> bytes:
-    with tempfile.TemporaryDirectory(prefix="beacon-export-") as tmp:
-        folder = Path(tmp) / "beacon-bundle"
-        export_bundle(folder)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for file in sorted(folder.rglob("*")):
-                if file.is_file():
-                    archive.write(file, file.relative_to(folder.parent).as_posix())
-        return buffer.getvalue()
-
-
-def export_workbook() -> bytes:
-    with tempfile.TemporaryDirectory(prefix="beacon-export-") as tmp:
-        path = Path(tmp) / "beacon-bundle.xlsx"
-        export_bundle(path)
-        return path.read_bytes()

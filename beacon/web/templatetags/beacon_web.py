@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from beacon.domain.numbers import format_number
 from beacon.domain.wording import DOT_SYMBOL, DOT_WORD, dot_text_alternative
+from beacon.reports.formats import REGISTRIES
 from beacon.returns.models import Return
 
 register = template.Library()
@@ -85,3 +86,44 @@ def change(value):
     if value < 0:
         return format_html('−{}<span class="govuk-visually-hidden"> fewer</span>', abs(value))
     return mark_safe('0<span class="govuk-visually-hidden"> no change</span>')
+
+
+# --- output formats: download links list what is registered (beacon.reports.formats) ----------
+@register.simple_tag
+def output_formats(kind: str) -> list:
+    """``{% output_formats "qpr" as formats %}``: the registered formats of ``qpr``,
+    ``register`` or ``bundle``, in the order they are offered."""
+    return list(REGISTRIES[kind])
+
+
+@register.filter
+def output_format(name: str, kind: str = "qpr"):
+    """``{{ f.format|output_format:"qpr" }}``: the registered format called ``name``."""
+    return REGISTRIES[kind].get(name)
+
+
+@register.filter
+def widget_kind(bound_field) -> str:
+    """How ``web/_field.html`` draws a form field: checkbox, select, file, input or textarea."""
+    from django import forms
+
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    return "input" if getattr(widget, "input_type", None) else "textarea"
+
+
+@register.filter
+def marked(figure, source):
+    """A target or floor standard with its provenance mark, as the papers print it: ``90
+    (assumed)``, ``90 (derived)``; a published figure (or none, ``–``) as it is."""
+    from beacon.domain.provenance import marked as with_mark
+
+    if figure is None or figure in ("", "–"):
+        return figure
+    return with_mark(str(figure), source)
+

@@ -3,11 +3,12 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from beacon.core import permissions as perm
+from beacon.core.models import Directorate
 from beacon.domain.periods import PeriodError
 from beacon.performance import models as pm
 from beacon.reports.qpr import COUNT_KEYS
 
-from .. import permissions as perm
 from ..services import dashboards as svc
 
 
@@ -53,11 +54,11 @@ def overview(request, slug):
         rag = ""
     if dot not in ("", *svc.DOTS):
         dot = ""
-    codes = {d["code"] for d in model["directorates"]}
+    codes = {d.code for d in model.directorates}
     if directorate not in codes:
         directorate = ""
     kpis = svc.filter_kpis(model, rag, dot, directorate)
-    names = {d["code"]: d["name"] for d in model["directorates"]}
+    names = {d.code: d.name for d in model.directorates}
     context = {
         "q": q,
         "model": model,
@@ -75,12 +76,12 @@ def overview(request, slug):
 @perm.require(perm.VIEW_DASHBOARDS)
 def directorate(request, slug, code):
     q = _quarter(slug)
-    d = get_object_or_404(pm.Directorate, code=code)
+    d = get_object_or_404(Directorate, code=code)
     model = svc.qpr(q)
-    block = next((b for b in model["directorates"] if b["code"] == d.code), None)
+    block = model.block(d.code)
     if block is None:
         raise Http404("the directorate has no KPIs in this period")
-    kpis = [k for k in model["kpis"] if k["directorate"] == d.code]
+    kpis = [k for k in model.kpis if k.directorate == d.code]
     commentary = pm.Commentary.objects.filter(period=q.label, directorate=d, kpi__isnull=True)
     indicators = pm.ActivityIndicator.objects.filter(directorate=d)
     return render(

@@ -1,57 +1,45 @@
 """Import and export bundles in the browser."""
 
-from django.http import HttpResponse
 from django.shortcuts import render
 
 from beacon.bundle.errors import BundleErrors
 from beacon.core import clock
-from beacon.performance.models import ImportRun
+from beacon.core import permissions as perm
+from beacon.core.models import ImportRun
+from beacon.reports.formats import BUNDLE
 
-from .. import permissions as perm
+from ..forms import error_summary
+from ..forms.data import UploadBundleForm
 from ..services import data as svc
+from .files import file_response, format_or_404
 
 
 @perm.require(perm.EXPORT_DATA)
 def index(request):
-    context = {
-        "can_import": perm.can(request.user, perm.IMPORT_DATA),
-        "runs": ImportRun.objects.all()[:10],
-        "errors": None,
-        "result": None,
-    }
+    form = UploadBundleForm(request.POST, request.FILES) if request.method == "POST" else UploadBundleForm()
+    context = {"can_import": perm.can(request.user, perm.IMPORT_DATA), "form": form, "problems": None, "result": None,
+               "errors": {}}
     if request.method == "POST":
         perm.check(request.user, perm.IMPORT_DATA)
-        upload = request.FILES.get("bundle")
-        reason = request.POST.get("reason", "").strip()
-        if upload is None:
-            context["errors"] = ["Bundle file: choose a .zip of CSV files or an .xlsx workbook"]
+        if not form.is_valid():
+            context.update(runs=ImportRun.objects.all()[:10], errors=error_summary(None, form))
             return render(request, "web/data.html", context, status=400)
+        upload, reason = form.upload()
         try:
             context["result"] = svc.import_upload(upload.name, upload.chunks(), request.user.username, reason)
         except BundleErrors as exc:
-            context["errors"] = exc.messages
+            n = len(exc.messages)
+            form.add_error("bundle", f"the bundle was not imported: {n} problem{'s' if n != 1 else ''}, listed above")
+            context.update(runs=ImportRun.objects.all()[:10], problems=exc.messages)
             return render(request, "web/data.html", context, status=400)
-        context["runs"] = ImportRun.objects.all()[:10]
+        context["form"] = UploadBundleForm()
+    context["runs"] = ImportRun.objects.all()[:10]
     return render(request, "web/data.html", context)
 
 
-def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @perm.require(perm.EXPORT_DATA)
-def export_zip(request):
+def export(request, fmt):
+    """The whole database as a data bundle, in a format of :data:`beacon.reports.formats.BUNDLE`."""
+    output = format_or_404(BUNDLE, fmt)
     stamp = clock.local_now().strftime("%Y%m%d-%H%M")
-    return _download(svc.export_zip(), f"beacon-bundle-{stamp}.zip", "application/zip")
-
-
-@perm.require(perm.EXPORT_DATA)
-def export_workbook(request):
-    stamp = clock.local_now().strftime("%Y%m%d-%H%M")
-    return _download(
-        svc.export_workbook(),
-        f"beacon-bundle-{stamp}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return file_response(output.render(None), output, output.filename(f"beacon-bundle-{stamp}"))

@@ -3,14 +3,16 @@
 import logging
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 
+from beacon.core import permissions as perm
 from beacon.domain.periods import PeriodError, Quarter
 
-from .. import permissions as perm
+from ..forms.reports import PublishForm
 from ..services import dashboards as dash
 from ..services import reports as svc
+from .files import file_response, format_or_404
 
 log = logging.getLogger(__name__)
 
@@ -20,16 +22,6 @@ def _quarter(slug):
         return Quarter.parse(slug)
     except PeriodError:
         raise Http404("no such period") from None
-
-
-def _file_response(content: bytes, fmt: str, name: str, inline: bool) -> HttpResponse:
-    response = HttpResponse(content, content_type=svc.CONTENT_TYPES[fmt])
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
-    if fmt == "html":
-        # a report document is shown as a document, never run as part of the application
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-    return response
 
 
 def index(request):
@@ -46,7 +38,7 @@ def index(request):
 def compare(request):
     """Compare two published editions (public: both are published)."""
     published = list(svc.published_reports())
-    slugs = [r.model["period"]["slug"] for r in published]
+    slugs = [Quarter.parse(r.period).slug for r in published]
     a, b = request.GET.get("a", ""), request.GET.get("b", "")
     if len(published) >= 2 and (a not in slugs or b not in slugs):
         a, b = slugs[1], slugs[0]  # the newest against the one before
@@ -69,12 +61,11 @@ def detail(request, slug):
 
 def download(request, slug, fmt):
     q = _quarter(slug)
-    if fmt not in svc.CONTENT_TYPES:
-        raise Http404("no such format")
-    f = svc.published_file(q, fmt)
+    output = format_or_404(svc.QPR, fmt)
+    f = svc.published_file(q, output.name)
     if f is None:
         raise Http404("not published")
-    return _file_response(bytes(f.content), fmt, f.name, inline=fmt in ("html", "json", "pdf"))
+    return file_response(bytes(f.content), output, f.name)
 
 
 @perm.require(perm.PUBLISH_REPORT)
@@ -85,30 +76,30 @@ def build(request, slug):
     if svc.published(q) is not None:
         return redirect("web:report", slug=slug)
     checks = svc.draft_checks(q)
-    failed = [c for c in checks if not c["passed"]]
-    errors = {}
-    if request.method == "POST":
-        allow = {c["id"]: request.POST.get(f"allow-{c['id']}", "").strip() for c in failed}
-        allow = {k: v for k, v in allow.items() if v}
+    failed = [(c.id, c.name) for c in checks if not c.passed]
+    form = PublishForm(request.POST if request.method == "POST" else None, failed=failed)
+    context = {"q": q, "checks": checks, "form": form, "errors": {}}
+    if request.method == "POST" and form.is_valid():
         try:
-            svc.publish_edition(q, request.user.username, allow)
+            svc.publish_edition(q, request.user.username, form.allowances())
         except svc.PublishError as exc:
             errors = {"__all__": str(exc)}
             for i, line in enumerate(exc.failures):
                 errors[f"__failure-{i}"] = line
-            return render(request, "web/report_build.html", {"q": q, "checks": checks, "failed": failed, "errors": errors}, status=400)
+            return render(request, "web/report_build.html", {**context, "errors": errors}, status=400)
         except Exception as exc:  # a rendering failure: say so on the page, keep the details in the log
             log.exception("publishing %s failed", q.label)
             errors = {"__all__": f"The report could not be built ({type(exc).__name__}: {exc}); nothing was published."}
-            return render(request, "web/report_build.html", {"q": q, "checks": checks, "failed": failed, "errors": errors}, status=500)
+            return render(request, "web/report_build.html", {**context, "errors": errors}, status=500)
         messages.success(request, f"The QPR for {q.long_label} is published.")
         return redirect("web:report", slug=slug)
-    return render(request, "web/report_build.html", {"q": q, "checks": checks, "failed": failed, "errors": errors})
+    return render(request, "web/report_build.html", context)
 
 
 @perm.require(perm.PUBLISH_REPORT)
 def preview(request, slug, fmt):
     q = _quarter(slug)
-    if fmt not in svc.CONTENT_TYPES or q not in dash.available_periods():
+    output = format_or_404(svc.QPR, fmt)
+    if q not in dash.available_periods():
         raise Http404("no such preview")
-    return _file_response(svc.preview(q, fmt), fmt, f"qpr-{q.slug}-draft.{fmt}", inline=fmt in ("html", "json", "pdf"))
+    return file_response(svc.preview(q, output), output, output.filename(f"qpr-{q.slug}-draft"))

@@ -1,18 +1,18 @@
 """The quarterly return pages: Django forms build the typed commands of
 :mod:`beacon.returns.commands` and the views hand them to :mod:`beacon.returns.services`, after
-asking :mod:`beacon.web.permissions` whether the user may."""
+asking :mod:`beacon.core.permissions` whether the user may."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from beacon.core import permissions as perm
 from beacon.domain.periods import PeriodError, Quarter
 from beacon.returns import commands as cmd
 from beacon.returns import queries, services
 from beacon.returns.models import Return, ReturnPeriod, YearClosure
 
-from .. import permissions as perm
 from ..forms import error_summary
 from ..forms.returns import CloseYearForm, CommentaryForm, OpenPeriodForm, ReturnLinesFormSet, ReviewForm
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from beacon.bundle.importer import import_bundle
 from beacon.demo import DEMO_BUNDLE, DEMO_PERIOD
+from beacon.reports.formats import QPR
 from beacon.reports.report_settings import DEMO_REPORT_SETTINGS, seed_report_settings
 
 
@@ -33,9 +34,9 @@ class Command(BaseCommand):
         folder.mkdir(parents=True, exist_ok=True)
         seed_report_settings(DEMO_REPORT_SETTINGS)
         written = []
-        for fmt in ("json", "html", "pdf", "docx"):
-            target = folder / f"qpr.{fmt}"
-            call_command("report", period=DEMO_PERIOD, format=fmt, out=str(target), stdout=self.stdout)
+        for fmt in QPR:
+            target = folder / fmt.filename("qpr")
+            call_command("report", period=DEMO_PERIOD, format=fmt.name, out=str(target), stdout=self.stdout)
             written.append(target)
         self.stdout.write(f"\nDemo reports for {DEMO_PERIOD} are in {folder.resolve()}:")
         for target in written:

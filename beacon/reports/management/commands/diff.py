@@ -48,12 +48,12 @@ class Command(BaseCommand):
 
 
 def _as_json(result) -> str:
-    import json as _json
+    from beacon.core import jsonio
 
     def conv(c):
         return {"area": c.area, "key": c.key, "kind": c.kind, "fields": {k: list(v) for k, v in c.fields.items()}}
 
-    return _json.dumps(
+    return jsonio.dumps(
         {
             "period": result["period"],
             "published_at": result["published_at"].isoformat(),
@@ -63,5 +63,4 @@ def _as_json(result) -> str:
             "result_changes": [conv(c) for c in result["result_changes"]],
         },
         indent=2,
-        ensure_ascii=False,
     )

@@ -1,6 +1,5 @@
 import datetime as dt
 import getpass
-import json
 import re
 import sys
 from pathlib import Path
@@ -8,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from beacon.performance.management.commands._common import require_prepared_database
+from beacon.reports.formats import REGISTER
 from beacon.risk.editions import EditionError
 
 
@@ -34,8 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--date", required=True, help="the presentation date, YYYY-MM-DD")
         parser.add_argument("--baseline", help="direction of travel since this date (YYYY-MM-DD or YYYY-MM); "
                                                "default: the body's previous edition")
-        parser.add_argument("--format", default="json", choices=["json", "html", "pdf", "docx"],
-                            help="output format (default json)")
+        parser.add_argument("--format", default="json", choices=REGISTER.names,
+                            help=f"output format: {REGISTER.choices_text()} (default json)")
         parser.add_argument("--out", help="file to write (default: standard output; needed for pdf and docx)")
         parser.add_argument("--draft", action="store_true", help="compute from the current data without freezing an edition")
         parser.add_argument("--cover", action="store_true",
@@ -60,24 +60,21 @@ class Command(BaseCommand):
         if check:
             self._check(content)
             return
-        if format in ("pdf", "docx") and not out:
-            raise CommandError(f"--format {format} writes a binary file: give --out FILE")
-        model = build_register_model(content, edition)
+        fmt = REGISTER[format]
+        if fmt.binary and not out:
+            raise CommandError(f"--format {fmt.name} writes a binary file: give --out FILE")
+        covering = None
         if cover or cover_settings:
             from beacon.reports.register.cover import CoverSettingsError, build_cover, load_cover_settings
 
             try:
-                model["cover"] = build_cover(content, load_cover_settings(cover_settings))
+                covering = build_cover(content, load_cover_settings(cover_settings))
             except (CoverSettingsError, ValueError) as exc:
                 raise CommandError(f"--cover-settings: {exc}") from None
-        if not model["risks"]:
-            self.stderr.write(f"warning: no active corporate risks are selected for {model['body']}")
-        if format == "json":
-            data = (json.dumps(model, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-        else:
-            from beacon.reports.register.documents import render_register
-
-            data = render_register(model, format)
+        model = build_register_model(content, edition, covering)
+        if not content.risks:
+            self.stderr.write(f"warning: no active corporate risks are selected for {content.body}")
+        data = fmt.render(model)
         if not out:
             sys.stdout.write(data.decode("utf-8"))
             return
@@ -85,18 +82,18 @@ class Command(BaseCommand):
         Path(out).write_bytes(data)
         self.stdout.write(f"Wrote {out}")
 
-    def _check(self, content: dict) -> None:
+    def _check(self, content) -> None:
         from beacon.risk.checks import edition_differences, printed_rows
 
         differences = edition_differences(content)
-        _, own = printed_rows(content["body"], dt.date.fromisoformat(content["date"]))
-        lines = [f"Checks for the {content['body']} edition of {content['date_printed']} "
-                 f"({content['direction_heading']}):"]
+        _, own = printed_rows(content.body, content.date)
+        lines = [f"Checks for the {content.body} edition of {content.date_printed} "
+                 f"({content.direction_heading}):"]
         if not own:
             lines.append("  (no summary is recorded as printed in this edition: compared with the rows printed for no "
                          "particular edition, for this edition's risks)")
-        lines.append(f"  {len(content['flags'])} data-quality flags")
-        lines += [f"    {f}" for f in content["flags"]]
+        lines.append(f"  {len(content.flags)} data-quality flags")
+        lines += [f"    {f}" for f in content.flags]
         lines.append(f"  {len(differences)} differences from the summary as printed")
         lines += [f"    {d}" for d in differences]
         self.stdout.write("\n".join(lines))

@@ -1,4 +1,3 @@
-import json
 import sys
 from pathlib import Path
 
@@ -6,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from beacon.domain.rules import RuleSetError, get_rule_set, setting_from_text
 from beacon.performance.management.commands._common import require_prepared_database, period_option
+from beacon.reports.formats import QPR
 from beacon.reports.qpr import build_qpr
 
 
@@ -35,8 +35,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--period", required=True, help='the report quarter, e.g. "2022/23 Q2" or 2022-23-Q2')
-        parser.add_argument("--format", default="json", choices=["json", "html", "pdf", "docx"],
-                            help="output format: json (default), html, pdf or docx")
+        parser.add_argument("--format", default="json", choices=QPR.names,
+                            help=f"output format: {QPR.choices_text()} (default json)")
         parser.add_argument("--out", help="file to write (default: standard output)")
         parser.add_argument("--rule-set", default="2022", help="rule set: 2022 (default) or 2016")
         parser.add_argument("--live", action="store_true",
@@ -61,25 +61,17 @@ class Command(BaseCommand):
             edition = documents.Edition(
                 model, documents.settings_dict(quarter.label), documents.overrides_dict(quarter.label)
             )
-        model = edition.model
-        if not model["kpis"]:
+        if not edition.model.kpis:
             raise CommandError(f"no KPIs for {quarter.label}: import targets or values for that period first")
-        if format != "json":
-            stored = documents.published_file(quarter.label, format) if edition.published else None
-            data = stored if stored is not None else documents.render(edition, format)
-            if not out:
-                if format == "html":
-                    sys.stdout.write(data.decode("utf-8"))
-                    return
-                raise CommandError(f"--format {format} writes a binary file: give --out FILE")
-            Path(out).parent.mkdir(parents=True, exist_ok=True)
-            Path(out).write_bytes(data)
-            self.stdout.write(f"Wrote {out}")
+        fmt = QPR[format]
+        if fmt.binary and not out:
+            raise CommandError(f"--format {fmt.name} writes a binary file: give --out FILE")
+        # a published edition: the file stored at publication, byte for byte
+        stored = documents.published_file(quarter.label, fmt.name) if edition.published else None
+        data = stored if stored is not None else fmt.render(edition)
+        if not out:
+            sys.stdout.write(data.decode("utf-8"))
             return
-        text = json.dumps(model, indent=2, ensure_ascii=False, allow_nan=False)
-        if out:
-            Path(out).parent.mkdir(parents=True, exist_ok=True)
-            Path(out).write_text(text + "\n", encoding="utf-8")
-            self.stdout.write(f"Wrote {out}")
-        else:
-            sys.stdout.write(text + "\n")
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_bytes(data)
+        self.stdout.write(f"Wrote {out}")

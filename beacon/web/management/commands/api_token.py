@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from beacon.web.models import ApiToken
+from beacon.core.models import ApiToken
 
 
 class Command(BaseCommand):

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-from beacon.performance.models import Directorate
-from beacon.web.models import DirectorateAssignment, RiskAssignment
-from beacon.web.permissions import DATA_OWNER, LEAD, READER, RISK_MANAGER, RISK_OWNER, ensure_groups
+from beacon.core.models import Directorate, DirectorateAssignment
+from beacon.core.permissions import DATA_OWNER, LEAD, READER, RISK_MANAGER, RISK_OWNER, ensure_groups
+from beacon.risk.models import RiskAssignment
 
 # username, role, directorate codes (data owners) or risk ids (risk owners), password
 DEMO_USERS = [

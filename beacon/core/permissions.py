@@ -1,7 +1,10 @@
 """Roles and what each may do: the one place the web pages and the API ask.
 
-Roles are Django groups. A data owner's directorates are :class:`DirectorateAssignment` rows.
-Administrators are Django staff users (the admin site manages users, groups and assignments).
+Roles are Django groups. A data owner's directorates are
+:class:`~beacon.core.models.DirectorateAssignment` rows; a risk owner's risks are
+:class:`~beacon.risk.models.RiskAssignment` rows (read here through the user's
+``risk_assignments``, without importing the risk app). Administrators are Django staff users
+(the admin site manages users, groups and assignments).
 
 =====================  =============================================================
 Role                   May

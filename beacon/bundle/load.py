@@ -1,0 +1,72 @@
+"""Writing checked bundle records with their history: what every part's loader shares.
+
+Every record is matched on its natural key and written through
+:func:`beacon.core.audit.save_with_history`, as every other write is: a new record is created;
+a changed field is updated and the change recorded as a :class:`~beacon.core.models.Revision`
+(old, new, who, when, why, which file), keyed by the record's identity; an unchanged record is
+left alone, so importing the same bundle twice changes nothing. Columns a file does not have are
+left as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from beacon.core import audit
+
+from .importer import LoadContext
+from .schema import Number, Record
+
+
+def raw(value: Any) -> Any:
+    """A parsed cell's value (a :class:`Number`'s decimal), as a model field takes it."""
+    return value.value if isinstance(value, Number) else value
+
+
+def value_text(value: Any) -> str:
+    """A stored or parsed value as text, the same way for revisions and for export."""
+    return audit.value_text(raw(value))
+
+
+def same(old: Any, new: Any) -> bool:
+    """Whether a stored value and a parsed one are the same."""
+    return audit.same_value(old, raw(new))
+
+
+def change(ctx: LoadContext, file: str) -> audit.Change:
+    """What the revisions of one bundle file record: who imports, when, why, and from where."""
+    return audit.Change(by=ctx.user, at=ctx.now, reason=ctx.reason, source=f"{ctx.source} ({file})")
+
+
+def present(record: Record, mapping: dict[str, str]) -> dict:
+    """Model field -> parsed value, for the columns the file has. ``mapping``: column -> field."""
+    return {fld: record[col] for col, fld in mapping.items() if col in record.present}
+
+
+def record_revision(ctx: LoadContext, obj, entity: str, key: str, name: str, old: Any, new: Any, file: str) -> None:
+    """One changed field of ``obj``, recorded as coming from ``file`` of the bundle."""
+    audit.record_revision(change(ctx, file), obj, entity, key, name, raw(old), raw(new))
+
+
+def upsert(
+    ctx: LoadContext,
+    record: Record,
+    model,
+    lookup: dict,
+    values: dict,
+    entity: str,
+    key: str,
+    *,
+    defaults: dict | None = None,
+    track_creation: tuple[str, ...] = (),
+):
+    """Create or update one row through :func:`beacon.core.audit.save_with_history` (the
+    history rule), counting what happened against the record's file. ``values`` maps model
+    fields to new values for the columns the file holds (callers pass only those). Returns the
+    instance."""
+    obj, outcome = audit.save_with_history(
+        model, lookup, {k: raw(v) for k, v in values.items()}, entity=entity, key=key,
+        change=change(ctx, record.file), defaults=defaults, track_creation=track_creation,
+    )
+    ctx.count(record.file, outcome)
+    return obj

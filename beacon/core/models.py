@@ -1,0 +1,169 @@
+"""What every area shares: directorates and their sub-areas, the audit log, import runs, and who
+may act for which directorate (assignments, API tokens).
+
+Nothing here is ever silently overwritten: every change made through an import, a form or a
+lifecycle operation is recorded as a :class:`Revision` (who, when, old, new, why), written by
+:mod:`beacon.core.audit`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from beacon.core import clock
+
+DEFAULT_KPI_HEADING = "Key Performance Indicators"
+
+
+class Directorate(models.Model):
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=200, help_text="The Executive Summary name.")
+    section_title = models.CharField(max_length=200, blank=True, help_text="Section heading, when it differs.")
+    cabinet_members = models.JSONField(default=list, blank=True)
+    corporate_director = models.CharField(max_length=200, blank=True)
+    director_label = models.CharField(max_length=100, default="Corporate Director")
+    display_order = models.IntegerField(default=0)
+    kpi_heading = models.CharField(
+        max_length=200, blank=True,
+        help_text=f'The heading of its KPI panels in the report (blank: "{DEFAULT_KPI_HEADING}").',
+    )
+
+    class Meta:
+        ordering = ["display_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def heading(self) -> str:
+        return self.section_title or self.name
+
+    @property
+    def panel_heading(self) -> str:
+        """The heading of the directorate's KPI panels: its ``kpi_heading``, else the default."""
+        return self.kpi_heading or DEFAULT_KPI_HEADING
+
+    @property
+    def cabinet_member_label(self) -> str:
+        """Pluralised from the count (spec 2.2): never "Cabinet Member" over two names."""
+        return "Cabinet Member" if len(self.cabinet_members) == 1 else "Cabinet Members"
+
+
+class SubArea(models.Model):
+    """A summary block inside a directorate (CYPE has two)."""
+
+    directorate = models.ForeignKey(Directorate, on_delete=models.CASCADE, related_name="sub_areas")
+    name = models.CharField(max_length=200)
+    display_order = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["directorate__display_order", "display_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["directorate", "name"], name="unique_sub_area")]
+
+    def __str__(self):
+        return self.name
+
+
+class Revision(models.Model):
+    """One change to one field of one record. Append-only.
+
+    The record is identified by its type and primary key (``content_type``, ``object_id``; the
+    ``record`` itself through :attr:`record`). ``entity`` and ``key`` say the same for people:
+    the record's kind ("observation", "risk", "control") and a label ("CS1 2022/23 Q2",
+    "CRR0001", "CRR0001 #17"). A revision recorded before identities were kept, of a record
+    since deleted, has no identity (both null) and only its label."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The changed record's type.",
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="The changed record's primary key.")
+    record = GenericForeignKey("content_type", "object_id")
+    entity = models.CharField(max_length=40, help_text="The record's kind, e.g. observation, kpi, target, risk")
+    key = models.CharField(max_length=200, help_text="The record's label for people, e.g. CS1 2022/23 Q2")
+    field = models.CharField(max_length=60)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    changed_by = models.CharField(max_length=150)
+    changed_at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    source = models.CharField(max_length=500, blank=True, help_text="The import file or form.")
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        indexes = [
+            models.Index(fields=["entity", "key"], name="performance_entity_6475e1_idx"),
+            models.Index(fields=["content_type", "object_id"], name="core_revision_record_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.entity} {self.key}: {self.field}"
+
+
+class ImportRun(models.Model):
+    """What an import did: kept so anyone can see when data arrived and from where."""
+
+    source = models.CharField(max_length=500)
+    imported_by = models.CharField(max_length=150)
+    imported_at = models.DateTimeField()
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+
+class DirectorateAssignment(models.Model):
+    """A data owner's directorate: they enter and submit its return (see
+    :mod:`beacon.core.permissions`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directorate_assignments")
+    directorate = models.ForeignKey(Directorate, on_delete=models.CASCADE, related_name="assignments")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "directorate"], name="unique_directorate_assignment")]
+
+    def __str__(self):
+        return f"{self.user} – {self.directorate.code}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only a hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=8, help_text="The first characters, to tell tokens apart.")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=clock.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str = "") -> tuple[ApiToken, str]:
+        token = "bcn_" + secrets.token_urlsafe(32)
+        obj = cls.objects.create(user=user, name=name, prefix=token[:8], digest=cls.hash(token))
+        return obj, token
+
+    @classmethod
+    def user_for(cls, token: str):
+        """The active user a live token belongs to (its use recorded), or None."""
+        obj = cls.objects.select_related("user").filter(digest=cls.hash(token), revoked=False).first()
+        if obj is None or not obj.user.is_active:
+            return None
+        cls.objects.filter(pk=obj.pk).update(last_used_at=clock.now())
+        return obj.user
