@@ -36,6 +36,7 @@ from .wording import (
     RAG_SEPARATOR,
     RAG_WORDING,
     change_clause,
+    n_of_total,
     no_dot_reason,
     number_word,
 )
@@ -60,6 +61,9 @@ __all__ = [
     "severity_footnote",
     "kpi_no_dot_reason",
     "no_dot_phrase",
+    "manual_counts",
+    "manual_sentence",
+    "dot_key_note",
 ]
 
 _ORDINALS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
@@ -207,6 +211,67 @@ def _no_dot_sentence(n: int, reason: str) -> str:
     return text + (f": {reason}." if reason else ".")
 
 
+# --- manual ratings and directions of travel in count sentences ----------------------------
+def manual_counts(kpis: Iterable[KpiEntry]) -> tuple[int, int, int, int]:
+    """``(manual ratings, ratings, manual directions, directions)`` of a group of KPIs: how many
+    of the ratings and of the reported directions of travel a count sentence counts were
+    recorded by hand rather than computed from the data."""
+    kpis = list(kpis)
+    rated = [k for k in kpis if k.rag is not None]
+    directed = [k for k in kpis if k.reported_dot != Dot.NOT_AVAILABLE]
+    return (sum(k.manual_rating for k in rated), len(rated),
+            sum(k.manual_dot for k in directed), len(directed))
+
+
+def _counted(n: int, of: int, one: str, many: str, digits: bool) -> str:
+    """"All 37 directions of travel" / "12 of the 37 directions of travel" / "Both ratings"."""
+    return _cap(n_of_total(n, of, one, many, words=not digits))
+
+
+def manual_sentence(kpis: Iterable[KpiEntry], digits: bool = True, ratings: bool = True,
+                    directions: bool = True) -> str:
+    """With its leading space, what a count sentence must add when some of what it counts was
+    recorded by hand: " 11 of the 37 ratings are recorded manually, where no value is held. All 37
+    directions of travel are recorded manually; none could be computed from the data held." ("" when
+    everything counted was computed). The reasons are in each KPI's notes."""
+    m_rag, rated, m_dot, directed = manual_counts(kpis)
+    out = ""
+    if m_rag and ratings:
+        subject = _counted(m_rag, rated, "rating", "ratings", digits)
+        verb = "is" if m_rag == 1 else "are"
+        out += f" {subject} {verb} recorded manually, where no value is held."
+    if m_dot and directions:
+        subject = _counted(m_dot, directed, "direction of travel", "directions of travel", digits)
+        verb = "is" if m_dot == 1 else "are"
+        if m_dot == directed:
+            out += f" {subject} {verb} recorded manually; none could be computed from the data held."
+        else:
+            out += f" {subject} {verb} recorded manually, not computed."
+    return out
+
+
+def dot_key_note(kpis: Iterable[KpiEntry]) -> str:
+    """What the Key must add to "Direction of Travel is based on regression analysis ..." when no
+    direction of travel of the edition was computed ("" when at least one was)."""
+    kpis = list(kpis)
+    _, _, m_dot, directed = manual_counts(kpis)
+    if not kpis or directed > m_dot:
+        return ""
+    if m_dot == len(kpis):
+        return ("In this report no direction of travel could be computed: each is recorded manually, with its "
+                "reason in the KPI's notes.")
+    if m_dot:
+        return ("In this report no direction of travel could be computed: those shown are recorded manually, "
+                "with their reasons in the KPIs' notes; the others are not available.")
+    return "In this report no direction of travel could be computed: each is shown as not available."
+
+
+def _manual_of(kpis: Iterable[KpiEntry], rag: Rag) -> str:
+    """", including 4 rated manually where no value is held" for a cover count of one RAG."""
+    n = sum(1 for k in kpis if k.rag == rag and k.manual_rating)
+    return f", including {n} rated manually where no value is held" if n else ""
+
+
 # --- cover report and Key page (spec 5.1) --------------------------------------------------
 def cover_sentences(model: QprModel, body: str) -> dict[str, str]:
     """The generated sentences of the cover report, by key. ``body`` is the committee the paper
@@ -238,6 +303,7 @@ def cover_sentences(model: QprModel, body: str) -> dict[str, str]:
         f"target (Green), {totals.amber} achieved and exceeded the floor standard but did not meet target "
         f"(Amber). {totals.red} {_plural(totals.red, 'KPI', 'KPIs')} did not meet the floor standard (Red)."
     )
+    counts += manual_sentence(model.kpis, directions=False)
     if year_end and prior_n:
         counts += (f" In {comparison_phrase(_basis(model))}, {prior.green or 0} of the {prior_n} KPIs were "
                    f"Green, {prior.amber or 0} Amber and {prior.red or 0} Red.")
@@ -271,7 +337,7 @@ def cover_sentences(model: QprModel, body: str) -> dict[str, str]:
             change = change[:-1] + f" when {getattr(prior, key)} of the {prior_n} indicators were {rag.label})"
         out[f"cover.2.2.{key}"] = (
             f"{getattr(totals, key)} {_plural(getattr(totals, key), 'is', 'are')} rated {rag.label}{RAG_SEPARATOR}"
-            f"{wording[rag.value]['cover']}{change}."
+            f"{wording[rag.value]['cover']}{change}{_manual_of(model.kpis, rag)}."
         )
     reds = totals.red
     out["cover.2.3"] = (
@@ -289,7 +355,7 @@ def cover_sentences(model: QprModel, body: str) -> dict[str, str]:
         out["cover.2.4"] = (
             f"Net Direction of Travel was {net} with {i} {_plural(i, 'indicator', 'indicators')} improving"
             f"{_c(model, 'improving')}, {s} with no change{_c(model, 'stable')} and {w} showing a fall in "
-            f"performance{_c(model, 'worsening')}.{no_dot}"
+            f"performance{_c(model, 'worsening')}.{no_dot}{manual_sentence(model.kpis, ratings=False)}"
         )
     else:
         window = dot.window_quarters
@@ -299,6 +365,7 @@ def cover_sentences(model: QprModel, body: str) -> dict[str, str]:
             f"{_plural(i, 'indicator shows', 'indicators show')} a positive trend{_c(model, 'improving')}, "
             f"{s} {_plural(s, 'is', 'are')} stable or with no clear trend{_c(model, 'stable')}, "
             f"and {w} {_plural(w, 'is', 'are')} showing a negative trend{_c(model, 'worsening')}.{no_dot}"
+            f"{manual_sentence(model.kpis, ratings=False)}"
         )
     out["key.intro"] = (
         f"This report includes {n} Key Performance Indicators (KPIs), where progress is assessed against "
@@ -325,7 +392,7 @@ def headline(model: QprModel) -> str:
         f"with {w} {_plural(w, *words['headline_worsening'])}{_c(model, 'worsening', 'exec', short=True)}.",
     ]
     no_dot = _no_dot_sentence(t.not_available, no_dot_phrase(model.kpis, dot))
-    return " ".join(parts) + no_dot
+    return " ".join(parts) + no_dot + manual_sentence(model.kpis)
 
 
 # --- directorate and sub-area blocks (spec 5.3 "block count") ------------------------------
@@ -334,14 +401,15 @@ def _cap(text: str) -> str:
 
 
 def block_sentence(name: str, counts: Counts, changes: Changes | None = None, basis: str = "previous_quarter",
-                   clauses: str = "all", method: str = "trend", no_dot: str = "") -> str:
+                   clauses: str = "all", method: str = "trend", no_dot: str = "", manual: str = "") -> str:
     """"Customer Services – One of the three KPIs is rated Amber and two are rated Red. All
     three are stable or show no clear trend." Counts by number word, never a wrong total.
 
     ``changes`` (the block's counts minus its comparison counts, when the comparison holds
     them) add change clauses: "Four of the six KPIs met or exceeded target (one more than last
     Quarter)". ``no_dot`` says why KPIs have no direction of travel; they are never counted
-    as stable."""
+    as stable. ``manual`` (:func:`manual_sentence`) is added after the counts: it says which of
+    the ratings and directions of travel counted were recorded by hand."""
 
     def c(key: str) -> str:
         if not changes or not _mode_wants_clause(clauses, key, "block"):
@@ -359,13 +427,22 @@ def block_sentence(name: str, counts: Counts, changes: Changes | None = None, ba
     else:
         rag = ("The KPI did not meet target" if n == 1 else (
             "Neither KPI met target" if n == 2 else f"None of the {total} KPIs met target")) + c("green")
+    def some(k: int) -> str:
+        """The count as the sentence's subject: every KPI of the block is "it", "both" or "all
+        three", never "two" of two."""
+        if k == n:
+            return "it" if n == 1 else ("both" if n == 2 else f"all {total}")
+        return number_word(k)
+
     rest = []
     if a:
-        rest.append(f"{number_word(a)} {_plural(a, 'is', 'are')} rated Amber{c('amber')}")
+        rest.append(f"{some(a)} {_plural(a, 'is', 'are')} rated Amber{c('amber')}")
     if r:
-        rest.append(f"{number_word(r)} {_plural(r, 'is', 'are')} rated Red{c('red')}")
+        rest.append(f"{some(r)} {_plural(r, 'is', 'are')} rated Red{c('red')}")
     unrated = counts.not_rated
-    if unrated:
+    if unrated == n:  # "all three are not rated" reads as "not all"
+        rest.append("it is not rated" if n == 1 else ("neither is rated" if n == 2 else "none is rated"))
+    elif unrated:
         rest.append(f"{number_word(unrated)} {_plural(unrated, 'is', 'are')} not rated")
     if rest:
         rag += (", " if g else "; ") + " and ".join(rest)
@@ -391,9 +468,9 @@ def block_sentence(name: str, counts: Counts, changes: Changes | None = None, ba
         if na:
             bits.append(f"{number_word(na)} {_plural(na, 'has', 'have')} no direction of travel{why}")
         if not bits:
-            return f"{name} – {rag}"
+            return f"{name} – {rag}{manual}"
         dot = _cap(", ".join(bits[:-1]) + (" and " if len(bits) > 1 else "") + bits[-1]) + "."
-    return f"{name} – {rag} {dot}"
+    return f"{name} – {rag} {dot}{manual}"
 
 
 # --- the year-end severity footnote (spec 3.4, 5.4) ----------------------------------------

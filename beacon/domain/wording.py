@@ -28,6 +28,7 @@ __all__ = [
     "no_dot_reason",
     "number_word",
     "change_clause",
+    "n_of_total",
 ]
 
 _COVER_2022 = {
@@ -204,3 +205,15 @@ def change_clause(delta: int, comparison: str = "the previous Quarter") -> str:
         return f"the same as {comparison}"
     word = "more" if delta > 0 else "fewer"
     return f"{number_word(abs(delta))} {word} than {comparison}"
+
+
+def n_of_total(n: int, total: int, one: str, many: str, words: bool = False) -> str:
+    """A part of a whole as a council paper says it: "3 of the 15 risks", but "all 15 risks",
+    "both risks" and "the risk" when the part is the whole (never "15 of the 15 risks" or
+    "two of the two"). ``words``: numbers as words ("three of the fifteen"), else digits."""
+    word = number_word if words else str
+    if n == total:
+        if total == 1:
+            return f"the {one}"
+        return f"both {many}" if total == 2 else f"all {word(total)} {many}"
+    return f"{word(n)} of the {word(total)} {one if total == 1 else many}"

@@ -60,7 +60,7 @@ def test_document_language_title_and_outline(tree):
     h2 = [text_of(h) for h in tree.find_all("h2")]
     for expected in ["Summary", "Recommendation(s)", "1. Introduction", "2. Quarter 2 Performance Report",
                      "3. Recommendation(s)", "4. Contact details", "Contents", "Key to KPI Ratings used",
-                     "Key to Activity Indicator Graphs", "Data quality note", "Executive Summary",
+                     "Data quality note", "Executive Summary",
                      "Customer Services", "Governance, Law & Democracy", "Adult Social Care & Health", "Public Health"]:
         assert expected in h2
     # directorate sections in display order
@@ -85,11 +85,12 @@ def test_cover_header_from_report_settings(tree):
 
 def test_cover_counts_reds_and_dot(html, tree):
     text = re.sub(r"\s+", " ", html)
-    assert "17 are rated Green – the target was achieved or exceeded (four fewer than the previous Quarter)." in text
-    assert "13 are rated Amber – performance achieved or exceeded the expected floor standard but did not meet target (five more than the previous Quarter)." in text
-    assert "7 are rated Red – performance did not meet the expected floor standard (one fewer than the previous Quarter)." in text
+    assert "17 are rated Green – the target was achieved or exceeded (four fewer than the previous Quarter), including 6 rated manually where no value is held." in text
+    assert "13 are rated Amber – performance achieved or exceeded the expected floor standard but did not meet target (five more than the previous Quarter), including 3 rated manually where no value is held." in text
+    assert "7 are rated Red – performance did not meet the expected floor standard (one fewer than the previous Quarter), including 2 rated manually where no value is held." in text
     assert "2 indicators show a positive trend (three fewer than the previous Quarter)" in text
-    assert "5 are showing a negative trend (the same as the previous Quarter)." in text
+    assert ("5 are showing a negative trend (the same as the previous Quarter). 36 of the 37 directions of travel are "
+            "recorded manually, not computed.") in text
     assert "The 7 indicators where the RAG rating is Red, are in:" in text
     perf = text_of(section_of(tree, "cover-performance"))
     for name in ["Percentage of phone calls to Contact Point which were answered",
@@ -187,7 +188,9 @@ def test_supporting_tables_and_key_pages(tree, html):
     assert "All data included in this report for the current financial year is provisional unaudited data" in text
     assert "Floor Standard* has not been achieved" in text
     assert "Direction of Travel is based on regression analysis across the whole timeframe shown in the graphs." in text
-    assert "Thresholds are based on past trends and other benchmark information." in text
+    # the demo edition has no activity indicators, so no Key to their graphs
+    assert "Thresholds are based on past trends and other benchmark information." not in text
+    assert "Key to Activity Indicator Graphs" not in text
 
 
 def test_risk_overview_extension_point(demo_documents):
@@ -267,7 +270,7 @@ def test_docx_headings_tables_and_metadata(docx_doc):
     assert ("Heading 3", "Key Performance Indicators") in headings
     assert sum(1 for style, _ in headings if style == "Heading 4") >= 37
     texts = [p.text for p in docx_doc.paragraphs]
-    assert any("17 are rated Green – the target was achieved or exceeded (four fewer than the previous Quarter)." in t for t in texts)
+    assert any("17 are rated Green – the target was achieved or exceeded (four fewer than the previous Quarter), including 6 rated manually where no value is held." in t for t in texts)
     assert any("Current: 74.8% Target: 85.0% Previous: 75.4%" in t for t in texts)
     # the RAG tile keeps its colour in Word, beside its word and shape
     tile = next(p for p in docx_doc.paragraphs if p.text.startswith("■ RED")).runs[1]

@@ -118,7 +118,7 @@ def test_block_sentence_counts_agree_with_the_block(counts, expected):
 def test_block_sentence_with_unrated_kpis():
     counts = Counts(green=0, amber=0, red=0, improving=0, stable=1, worsening=0, not_rated=3, not_available=2, kpis=3)
     assert n.block_sentence("Public Health", counts) == (
-        "Public Health – None of the three KPIs met target; three are not rated. One is stable or shows no clear "
+        "Public Health – None of the three KPIs met target; none is rated. One is stable or shows no clear "
         "trend and two have no direction of travel."
     )
 

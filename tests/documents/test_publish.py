@@ -136,7 +136,7 @@ def test_narrative_override_command_is_kept_with_the_period(demo):
 
     out = io.StringIO()
     call_command("narrative", period=PERIOD, stdout=out)
-    assert "cover.2.2.green: 17 are rated Green – the target was achieved or exceeded (four fewer than the previous Quarter)." in out.getvalue()
+    assert "cover.2.2.green: 17 are rated Green – the target was achieved or exceeded (four fewer than the previous Quarter), including 6 rated manually where no value is held." in out.getvalue()
     call_command("narrative", period=PERIOD, key="cover.2.2.green", text="Seventeen KPIs met target.", reason="house style",
                  user="editor", stdout=io.StringIO())
     row = NarrativeOverride.objects.get(period=PERIOD, key="cover.2.2.green")

@@ -100,7 +100,7 @@ def test_demo_counts_add_up_to_the_register_at_both_dates(january):
         assert named == (set(risks) | event_only) - off
         assert sum(at["counts"].values()) == at["total"] == len(at["on_register"])
     text = " ".join(overview["paragraphs"])
-    assert "No current rating is recorded at 30 June 2022 for 15 of the 15 risks" in text
+    assert "No current rating is recorded at 30 June 2022 for all 15 risks" in text
     assert "Not counted at 30 November 2022, because the register does not record whether they were on the corporate register" in text
     assert "CRR0058 (joined the register between 1 July 2022 and 5 January 2023)" in text
 

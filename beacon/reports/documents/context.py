@@ -326,6 +326,7 @@ def generated_sentences(model: QprModel, body: str) -> dict[str, str]:
         return narrative.block_sentence(
             name, counts, changes=changes, basis=basis, clauses=rules.counts.clauses, method=rules.dot.method,
             no_dot=narrative.no_dot_phrase([model.kpi(c) for c in codes], rules.dot),
+            manual=narrative.manual_sentence([model.kpi(c) for c in codes], digits=False),
         )
 
     generated: dict[str, str] = {}
@@ -424,6 +425,12 @@ def section(block: DirectorateBlock, model: QprModel, text: dict[str, str], char
     }
 
 
+def red_line(kpi: KpiEntry) -> str:
+    """A KPI in the cover's list of Reds: its name, marked "(manual)" like its RAG tile when the
+    rating was recorded by hand."""
+    return display_name(kpi) + (f" ({MANUAL_RATING_MARK})" if kpi.manual_rating else "")
+
+
 def key_page(model: QprModel) -> dict:
     """The Key: RAG tiles with the rule set's wording, the marks of figures that are not
     published, the direction-of-travel legend and the activity key."""
@@ -437,9 +444,9 @@ def key_page(model: QprModel) -> dict:
         "rag_key": rag_key,
         "rag_footnote": wording["footnote"],
         "figure_key": figure_key(model.kpis),
-        "dot_intro": DOT_LEGEND[method]["intro"],
+        "dot_intro": " ".join(x for x in (DOT_LEGEND[method]["intro"], narrative.dot_key_note(model.kpis)) if x),
         "dot_key": dot_key(model, method),
-        "activity_key": ACTIVITY_KEY_TEXT,
+        "activity_key": ACTIVITY_KEY_TEXT if model.activity else (),
     }
 
 
@@ -523,7 +530,7 @@ def build_context(model: QprModel, settings: dict | None = None, overrides: dict
         "generated": generated,
         "overridden": sorted(k for k in overrides if k in generated),
         "contacts": settings["contacts"],
-        "reds": [{"name": d.name, "kpis": [display_name(model.kpi(k.code)) for k in d.kpis]} for d in model.reds],
+        "reds": [{"name": d.name, "kpis": [red_line(model.kpi(k.code)) for k in d.kpis]} for d in model.reds],
         **key_page(model),
         "data_quality_note": DATA_QUALITY_NOTE,
         "count_table": [

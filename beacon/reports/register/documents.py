@@ -9,6 +9,8 @@ never the only cue.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 
 from django.template import Context
@@ -38,6 +40,29 @@ def _paragraphs(text: str, linked: set[str]) -> list:
         html = _ID.sub(lambda m: f'<a href="#{m.group(0).lower()}">{m.group(0)}</a>' if m.group(0) in linked else m.group(0), html)
         out.append(mark_safe(html))
     return out
+
+
+def _window(change) -> str:
+    after, by = change.occurred_after, change.occurred_by
+    if after and by:
+        return f"between {after:%d/%m/%Y} and {by:%d/%m/%Y}"
+    return f"by {by:%d/%m/%Y}" if by else ""
+
+
+def changes_by_certainty(changes, baseline: dt.date) -> tuple[list[dict], list[dict]]:
+    """The change notes split by what the register records of their dates: those whose window
+    lies wholly after the baseline (they happened since it), and those recorded only as "by" a
+    date, or with a window that opens before the baseline (they may have happened before it,
+    so the paper must not call them changes since the baseline)."""
+    since, uncertain = [], []
+    for change in changes:
+        entry = {"c": change, "when": _window(change)}
+        after = change.occurred_after
+        if after is not None and after >= baseline - dt.timedelta(days=1):
+            since.append(entry)
+        else:
+            uncertain.append(entry)
+    return since, uncertain
 
 
 def register_context(model: RegisterModel) -> dict:
@@ -76,6 +101,7 @@ def register_context(model: RegisterModel) -> dict:
             "summary": f"{placed} risks placed by likelihood (rows, 5 at the top) and impact (columns, 1 on the left); "
                        f"{len(grid.not_rated)} not yet rated.",
         })
+    changes_in_period, changes_undated = changes_by_certainty(c.changes, c.baseline_date)
     title = f"{c.title} – {c.heading}"
     if model.cover is not None:
         title = f"{model.cover.subject} – {c.body}, {long_date(model.cover.date)}"
@@ -83,6 +109,8 @@ def register_context(model: RegisterModel) -> dict:
         "lang": "en-GB",
         "title": title,
         "m": c,
+        "changes_in_period": changes_in_period,
+        "changes_undated": changes_undated,
         "cover": model.cover,
         "risks": risks,
         "maps": maps,

@@ -54,6 +54,7 @@ from beacon.domain.risk_overview import (
     Subsection,
     UpdateItem,
 )
+from beacon.domain.wording import n_of_total
 from beacon.risk.models import Action, Risk, RiskEvent
 from beacon.risk.states import OnRegister, long_date, register_on, titles_on
 
@@ -111,7 +112,7 @@ def _counts_notes(at: RegisterAt) -> list[str]:
     if at.rating_not_held:
         n, total = len(at.rating_not_held), at.total
         notes.append(
-            f"No current rating is recorded at {long_date(at.date)} for {n} of the {total} risk{'' if total == 1 else 's'} "
+            f"No current rating is recorded at {long_date(at.date)} for {n_of_total(n, total, 'risk', 'risks')} "
             f"on the corporate register then ({_ids(at.rating_not_held)}); "
             f"{'it is' if n == 1 else 'they are'} counted under \"{NOT_HELD}\", not in any risk level."
         )
