@@ -32,7 +32,7 @@ from beacon.returns.models import Return, ReturnPeriod
 from beacon.risk import services as risk_services
 from beacon.risk.commands import Rerate, RiskError, rating_of
 from beacon.risk.models import Risk
-from beacon.web.services import dashboards
+from beacon.reports import dashboards
 
 
 class BearerToken(HttpBearer):

@@ -3,7 +3,7 @@ leftover): three quarters of values are too few for a trend, so the rule set's "
 (insufficient data)" is counted as no direction of travel, and "stable" must not list it."""
 
 from beacon.domain.periods import Quarter
-from beacon.web.services import dashboards as svc
+from beacon.reports import dashboards as svc
 
 from web_fixtures import SLUG
 

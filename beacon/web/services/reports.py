@@ -28,7 +28,7 @@ def published_file(q: Quarter, fmt: str) -> PublishedFile | None:
 
 def draft_checks(q: Quarter) -> list[Check]:
     """The consistency checks of the edition as it would be published now."""
-    from beacon.web.services.dashboards import qpr
+    from beacon.reports.dashboards import qpr
 
     return list(qpr(q).checks)
 

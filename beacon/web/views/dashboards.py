@@ -1,4 +1,4 @@
-"""Home and the performance dashboards: thin views over beacon.web.services.dashboards."""
+"""Home and the performance dashboards: thin views over beacon.reports.dashboards."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +9,7 @@ from beacon.domain.periods import PeriodError
 from beacon.performance import models as pm
 from beacon.reports.qpr import COUNT_KEYS
 
-from ..services import dashboards as svc
+from beacon.reports import dashboards as svc
 
 
 def home(request):

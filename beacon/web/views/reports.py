@@ -10,7 +10,7 @@ from beacon.core import permissions as perm
 from beacon.domain.periods import PeriodError, Quarter
 
 from ..forms.reports import PublishForm
-from ..services import dashboards as dash
+from beacon.reports import dashboards as dash
 from ..services import reports as svc
 from .files import file_response, format_or_404
 
