@@ -58,8 +58,12 @@ def risk_flags(risk: models.Risk | states.RiskState, day: dt.date | None = None)
     return flags
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= 50 else text[:47] + "..."
+def _short(text: str, limit: int = 50) -> str:
+    """A title shortened for a flag at a word boundary, never mid-word ("Review the …")."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 2].rsplit(" ", 1)[0].rstrip(" ,;:-–")
+    return f"{cut} …"
 
 
 @dataclass(frozen=True)

@@ -120,3 +120,13 @@ def test_cabinet_january_edition_renders_every_risk(both, tmp_path):
     assert '<h2 id="changes">Changes since July 2022</h2>' in html
     assert "CRR0051: Closed (related: CRR0058)" in html
     assert "Data-quality flags" in html and "CRR0009: the latest change note gives a current score of 25" in html
+
+
+def test_text_lost_from_the_source_is_explained_once(both, tmp_path):
+    html = _html(tmp_path, "--body", "Cabinet", "--date", "2023-01-05", "--baseline", "2022-07-01")
+    assert "[…]" in html
+    assert html.count("“[…]” marks text missing from the source paper") == 1
+    # the changes since the baseline are only those recorded as made after it
+    undated = html[html.index('id="changes-undated"'):]
+    assert "CRR0004" in undated and "(by 05/01/2023)" in undated
+    assert 'date:"Y-m-d"' not in html and "(by 2023-" not in html

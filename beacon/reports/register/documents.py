@@ -42,6 +42,10 @@ def _paragraphs(text: str, linked: set[str]) -> list:
     return out
 
 
+# how the register's text marks words that could not be read in the source paper
+GAP = "[…]"
+
+
 def _window(change) -> str:
     after, by = change.occurred_after, change.occurred_by
     if after and by:
@@ -102,6 +106,8 @@ def register_context(model: RegisterModel) -> dict:
                        f"{len(grid.not_rated)} not yet rated.",
         })
     changes_in_period, changes_undated = changes_by_certainty(c.changes, c.baseline_date)
+    texts = [t for r in c.risks for t in (r.title, r.cause, r.event, r.consequence, r.review_note or "",
+                                        *(x.title for x in r.controls), *(x.title for x in r.actions))]
     title = f"{c.title} – {c.heading}"
     if model.cover is not None:
         title = f"{model.cover.subject} – {c.body}, {long_date(model.cover.date)}"
@@ -110,6 +116,7 @@ def register_context(model: RegisterModel) -> dict:
         "title": title,
         "m": c,
         "changes_in_period": changes_in_period,
+        "has_gaps": any(GAP in (t or "") for t in texts),
         "changes_undated": changes_undated,
         "cover": model.cover,
         "risks": risks,
