@@ -14,6 +14,8 @@ retired control stays retired) are checked here, whoever calls.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import singledispatch
 
@@ -149,6 +151,15 @@ def _refused(command, exc: Exception, fields: dict[str, str] | None = None) -> R
     return RiskError(command.failure, {field: message(command, field, getattr(exc, "reason", str(exc)))})
 
 
+@contextmanager
+def _refusing(command, fields: dict[str, str] | None = None) -> Iterator[None]:
+    """Run a lifecycle operation, turning its refusal into the command's error."""
+    try:
+        yield
+    except lifecycle.LifecycleError as exc:
+        raise _refused(command, exc, fields) from None
+
+
 def _risk(command) -> rm.Risk:
     risk = rm.Risk.objects.select_related("register").filter(risk_id=command.risk_id).first()
     if risk is None:
@@ -180,29 +191,23 @@ def handle(command):
 @handle.register
 def rerate(command: Rerate) -> rm.RiskEvent:
     _check(command)
-    try:
+    with _refusing(command):
         return lifecycle.rerate(_risk(command), command.current, by=command.by, note=command.note.strip())
-    except lifecycle.LifecycleError as exc:
-        raise _refused(command, exc) from None
 
 
 @handle.register
 def record_action_update(command: RecordActionUpdate) -> rm.ActionUpdate:
     action = _action(command, _risk(command))
     _check(command)
-    try:
+    with _refusing(command):
         return lifecycle.record_update(action, command.status, command.text, by=command.by)
-    except lifecycle.LifecycleError as exc:
-        raise _refused(command, exc) from None
 
 
 @handle.register
 def change_target(command: ChangeTarget) -> rm.RiskEvent:
     _check(command)
-    try:
+    with _refusing(command):
         return lifecycle.change_target(_risk(command), command.target, by=command.by, note=command.note.strip())
-    except lifecycle.LifecycleError as exc:
-        raise _refused(command, exc) from None
 
 
 @handle.register
@@ -221,11 +226,9 @@ def revise_action_date(command: ReviseActionDate) -> rm.ActionDateRevision:
 @handle.register
 def add_control(command: AddControl) -> rm.Control:
     _check(command)
-    try:
+    with _refusing(command):
         return lifecycle.add_control(_risk(command), command.title.strip(), command.owner.strip(), by=command.by,
                                      note=command.note.strip())
-    except lifecycle.LifecycleError as exc:
-        raise _refused(command, exc) from None
 
 
 @handle.register
@@ -234,68 +237,54 @@ def revise_control(command: ReviseControl) -> rm.Control:
     title, owner = command.title.strip(), command.owner.strip()
     if not title and not owner:
         raise RiskError(command.failure, {"title": message(command, "title", "give a new title or a new owner (or both)")})
-    try:
+    with _refusing(command):
         return lifecycle.revise_control(control, title=title or None, owner=owner or None, by=command.by,
                                         note=command.note.strip())
-    except lifecycle.LifecycleError as exc:
-        raise _refused(command, exc) from None
 
 
 @handle.register
 def retire_control(command: RetireControl) -> rm.Control:
     control = _control(command, _risk(command))
     _check(command)
-    try:
+    with _refusing(command):
         return lifecycle.retire_control(control, by=command.by, note=command.note.strip())
-    except lifecycle.LifecycleError as exc:
-        raise _refused(command, exc) from None
 
 
 @handle.register
 def flag_for_review(command: FlagForReview) -> rm.RiskEvent:
     _check(command)
-    try:
+    with _refusing(command):
         return lifecycle.flag_for_review(_risk(command), command.note.strip(), by=command.by)
-    except lifecycle.LifecycleError as exc:
-        raise _refused(command, exc) from None
 
 
 @handle.register
 def descope(command: Descope) -> rm.RiskEvent:
     _check(command)
-    try:
+    with _refusing(command):
         return lifecycle.descope(_risk(command), command.scope.strip(), by=command.by, note=command.note.strip(),
                                  title=command.title.strip() or None)
-    except lifecycle.LifecycleError as exc:
-        raise _refused(command, exc) from None
 
 
 @handle.register
 def delegate(command: Delegate) -> rm.RiskEvent:
     _check(command)
-    try:
+    with _refusing(command):
         return lifecycle.delegate(_risk(command), command.register.strip(), by=command.by,
                                   de_escalate=command.de_escalate, note=command.note.strip())
-    except lifecycle.LifecycleError as exc:
-        raise _refused(command, exc) from None
 
 
 @handle.register
 def re_escalate(command: ReEscalate) -> rm.RiskEvent:
     _check(command)
-    try:
+    with _refusing(command):
         return lifecycle.re_escalate(_risk(command), by=command.by, note=command.note.strip())
-    except lifecycle.LifecycleError as exc:
-        raise _refused(command, exc) from None
 
 
 @handle.register
 def withdraw(command: Withdraw) -> rm.RiskEvent:
     _check(command)
-    try:
+    with _refusing(command):
         return lifecycle.withdraw(_risk(command), by=command.by, note=command.note.strip())
-    except lifecycle.LifecycleError as exc:
-        raise _refused(command, exc) from None
 
 
 def unknown_risks(risk_ids) -> str | None:
