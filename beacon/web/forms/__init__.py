@@ -10,6 +10,8 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
+from beacon.core.stale import seal, unseal
+
 
 def iso_date(text: str) -> dt.date:
     """A date typed as YYYY-MM-DD (a date input's value)."""
@@ -102,3 +104,20 @@ def error_summary(message: str | None, *forms_: GovukForm) -> dict[str, str]:
     for form in forms_:
         out.update(form.summary())
     return out
+
+
+class StaleSafeForm(GovukForm):
+    """A form that edits stored data: it carries the values it showed (``opened``, sealed by
+    :func:`beacon.core.stale.seal`) so the service can refuse or merge a save made from an
+    out-of-date page. Give the view's initial values as ``opened_values`` when rendering."""
+
+    opened = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, opened_values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if opened_values is not None and not self.is_bound:
+            self.fields["opened"].initial = seal(opened_values)
+
+    def opened_values(self):
+        """What the form showed when opened (None if it did not say)."""
+        return unseal(self.data.get(self.add_prefix("opened"), "")) if self.is_bound else None
