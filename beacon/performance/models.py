@@ -127,7 +127,8 @@ class Commentary(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, null=True, blank=True)
     topic = models.CharField(max_length=200, blank=True)
     text = models.TextField()
-    author = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True, help_text="Who wrote it (in a return: the data owner who entered it).")
+    approved_by = models.CharField(max_length=150, blank=True, help_text="Who approved it (a return's approver); blank if imported.")
     display_order = models.IntegerField(default=0)
 
     class Meta:

@@ -47,13 +47,16 @@ class ActivityEntry:
 
 @dataclass(frozen=True)
 class CommentaryEntry:
-    """A directorate's commentary for a quarter (``kpi`` None) or its commentary on one KPI."""
+    """A directorate's commentary for a quarter (``kpi`` None) or its commentary on one KPI.
+    ``author`` wrote it; ``approved_by`` approved it (a return's reviewer), kept apart so that
+    commentary is never credited to its approver."""
 
     period: Quarter
     directorate: Directorate
     kpi: models.Kpi | None
     text: str
     author: str
+    approved_by: str = ""
 
 
 def record_observations(entries: Iterable[ObservationEntry], change: Change, *, status: str = "provisional") -> Counter:
@@ -83,13 +86,23 @@ def record_activity_observations(entries: Iterable[ActivityEntry], change: Chang
 
 
 def record_commentary(entries: Iterable[CommentaryEntry], change: Change) -> Counter:
+    """Record commentary with its author and approver. A blank text removes the commentary
+    held (its removal recorded as a revision of the text, with the change's reason)."""
     counts: Counter = Counter()
     for e in entries:
         key = " ".join(x for x in (e.period.label, e.directorate.code, e.kpi.code if e.kpi else "") if x)
+        lookup = {"period": e.period.label, "directorate": e.directorate, "sub_area": None, "kpi": e.kpi, "topic": ""}
+        if not e.text:
+            row = models.Commentary.objects.filter(**lookup).first()
+            if row is not None:
+                audit.record_revision(change, row, "commentary", key, "text", row.text, "")
+                row.delete()
+                counts["removed"] += 1
+            continue
         _, outcome = audit.save_with_history(
             models.Commentary,
-            {"period": e.period.label, "directorate": e.directorate, "sub_area": None, "kpi": e.kpi, "topic": ""},
-            {"text": e.text, "author": e.author},
+            lookup,
+            {"text": e.text, "author": e.author, "approved_by": e.approved_by},
             entity="commentary", key=key, change=change, track_creation=("text",),
         )
         counts[outcome] += 1

@@ -7,7 +7,8 @@ here (pretix's exporter registry is the model); nothing else decides by a format
 Three kinds of output, one registry each, in the order they are offered:
 
 * :data:`QPR`: the Quarterly Performance Report of one edition (renders a
-  :class:`beacon.reports.documents.Edition`): json, html, pdf, docx;
+  :class:`beacon.reports.documents.Edition`): json, html, pdf, docx, and the open data of its KPIs
+  as csv and xlsx;
 * :data:`REGISTER`: a Corporate Risk Register edition (renders its model): json, html, pdf, docx;
 * :data:`BUNDLE`: the whole database as a data bundle (renders ``None``): zip (CSV files), xlsx.
 
@@ -48,6 +49,7 @@ class OutputFormat:
     render: Callable[..., bytes] = field(repr=False)
     binary: bool = True  # False: text that may be written to standard output
     inline: bool = True  # a browser shows it (False: it is downloaded as an attachment)
+    open_data: bool = False  # machine-readable figures, listed as a published report's open data
 
     def filename(self, stem: str) -> str:
         return f"{stem}.{self.extension}"
@@ -61,7 +63,7 @@ class Formats:
         self._formats: dict[str, OutputFormat] = {}
 
     def register(self, name: str, *, label: str, content_type: str, short_label: str | None = None,
-                 extension: str | None = None, binary: bool = True, inline: bool = True):
+                 extension: str | None = None, binary: bool = True, inline: bool = True, open_data: bool = False):
         """A decorator registering the decorated function as the renderer of format ``name``."""
 
         def add(render: Callable[..., bytes]) -> Callable[..., bytes]:
@@ -69,7 +71,7 @@ class Formats:
                 raise ValueError(f"{self.kind}: format {name!r} is already registered")
             self._formats[name] = OutputFormat(
                 name=name, label=label, short_label=short_label or name.upper(), content_type=content_type,
-                extension=extension or name, render=render, binary=binary, inline=inline,
+                extension=extension or name, render=render, binary=binary, inline=inline, open_data=open_data,
             )
             return render
 
@@ -117,13 +119,14 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
+CSV = "text/csv; charset=utf-8"
 
 
 # --- the Quarterly Performance Report (renders an Edition) --------------------------------------
 QPR = Formats("QPR")
 
 
-@QPR.register("json", label="Open data (JSON)", content_type=JSON, binary=False)
+@QPR.register("json", label="Open data (JSON)", content_type=JSON, binary=False, open_data=True)
 def _qpr_json(edition, **options) -> bytes:
     """The computed model (docs/report-model.md)."""
     return jsonio.to_bytes(edition.model)
@@ -148,6 +151,24 @@ def _qpr_docx(edition, timings: dict | None = None) -> bytes:
     from beacon.reports import documents
 
     return documents.qpr_docx(edition, timings)
+
+
+@QPR.register("csv", label="Open data (CSV)", content_type=CSV, binary=False, inline=False, open_data=True)
+def _qpr_csv(edition, **options) -> bytes:
+    """One row per KPI: value, target, floor, RAG, direction of travel and their sources
+    (``beacon.reports.open_data``)."""
+    from beacon.reports.open_data import open_data_csv
+
+    return open_data_csv(edition.model)
+
+
+@QPR.register("xlsx", label="Open data (Excel workbook)", short_label="Excel", content_type=XLSX, inline=False,
+              open_data=True)
+def _qpr_xlsx(edition, **options) -> bytes:
+    """The same rows as the CSV, as a workbook."""
+    from beacon.reports.open_data import open_data_xlsx
+
+    return open_data_xlsx(edition.model)
 
 
 # --- a Corporate Risk Register edition (renders its model) --------------------------------------
@@ -220,3 +241,28 @@ def _bundle_xlsx(_=None, **options) -> bytes:
 
 # the registries by the name the templates use (``{% output_formats "qpr" as formats %}``)
 REGISTRIES: dict[str, Formats] = {"qpr": QPR, "register": REGISTER, "bundle": BUNDLE}
+
+
+# --- a quarterly return as a spreadsheet to fill in (renders a Return) ---------------------------
+RETURN = Formats("return spreadsheet")
+
+
+def _return_rows(ret):
+    from beacon.returns import queries
+    from beacon.returns.upload import template_rows
+
+    return template_rows(queries.return_lines(ret), ret.period.quarter, ret.directorate.code, ret.commentary)
+
+
+@RETURN.register("xlsx", label="Excel workbook", short_label="Excel", content_type=XLSX, inline=False)
+def _return_xlsx(ret, **options) -> bytes:
+    from beacon.returns.upload import template_xlsx
+
+    return template_xlsx(_return_rows(ret), f"{ret.directorate.name} return, {ret.period.period}")
+
+
+@RETURN.register("csv", label="CSV file", content_type=CSV, binary=False, inline=False)
+def _return_csv(ret, **options) -> bytes:
+    from beacon.returns.upload import template_csv
+
+    return template_csv(_return_rows(ret))

@@ -8,7 +8,8 @@ how typed text becomes a number, and which numbers a line takes.
 from __future__ import annotations
 
 import enum
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 
 from beacon.bundle.schema import MAX_DECIMAL_PLACES, parse_number
 from beacon.domain.periods import Month
@@ -23,6 +24,11 @@ COMMENTARY = "commentary"  # the directorate commentary's field
 COMMENTARY_LABEL = "Directorate commentary"
 COMMENT = "comment"  # the reviewer's comment
 COMMENT_LABEL = "Comment"
+REMOVE_COMMENTARY = "remove_commentary"  # remove the held directorate commentary, and why
+REMOVE_COMMENTARY_REASON = "remove_commentary_reason"
+REMOVE_COMMENTARY_REASON_LABEL = "Reason for removing the directorate commentary"
+REMOVE = "remove"  # a line's "Remove this value" and its reason: field parts
+REMOVE_REASON = "remove_reason"
 
 
 class LineKind(enum.StrEnum):
@@ -45,14 +51,50 @@ def field_label(code: str, part: str | Month) -> str:
     """What an error about the field starts with: ``A1 value``, ``A3 October 2022 value``."""
     if isinstance(part, Month):
         return f"{code} {part.long_label} value"
+    if part == REMOVE_REASON:
+        return f"{code} reason for removing"
     return f"{code} {part}"
 
 
+# A number as a person types it: a sign, the digits 0-9 (thousands in groups of three after a
+# comma, or none), a decimal point, a trailing %. Nothing else: Decimal() alone would also take
+# 1e2, full-width and other scripts' digits, NaN and Infinity.
+_TYPED = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]*)?\s*%?", re.ASCII)
+_EXPONENT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+\s*%?", re.ASCII)
+_NOT_NUMBERS = {"nan", "snan", "inf", "infinity"}
+
+
 def parse_entered(text: str | None) -> Decimal | None:
-    """A number as a person types it (``1,300``, ``97%``, ``96.5``); blank is no value. Raises
-    ``ValueError`` with the reason (``'ninety' is not a number ...``)."""
+    """A number as a person types it (``1,300``, ``97%``, ``96.5``, spaces around it); blank is
+    no value. Raises ``ValueError`` with the reason (``'ninety' is not a number ...``), also
+    for exponents (``1e2``), digits other than 0-9 (full-width ``１２``, Arabic-Indic) and
+    NaN or Infinity, which a person does not mean to type and a paper cannot print."""
     raw = (text or "").strip()
-    return parse_number(raw).value if raw else None
+    if not raw:
+        return None
+    problem = typed_problem(raw)
+    if problem:
+        raise ValueError(f"{raw!r} {problem}")
+    return parse_number(raw).value
+
+
+def typed_problem(raw: str) -> str | None:
+    """Why ``raw`` (stripped) is not written the way the return takes a number, or None."""
+    if _TYPED.fullmatch(raw) and any(c.isdigit() for c in raw):
+        return None
+    if raw.lstrip("+-").lower() in _NOT_NUMBERS:
+        return "is not a number"
+    if _EXPONENT.fullmatch(raw):
+        try:
+            value = Decimal(raw.rstrip("%").strip())
+        except InvalidOperation:
+            value = None
+        # the number in full as an example, unless it is too long to be one (1e999999)
+        example = f", for example {number_text(value)}" if value is not None and abs(value.adjusted()) <= 20 else ""
+        return f"is written with an exponent: type the number in full{example}"
+    if any(c.isnumeric() and not c.isascii() for c in raw):
+        return "has characters that are not the digits 0 to 9: type the number with the digits 0 to 9"
+    return "is not a number (use . as the decimal point)"
 
 
 def value_problem(value: Decimal, unit: str) -> str | None:

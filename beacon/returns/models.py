@@ -68,18 +68,24 @@ class Return(models.Model):
         SUBMITTED = "submitted", "Submitted"
         RETURNED = "returned", "Returned for changes"
         APPROVED = "approved", "Approved"
+        REOPENED = "reopened", "Reopened for correction"
 
-    # the statuses in which the data owner can still enter values (and a return past its due
-    # date is late)
-    OPEN_STATUSES = (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED)
-    NOT_STARTED, DRAFT, SUBMITTED, RETURNED, APPROVED = Status
+    # the statuses in which the data owner can still enter values
+    OPEN_STATUSES = (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED, Status.REOPENED)
+    NOT_STARTED, DRAFT, SUBMITTED, RETURNED, APPROVED, REOPENED = Status
 
     period = models.ForeignKey(ReturnPeriod, on_delete=models.CASCADE, related_name="returns")
     directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="returns")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     commentary = models.TextField(blank=True, help_text="The directorate's commentary for the quarter.")
+    commentary_by = models.CharField(max_length=150, blank=True, help_text="Who wrote the directorate commentary.")
+    remove_commentary = models.BooleanField(
+        default=False, help_text="Approval removes the directorate commentary held for the quarter (left blank on purpose).")
+    remove_commentary_reason = models.TextField(blank=True)
     submitted_by = models.CharField(max_length=150, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    first_submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the return was first submitted: whether it was late (kept when reopened).")
     reviewed_by = models.CharField(max_length=150, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
@@ -113,6 +119,11 @@ class ReturnLine(models.Model):
     value = models.DecimalField(max_digits=28, decimal_places=10, null=True, blank=True)
     note = models.TextField(blank=True, help_text="Data caveat printed with the value.")
     commentary = models.TextField(blank=True)
+    entered_by = models.CharField(max_length=150, blank=True, help_text="Who last entered the value or data note.")
+    commentary_by = models.CharField(max_length=150, blank=True, help_text="Who wrote the commentary.")
+    remove = models.BooleanField(
+        default=False, help_text="Approval removes the held values this line leaves blank (value, data note, commentary).")
+    remove_reason = models.TextField(blank=True, help_text="Why the held values are removed.")
     month_values = models.JSONField(
         default=dict, blank=True,
         help_text='A monthly KPI\'s values by month, as plain decimal text: {"2022-10": "97", ...} (value stays empty).',
@@ -142,6 +153,7 @@ class ReturnEvent(models.Model):
         SUBMITTED = "submitted", "Submitted"
         RETURNED = "returned", "Returned"
         APPROVED = "approved", "Approved"
+        REOPENED = "reopened", "Reopened for correction"
 
     ret = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)

@@ -4,16 +4,21 @@ needs (last value, target, floor, polarity), the status board, late returns."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 
 from beacon.core import clock
 from beacon.core.models import Directorate
+from beacon.core.stale import version
+from beacon.domain import lateness
 from beacon.domain.periods import Month, Quarter, parse_period, period_sort, quarter_of
 from beacon.performance import models as pm
 from beacon.performance.results import decimals_in_force, kpis_in_edition, target_in_force
 
-from .entries import LineKind, field_name, prefix
+from .entries import COMMENTARY, COMMENTARY_LABEL, LineKind, field_label, field_name, prefix
 from .models import Return, ReturnPeriod, YearClosure, number_text
 
 
@@ -26,6 +31,62 @@ def directorates_for(q: Quarter) -> list[Directorate]:
     ids = set(kpis_in_edition(q).values_list("directorate_id", flat=True))
     ids |= set(pm.ActivityIndicator.objects.values_list("directorate_id", flat=True))
     return list(Directorate.objects.filter(pk__in=ids))
+
+
+# --- what is held for the quarter ------------------------------------------------------------
+@dataclass(frozen=True)
+class Held:
+    """What the performance data holds for one line's quarter: the value (a monthly KPI: by
+    month), the data note, the commentary and who wrote it. A return starts from it, and a
+    blank in the return does not remove it without an explicit removal."""
+
+    value: Decimal | None = None
+    months: dict = field(default_factory=dict)  # month label -> Decimal | None
+    note: str = ""
+    commentary: str = ""
+    commentary_author: str = ""
+
+    def month_value(self, label: str) -> Decimal | None:
+        return self.months.get(label)
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None and not any(v is not None for v in self.months.values()) and not self.note \
+            and not self.commentary
+
+
+@dataclass(frozen=True)
+class HeldCommentary:
+    text: str = ""
+    author: str = ""
+
+
+def _commentary(q: Quarter, directorate: Directorate, kpi=None) -> HeldCommentary:
+    row = pm.Commentary.objects.filter(period=q.label, directorate=directorate, sub_area=None, kpi=kpi, topic="").first()
+    return HeldCommentary(row.text, row.author) if row else HeldCommentary()
+
+
+def held_for_kpi(kpi: pm.Kpi, q: Quarter) -> Held:
+    """A KPI's value(s), data note and commentary held for ``q``."""
+    comment = _commentary(q, kpi.directorate, kpi)
+    if kpi.frequency == "monthly":
+        rows = {o.period: o for o in pm.Observation.objects.filter(kpi=kpi, period__in=[m.label for m in q.months])}
+        months = {m.label: rows[m.label].value if m.label in rows else None for m in q.months}
+        note = next((rows[m.label].note for m in q.months if m.label in rows and rows[m.label].note), "")
+        return Held(months=months, note=note, commentary=comment.text, commentary_author=comment.author)
+    obs = pm.Observation.objects.filter(kpi=kpi, period=q.label).first()
+    return Held(value=obs.value if obs else None, note=obs.note if obs else "", commentary=comment.text,
+                commentary_author=comment.author)
+
+
+def held_for_indicator(indicator: pm.ActivityIndicator, q: Quarter) -> Held:
+    obs = pm.ActivityObservation.objects.filter(indicator=indicator, period=q.label).first()
+    return Held(value=obs.value if obs else None)
+
+
+def held_commentary(q: Quarter, directorate: Directorate) -> HeldCommentary:
+    """The directorate's commentary held for the quarter."""
+    return _commentary(q, directorate)
 
 
 # --- a return's lines ------------------------------------------------------------------------
@@ -71,6 +132,11 @@ class LineView:
     note: str = ""
     commentary: str = ""
     months: tuple[MonthView, ...] = ()  # a monthly KPI: one a month of the quarter
+    remove: bool = False  # approval removes the held values the line leaves blank
+    remove_reason: str = ""
+    entered_by: str = ""
+    commentary_by: str = ""
+    held: Held = Held()  # what the performance data holds for the quarter now
 
     @property
     def field_prefix(self) -> str:
@@ -90,6 +156,24 @@ class LineView:
     @property
     def month_values(self) -> dict[str, str]:
         return {m.label: m.value_text for m in self.months}
+
+    def fields(self) -> dict[str, str]:
+        """The line's editable fields as the form shows them (field name -> text)."""
+        if self.monthly:
+            out = {self.field(m.month): m.value_text for m in self.months}
+        else:
+            out = {self.field("value"): self.value_text}
+        out[self.field("note")] = self.note
+        out[self.field("commentary")] = self.commentary
+        return out
+
+    def labels(self) -> dict[str, str]:
+        parts = [m.month for m in self.months] if self.monthly else ["value"]
+        return {self.field(p): field_label(self.code, p) for p in [*parts, "note", "commentary"]}
+
+    @property
+    def holds_something(self) -> bool:
+        return not self.held.empty
 
 
 def _last_reported(observations) -> tuple[Decimal | None, str]:
@@ -156,6 +240,8 @@ def return_lines(ret: Return) -> list[LineView]:
                 note=line.note if line else "",
                 commentary=line.commentary if line else "",
                 months=months,
+                **_line_state(line),
+                held=held_for_kpi(kpi, q),
             )
         )
     for ind in pm.ActivityIndicator.objects.filter(directorate=ret.directorate).order_by("display_order", "code"):
@@ -173,15 +259,47 @@ def return_lines(ret: Return) -> list[LineView]:
                 value=line.value if line else None,
                 note=line.note if line else "",
                 commentary=line.commentary if line else "",
+                **_line_state(line),
+                held=held_for_indicator(ind, q),
             )
         )
     return out
 
 
+def _line_state(line) -> dict:
+    if line is None:
+        return {}
+    return {"remove": line.remove, "remove_reason": line.remove_reason, "entered_by": line.entered_by,
+            "commentary_by": line.commentary_by}
+
+
+def return_fields(ret: Return, lines: list[LineView] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """The return's editable fields as its form shows them (field name -> text: every line's
+    value or months, data note and commentary, and the directorate commentary), and their
+    labels: what a stale-safe save compares and an API version covers."""
+    values, labels = {}, {}
+    for line in lines if lines is not None else return_lines(ret):
+        values.update(line.fields())
+        labels.update(line.labels())
+    values[COMMENTARY] = ret.commentary
+    labels[COMMENTARY] = COMMENTARY_LABEL
+    return values, labels
+
+
+def return_version(ret: Return) -> str:
+    """The version of the return's editable values (the API's ``ETag``)."""
+    return version(return_fields(ret)[0])
+
+
 # --- status ----------------------------------------------------------------------------------
+def _local_date(instant: dt.datetime | None) -> dt.date | None:
+    return instant.astimezone(ZoneInfo(settings.TIME_ZONE)).date() if instant else None
+
+
 def is_late(ret: Return, today: dt.date | None = None) -> bool:
-    today = today or clock.today()
-    return ret.status in Return.OPEN_STATUSES and today > ret.period.due_date
+    """Whether the return is late (the rule: :func:`beacon.domain.lateness.is_late`, on the
+    day it was first submitted)."""
+    return lateness.is_late(ret.period.due_date, _local_date(ret.first_submitted_at), today or clock.today())
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,14 @@ revision. Closing a financial year makes its observations final (performance spe
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 from django.db import transaction
 
 from beacon.core import clock
 from beacon.core.audit import Change, same_value
 from beacon.core.models import ImportRun
+from beacon.core.stale import Changed, StaleEdit, merge_or_refuse, version
 from beacon.domain.periods import period_sort
 from beacon.performance import models as pm
 from beacon.performance import services as performance
@@ -31,7 +33,9 @@ from .commands import (
     ApproveReturn,
     CloseYear,
     LineEntry,
+    MonthValue,
     OpenPeriod,
+    ReopenReturn,
     ReturnError,
     SaveReturn,
     SendBack,
@@ -42,6 +46,9 @@ from .entries import (
     COMMENT_LABEL,
     COMMENTARY,
     COMMENTARY_LABEL,
+    REMOVE_COMMENTARY_REASON,
+    REMOVE_COMMENTARY_REASON_LABEL,
+    REMOVE_REASON,
     LineKind,
     field_label,
     prefix,
@@ -49,11 +56,24 @@ from .entries import (
     value_problem,
 )
 from .models import Return, ReturnEvent, ReturnLine, ReturnPeriod, YearClosure, number_text
-from .queries import LineView, directorates_for, return_lines, year_closed
+from .queries import (
+    LineView,
+    directorates_for,
+    held_commentary,
+    held_for_indicator,
+    held_for_kpi,
+    return_fields,
+    return_lines,
+    year_closed,
+)
 
 __all__ = [
-    "ReturnError", "check_editable", "open_period", "save_return", "submit_return", "send_back", "approve_return", "close_year",
+    "ReturnError", "StaleEdit", "check_editable", "open_period", "save_return", "submit_return", "send_back",
+    "approve_return", "reopen_return", "close_year",
 ]
+
+WHAT = "The return"  # what a stale save names: "The return changed since you opened it ..."
+CONFIRM = "confirm"  # the open form's confirmation that a published quarter is to be corrected
 
 
 def _locked(return_id: int) -> Return:
@@ -64,8 +84,14 @@ def _locked(return_id: int) -> Return:
 @transaction.atomic
 def open_period(cmd: OpenPeriod) -> ReturnPeriod:
     """Open a quarter for returns: a return for each directorate with KPIs in the quarter's
-    edition or with activity indicators."""
+    edition or with activity indicators, each starting from the values, data notes and
+    commentary held for the quarter (a correction return). A published quarter is opened only
+    when the caller confirms that its returns will correct published figures."""
     q = cmd.period
+    if cmd.published and not cmd.confirmed:
+        raise ReturnError("The period was not opened", {
+            CONFIRM: f"{q.label} is published: a return will correct published figures. "
+                     "Tick to confirm that you want to open it"})
     if ReturnPeriod.objects.filter(period=q.label).exists():
         problem = f"{q.label} is already open for returns"
     elif year_closed(q.financial_year.label):
@@ -82,8 +108,47 @@ def open_period(cmd: OpenPeriod) -> ReturnPeriod:
     )
     for d in directorates_for(q):
         ret = Return.objects.create(period=rp, directorate=d)
-        ReturnEvent.objects.create(ret=ret, action=ReturnEvent.Action.OPENED, by=cmd.by, at=rp.opened_at)
+        started = _start_from_held(ret)
+        comment = f"Started from the values held for {q.label}" if started else ""
+        if cmd.published:
+            comment = f"{q.label} is published: this return corrects published figures. {comment}".strip()
+        ReturnEvent.objects.create(ret=ret, action=ReturnEvent.Action.OPENED, by=cmd.by, at=rp.opened_at,
+                                   comment=comment, changes=started)
     return rp
+
+
+def _start_from_held(ret: Return) -> list[dict]:
+    """Set the return's lines and directorate commentary to what is held for its quarter (the
+    observations, a monthly KPI's by month, data notes, activity figures, commentary). Returns
+    what changed (field, old, new)."""
+    changes = []
+    for line in return_lines(ret):
+        held = line.held
+        lookup = {"kpi__code": line.code} if line.kind == LineKind.KPI else {"indicator__code": line.code}
+        obj = ret.lines.filter(**lookup).first()
+        if obj is None:
+            if held.empty:
+                continue
+            target = ({"kpi": pm.Kpi.objects.get(code=line.code)} if line.kind == LineKind.KPI
+                      else {"indicator": pm.ActivityIndicator.objects.get(code=line.code)})
+            obj = ReturnLine(ret=ret, **target)
+        months = tuple(MonthValue(m.month, held.month_value(m.label)) for m in line.months) if line.monthly else None
+        entry = LineEntry(line.kind, line.code, None if line.monthly else held.value, months, held.note, held.commentary)
+        line_changes = _apply(obj, line, entry)
+        dirty = bool(line_changes) or obj.pk is None or obj.remove
+        obj.remove, obj.remove_reason = False, ""
+        if held.commentary and obj.commentary_by != held.commentary_author:
+            obj.commentary_by, dirty = held.commentary_author, True
+        if dirty:
+            obj.save()
+        changes += line_changes
+    held_text = held_commentary(ret.period.quarter, ret.directorate)
+    if held_text.text != ret.commentary:
+        changes.append(_change("directorate commentary", ret.commentary, held_text.text))
+        ret.commentary, ret.commentary_by = held_text.text, held_text.author
+    ret.remove_commentary, ret.remove_commentary_reason = False, ""
+    ret.save()
+    return changes
 
 
 # --- entering values -------------------------------------------------------------------------
@@ -128,8 +193,10 @@ def _change(label: str, old: str, new: str) -> dict:
     return {"field": label, "old": old, "new": new}
 
 
-def _apply(obj: ReturnLine, line: LineView, entry: LineEntry) -> list[dict]:
-    """Set ``obj`` from ``entry``; returns the changes (field, old, new) as text."""
+def _apply(obj: ReturnLine, line: LineView, entry: LineEntry, by: str = "") -> list[dict]:
+    """Set ``obj`` from ``entry``; returns the changes (field, old, new) as text. ``by``
+    (when given) becomes the author of what changed: the value and data note's, or the
+    commentary's."""
     changes = []
     if line.monthly:
         if entry.months is not None:  # None: keep the months saved before
@@ -151,17 +218,96 @@ def _apply(obj: ReturnLine, line: LineView, entry: LineEntry) -> list[dict]:
         if old != new:
             changes.append(_change(field_label(line.code, part), old, new))
             setattr(obj, part, new)
+    if by:
+        commentary_label = field_label(line.code, "commentary")
+        if any(c["field"] == commentary_label for c in changes):
+            obj.commentary_by = by
+        if any(c["field"] != commentary_label for c in changes):
+            obj.entered_by = by
     return changes
+
+
+def _entry_fields(line: LineView, entry: LineEntry) -> dict[str, str]:
+    """What ``entry`` submits, as the form's fields hold it (field name -> text)."""
+    out = {}
+    if line.monthly:
+        if entry.months is not None:
+            given = {mv.month: mv.value for mv in entry.months}
+            out.update({line.field(m.month): number_text(given.get(m.month)) for m in line.months})
+    else:
+        out[line.field("value")] = number_text(entry.value)
+    out[line.field("note")] = entry.note.strip()
+    out[line.field("commentary")] = entry.commentary.strip()
+    return out
+
+
+def _number(text: str) -> Decimal | None:
+    return Decimal(text) if text else None
+
+
+def _merged_entry(line: LineView, entry: LineEntry, merged) -> LineEntry:
+    """``entry`` with the values the stale-safe merge decided."""
+    months = entry.months
+    if line.monthly and months is not None:
+        months = tuple(MonthValue(m.month, _number(merged[line.field(m.month)])) for m in line.months)
+    value = None if line.monthly else _number(merged[line.field("value")])
+    return LineEntry(line.kind, line.code, value, months, merged[line.field("note")], merged[line.field("commentary")],
+                     entry.remove, entry.remove_reason)
+
+
+def _check_version(expected: str, current: dict[str, str], labels: dict[str, str], submitted: dict[str, str]) -> None:
+    """Refuse a save made against another version of the return (an API ``If-Match``), naming
+    the fields it sends whose value is no longer what it sends."""
+    if expected.strip().removeprefix("W/").strip('"') == version(current):
+        return
+    changed = tuple(Changed(name, labels.get(name, name), "", current.get(name, ""), text)
+                    for name, text in submitted.items() if current.get(name, "").strip() != text.strip())
+    raise StaleEdit(WHAT, changed)
+
+
+def _held_problem(label: str, held_text: str, what: str = "value", ticked: str = "Remove this value") -> str:
+    shown = held_text if len(held_text) <= 60 else held_text[:57] + "..."
+    held = shown if what == "value" else f"“{shown}”"
+    return (f"{label}: {held} is held for this quarter; to remove it tick '{ticked}' and give a reason")
+
+
+def _removal_problems(line: LineView, entry: LineEntry) -> dict[str, str]:
+    """A blank where a value (data note, commentary) is held is refused unless the line says
+    to remove it, with a reason."""
+    errors = {}
+    if entry.remove:
+        if not entry.remove_reason.strip():
+            errors[line.field(REMOVE_REASON)] = f"{field_label(line.code, REMOVE_REASON)}: give the reason for removing the value"
+        return errors
+    held = line.held
+    if line.monthly:
+        given = {mv.month: mv.value for mv in entry.months} if entry.months is not None else None
+        for m in line.months:
+            old = held.month_value(m.label)
+            if given is not None and old is not None and given.get(m.month) is None:
+                errors[line.field(m.month)] = _held_problem(field_label(line.code, m.month), number_text(old))
+    elif held.value is not None and entry.value is None:
+        errors[line.field("value")] = _held_problem(field_label(line.code, "value"), number_text(held.value))
+    for part, old, new in (("note", held.note, entry.note), ("commentary", held.commentary, entry.commentary)):
+        if old and not new.strip():
+            errors[line.field(part)] = _held_problem(field_label(line.code, part), old, part)
+    return errors
 
 
 @transaction.atomic
 def save_return(cmd: SaveReturn) -> list[dict]:
     """Save what the data owner entered as a draft. Raises :class:`ReturnError` (nothing
-    saved) when any field is invalid. Returns the changes made (field, old, new), also kept as
-    a history event."""
+    saved) when any field is invalid, or when a field is left blank where a value is held
+    for the quarter and the line does not say to remove it. Stale-safe: with ``opened`` (what
+    the form showed) the entries are merged field by field into what is saved now, and a
+    field someone else changed meanwhile that this save changes too raises
+    :class:`~beacon.core.stale.StaleEdit` (nothing saved); with ``version`` a save against
+    another version is refused the same way. Returns the changes made (field, old, new),
+    also kept as a history event."""
     ret = _locked(cmd.return_id)
     check_editable(ret)
-    lines = {(line.kind, line.code): line for line in return_lines(ret)}
+    views = return_lines(ret)
+    lines = {(line.kind, line.code): line for line in views}
     errors: dict[str, str] = {}
     entries: dict[tuple, LineEntry] = {}
     for entry in cmd.entries:
@@ -172,8 +318,38 @@ def save_return(cmd: SaveReturn) -> list[dict]:
             continue
         entries[(line.kind, line.code)] = entry
         errors.update(_entry_problems(line, entry))
+        problem = text_problem(entry.remove_reason)
+        if problem:
+            errors[line.field(REMOVE_REASON)] = f"{field_label(line.code, REMOVE_REASON)}: {problem}"
     if cmd.commentary is not None and text_problem(cmd.commentary):
         errors[COMMENTARY] = f"{COMMENTARY_LABEL}: {text_problem(cmd.commentary)}"
+    if text_problem(cmd.remove_commentary_reason):
+        errors[REMOVE_COMMENTARY_REASON] = f"{REMOVE_COMMENTARY_REASON_LABEL}: {text_problem(cmd.remove_commentary_reason)}"
+    if errors:
+        raise ReturnError("The return was not saved", errors)
+
+    # stale-safe: merge into what is saved now (inside the lock), or refuse
+    current, labels = return_fields(ret, views)
+    submitted: dict[str, str] = {}
+    for key, entry in entries.items():
+        submitted.update(_entry_fields(lines[key], entry))
+    if cmd.commentary is not None:
+        submitted[COMMENTARY] = cmd.commentary.strip()
+    if cmd.version is not None:
+        _check_version(cmd.version, current, labels, submitted)
+    merged = merge_or_refuse(WHAT, cmd.opened, current, submitted, labels)
+    entries = {key: _merged_entry(lines[key], entry, merged) for key, entry in entries.items()}
+    commentary = merged[COMMENTARY] if cmd.commentary is not None else None
+
+    # a blank never removes a held value by itself
+    for key, entry in entries.items():
+        errors.update(_removal_problems(lines[key], entry))
+    held_text = held_commentary(ret.period.quarter, ret.directorate).text
+    if cmd.remove_commentary:
+        if not cmd.remove_commentary_reason.strip():
+            errors[REMOVE_COMMENTARY_REASON] = f"{REMOVE_COMMENTARY_REASON_LABEL}: give the reason for removing it"
+    elif commentary is not None and held_text and not commentary:
+        errors[COMMENTARY] = _held_problem(COMMENTARY_LABEL, held_text, "commentary", "Remove this commentary")
     if errors:
         raise ReturnError("The return was not saved", errors)
 
@@ -186,15 +362,24 @@ def save_return(cmd: SaveReturn) -> list[dict]:
             continue
         lookup = {"kpi": kpis[line.code]} if line.kind == LineKind.KPI else {"indicator": indicators[line.code]}
         obj = ReturnLine.objects.filter(ret=ret, **lookup).first() or ReturnLine(ret=ret, **lookup)
-        line_changes = _apply(obj, line, entry)
+        line_changes = _apply(obj, line, entry, cmd.by)
+        removal = (entry.remove, entry.remove_reason.strip() if entry.remove else "")
+        if removal != (obj.remove, obj.remove_reason):
+            line_changes.append(_change(f"{line.code} removal of held values", obj.remove_reason if obj.remove else "",
+                                        removal[1]))
+            obj.remove, obj.remove_reason = removal
         if line_changes:
             obj.save()
         changes += line_changes
-    if cmd.commentary is not None:
-        commentary = cmd.commentary.strip()
+    if commentary is not None:
         if commentary != ret.commentary:
             changes.append(_change("directorate commentary", ret.commentary, commentary))
-            ret.commentary = commentary
+            ret.commentary, ret.commentary_by = commentary, cmd.by
+        removal = (cmd.remove_commentary, cmd.remove_commentary_reason.strip() if cmd.remove_commentary else "")
+        if removal != (ret.remove_commentary, ret.remove_commentary_reason):
+            changes.append(_change("removal of the directorate commentary",
+                                   ret.remove_commentary_reason if ret.remove_commentary else "", removal[1]))
+            ret.remove_commentary, ret.remove_commentary_reason = removal
     if ret.status == Return.Status.NOT_STARTED or (changes and ret.status == Return.Status.RETURNED):
         ret.status = Return.Status.DRAFT
     ret.save()
@@ -211,7 +396,7 @@ def submit_return(cmd: SubmitReturn) -> None:
     check_editable(ret)
     errors = {}
     for line in return_lines(ret):
-        if line.kind != LineKind.KPI or line.note:
+        if line.kind != LineKind.KPI or line.note or (line.remove and line.remove_reason):
             continue
         missing = [m.month for m in line.months if m.value is None] if line.monthly else (["value"] if line.value is None else [])
         for part in missing:
@@ -221,6 +406,7 @@ def submit_return(cmd: SubmitReturn) -> None:
     now = clock.now()
     ret.status = Return.Status.SUBMITTED
     ret.submitted_by, ret.submitted_at = cmd.by, now
+    ret.first_submitted_at = ret.first_submitted_at or now  # whether it was late: kept when sent back or reopened
     ret.save()
     ReturnEvent.objects.create(ret=ret, action=ReturnEvent.Action.SUBMITTED, by=cmd.by, at=now)
 
@@ -249,11 +435,29 @@ def _observation_exists(kpi: pm.Kpi, period) -> bool:
     return pm.Observation.objects.filter(kpi=kpi, period=period.label).exists()
 
 
+def _line_change(base: Change, source: str, author: str, approver: str, removal: str) -> Change:
+    """What the revisions of one line record: the approver makes the change (``by``), the
+    source names who entered it and who approved it; a removal gives its reason."""
+    who = f"{source}, entered by {author}, approved by {approver}" if author else f"{source}, approved by {approver}"
+    reason = base.reason
+    if removal:
+        reason = f"value removed: {removal}" + (f" ({reason})" if reason and reason != "approved return" else "")
+    return Change(by=base.by, at=base.at, reason=reason, source=who)
+
+
+def _kept(new, old, remove: bool):
+    """A blank in the return keeps the value held unless the line says to remove it."""
+    return old if new in (None, "") and not remove else new
+
+
 @transaction.atomic
 def approve_return(cmd: ApproveReturn) -> dict:
     """Approve a submitted return: its values become provisional observations (a monthly KPI's
     by month), its activity figures activity observations, its text commentary, each change
-    recorded as a revision. Returns how many rows were created, changed and unchanged."""
+    recorded as a revision naming who entered it and who approved it. A blank never removes a
+    value, data note or commentary held for the quarter unless the line says to remove it
+    (then the revision gives the reason). Returns how many rows were created, changed and
+    unchanged."""
     ret = _locked(cmd.return_id)
     _check_review(ret)
     q = ret.period.quarter
@@ -264,27 +468,44 @@ def approve_return(cmd: ApproveReturn) -> dict:
     source = f"web return {q.label} {ret.directorate.code}"
     change = Change(by=cmd.by, at=now, reason=comment or "approved return", source=source)
     counts: Counter = Counter()
-    for line in ret.lines.select_related("kpi", "indicator").order_by("pk"):
+    for line in ret.lines.select_related("kpi", "kpi__directorate", "indicator").order_by("pk"):
+        author = line.entered_by or ret.submitted_by
+        line_change = _line_change(change, source, author, cmd.by, line.remove_reason if line.remove else "")
         kpi = line.kpi
         if kpi is not None:
-            periods = q.months if kpi.frequency == "monthly" else [q]  # a monthly KPI is stored by month
+            held = held_for_kpi(kpi, q)
+            monthly = kpi.frequency == "monthly"
+            periods = q.months if monthly else [q]  # a monthly KPI is stored by month
+            note = _kept(line.note, held.note, line.remove)
             entries = []
             for period in periods:
-                value = line.month_value(period.label) if kpi.frequency == "monthly" else line.value
-                if value is not None or line.note or _observation_exists(kpi, period):
-                    entries.append(performance.ObservationEntry(kpi, period, value, line.note))
-            counts += performance.record_observations(entries, change)
-            if line.commentary:
+                value = line.month_value(period.label) if monthly else line.value
+                value = _kept(value, held.month_value(period.label) if monthly else held.value, line.remove)
+                if value is not None or note or _observation_exists(kpi, period):
+                    entries.append(performance.ObservationEntry(kpi, period, value, note))
+            counts += performance.record_observations(entries, line_change)
+            text = _kept(line.commentary, held.commentary, line.remove)
+            if text != held.commentary:
+                writer = line.commentary_by or author
                 counts += performance.record_commentary(
-                    [performance.CommentaryEntry(q, ret.directorate, kpi, line.commentary, cmd.by)], change
+                    [performance.CommentaryEntry(q, ret.directorate, kpi, text, writer, cmd.by)],
+                    _line_change(change, source, writer, cmd.by, line.remove_reason if line.remove and not text else ""),
                 )
-        elif line.indicator is not None and line.value is not None:
-            counts += performance.record_activity_observations(
-                [performance.ActivityEntry(line.indicator, q, line.value)], change
-            )
-    if ret.commentary:
+        elif line.indicator is not None:
+            held = held_for_indicator(line.indicator, q)
+            value = _kept(line.value, held.value, line.remove)
+            if value is not None or held.value is not None:
+                counts += performance.record_activity_observations(
+                    [performance.ActivityEntry(line.indicator, q, value)], line_change
+                )
+    held_text = held_commentary(q, ret.directorate).text
+    text = _kept(ret.commentary, held_text, ret.remove_commentary)
+    if text != held_text:
+        writer = ret.commentary_by or ret.submitted_by
+        removal = ret.remove_commentary_reason if ret.remove_commentary and not text else ""
         counts += performance.record_commentary(
-            [performance.CommentaryEntry(q, ret.directorate, None, ret.commentary, cmd.by)], change
+            [performance.CommentaryEntry(q, ret.directorate, None, text, writer, cmd.by)],
+            _line_change(change, source, writer, cmd.by, removal),
         )
     ret.status = Return.Status.APPROVED
     ret.reviewed_by, ret.reviewed_at, ret.review_comment = cmd.by, now, comment
@@ -295,6 +516,33 @@ def approve_return(cmd: ApproveReturn) -> dict:
     ImportRun.objects.create(source=source, imported_by=cmd.by, imported_at=now,
                                 summary={"files": {"return": summary}, "reason": change.reason})
     return summary
+
+
+@transaction.atomic
+def reopen_return(cmd: ReopenReturn) -> list[dict]:
+    """Reopen an approved return for correction, with a reason: its data owner can change it
+    again and submit it for approval. The values held stay as they are until it is approved
+    again; the return starts again from them. Whether it was late does not change. Returns
+    what the return's lines changed to match the values held now."""
+    ret = _locked(cmd.return_id)
+    if ret.status != Return.Status.APPROVED:
+        raise ReturnError(f"Only an approved return can be reopened; this one is {ret.get_status_display().lower()}")
+    if year_closed(ret.period.quarter.financial_year.label):
+        raise ReturnError("The financial year is closed: its data is final")
+    reason = cmd.reason.strip()
+    if not reason:
+        raise ReturnError("The return was not reopened", {"reason": "Reason: say why the return is reopened"})
+    problem = text_problem(reason)
+    if problem:
+        raise ReturnError("The return was not reopened", {"reason": f"Reason: {problem}"})
+    changes = _start_from_held(ret)
+    now = clock.now()
+    ret.status = Return.Status.REOPENED
+    ret.reviewed_by, ret.reviewed_at, ret.review_comment = cmd.by, now, reason
+    ret.save()
+    ReturnEvent.objects.create(ret=ret, action=ReturnEvent.Action.REOPENED, by=cmd.by, at=now, comment=reason,
+                               changes=changes)
+    return changes
 
 
 # --- the year --------------------------------------------------------------------------------

@@ -110,7 +110,7 @@ def test_approval_and_closing_a_year_do_not_go_through_the_bundle_loader(aa, mon
     assert pm.Commentary.objects.get(kpi__code="A2", period=NEXT).text == "Better."
     revision = Revision.objects.get(entity="observation", key=f"A1 {NEXT}", field="value")
     assert (revision.new_value, revision.changed_by, revision.reason, revision.source) == (
-        "91", "lead", "Thanks", f"web return {NEXT} AA")
+        "91", "lead", "Thanks", f"web return {NEXT} AA, entered by owner, approved by lead")
     bb = Return.objects.get(period=aa.period, directorate__code="BB")
     services.save_return(SaveReturn(bb.pk, (LineEntry(KPI, "B1", Decimal("97.2")),), "", "owner_b"))
     services.submit_return(SubmitReturn(bb.pk, "owner_b"))

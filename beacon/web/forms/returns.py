@@ -11,20 +11,41 @@ from django.forms.formsets import INITIAL_FORM_COUNT, MAX_NUM_FORM_COUNT, MIN_NU
 
 from beacon.domain.periods import FinancialYear, Quarter
 from beacon.returns import commands as cmd
-from beacon.returns.entries import COMMENT_LABEL, COMMENTARY_LABEL, field_label, parse_entered, text_problem, value_problem
-from beacon.returns.queries import LineView
+from beacon.returns.entries import (
+    COMMENT_LABEL,
+    COMMENTARY_LABEL,
+    REMOVE_COMMENTARY_REASON_LABEL,
+    REMOVE_REASON,
+    field_label,
+    parse_entered,
+    text_problem,
+    value_problem,
+)
+from beacon.returns.queries import HeldCommentary, LineView
 
-from . import GovukForm, ParsedField, TextField, iso_date
+from . import GovukForm, Labelled, ParsedField, StaleSafeForm, TextField, iso_date
+
+
+class CheckboxField(Labelled, forms.BooleanField):
+    def __init__(self, *, error_label: str | None = None, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.error_label = error_label
 
 
 class OpenPeriodForm(GovukForm):
+    """Open a quarter. A quarter whose QPR edition is published is opened only with ``confirm``
+    ticked (shown once the quarter is found published): its returns correct published figures."""
+
     period = ParsedField(Quarter.parse, label="Quarter", error_label="Period",
                          error_messages={"required": "enter the quarter to open, for example 2022/23 Q3"})
     due_date = ParsedField(iso_date, label="Returns due on", error_label="Due date",
                            error_messages={"required": "Enter the date returns are due"})
+    confirm = CheckboxField(label="Open it to correct published figures", error_label="")
 
-    def command(self, by: str) -> cmd.OpenPeriod:
-        return cmd.OpenPeriod(self.cleaned_data["period"], self.cleaned_data["due_date"], by)
+    def command(self, by: str, published: bool = False) -> cmd.OpenPeriod:
+        return cmd.OpenPeriod(self.cleaned_data["period"], self.cleaned_data["due_date"], by, published=published,
+                              confirmed=bool(self.cleaned_data.get("confirm")))
 
 
 class CloseYearForm(GovukForm):
@@ -85,6 +106,19 @@ class ReturnLineForm(GovukForm):
                                         initial=line.note)
         self.fields["commentary"] = ReturnTextField(label="Commentary (optional)", widget=forms.Textarea,
                                               error_label=field_label(line.code, "commentary"), initial=line.commentary)
+        if line.holds_something or line.remove:
+            # a blank never deletes what is held for the quarter: removing it is said, with a reason
+            self.fields["remove"] = CheckboxField(
+                label="Remove this value", initial=line.remove, error_label=f"{line.code} remove",
+                help_text="Tick to remove from the data, when the return is approved, what you leave blank on this "
+                          "line (the value, the data note or the commentary held for this quarter).")
+            self.fields[REMOVE_REASON] = ReturnTextField(
+                label="Reason for removing (required if ticked)", initial=line.remove_reason,
+                error_label=field_label(line.code, REMOVE_REASON))
+
+    @property
+    def removal_fields(self):
+        return [self["remove"], self[REMOVE_REASON]] if "remove" in self.fields else []
 
     @property
     def month_fields(self):
@@ -111,6 +145,7 @@ class ReturnLineForm(GovukForm):
         return cmd.LineEntry(
             kind=line.kind, code=line.code, value=None if line.monthly else data.get("value"), months=months,
             note=data.get("note", ""), commentary=data.get("commentary", ""),
+            remove=bool(data.get("remove")), remove_reason=data.get(REMOVE_REASON, "") if data.get("remove") else "",
         )
 
 
@@ -161,9 +196,37 @@ class BaseReturnLinesFormSet(forms.BaseFormSet):
 ReturnLinesFormSet = forms.formset_factory(ReturnLineForm, formset=BaseReturnLinesFormSet, extra=0)
 
 
-class CommentaryForm(GovukForm):
+class CommentaryForm(StaleSafeForm):
+    """The directorate commentary, and the page's sealed view of every field of the return
+    (``opened``: what the page showed, so that saving from an out-of-date page merges or is
+    refused rather than blanking someone else's change). When commentary is held for the
+    quarter, removing it is said explicitly, with a reason."""
+
     commentary = ReturnTextField(label="Commentary for the quarter (optional)", widget=forms.Textarea,
                            error_label=COMMENTARY_LABEL)
+
+    def __init__(self, *args, held: HeldCommentary | None = None, removing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if (held and held.text) or removing:
+            self.fields["remove_commentary"] = CheckboxField(
+                label="Remove this commentary", error_label="Remove this commentary",
+                help_text="Tick, and leave the commentary blank, to remove the commentary held for this quarter "
+                          "when the return is approved.")
+            self.fields["remove_commentary_reason"] = ReturnTextField(
+                label="Reason for removing the commentary (required if ticked)", error_label=REMOVE_COMMENTARY_REASON_LABEL)
+
+    @property
+    def removal_fields(self):
+        return [self["remove_commentary"], self["remove_commentary_reason"]] if "remove_commentary" in self.fields else []
+
+    def removal(self) -> tuple[bool, str]:
+        ticked = bool(self.cleaned_data.get("remove_commentary"))
+        return ticked, self.cleaned_data.get("remove_commentary_reason", "") if ticked else ""
+
+
+class ReopenForm(GovukForm):
+    reason = TextField(label="Reason for reopening", widget=forms.Textarea, error_label="Reason",
+                       help_text="Say what needs correcting. The values held stay as they are until the return is approved again.")
 
 
 class ReviewForm(GovukForm):

@@ -21,6 +21,7 @@ STATUS_CLASS = {  # a return's status tag (its label is the status's own, Return
     Return.Status.SUBMITTED: "govuk-tag--purple",
     Return.Status.RETURNED: "govuk-tag--orange",
     Return.Status.APPROVED: "govuk-tag--green",
+    Return.Status.REOPENED: "govuk-tag--orange",
 }
 
 

@@ -8,13 +8,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from beacon.core import permissions as perm
+from beacon.core.stale import StaleEdit, seal
 from beacon.domain.periods import PeriodError, Quarter
 from beacon.returns import commands as cmd
 from beacon.returns import queries, services
 from beacon.returns.models import Return, ReturnPeriod, YearClosure
 
+from .. import drafts
 from ..forms import error_summary
-from ..forms.returns import CloseYearForm, CommentaryForm, OpenPeriodForm, ReturnLinesFormSet, ReviewForm
+from ..forms.returns import CloseYearForm, CommentaryForm, OpenPeriodForm, ReopenForm, ReturnLinesFormSet, ReviewForm
+from ..services import reports as report_services
 
 
 def _period(slug) -> ReturnPeriod:
@@ -34,7 +37,8 @@ def index(request):
         perm.check(user, perm.OPEN_PERIOD)
         if form.is_valid():
             try:
-                rp = services.open_period(form.command(user.username))
+                published = report_services.published(form.cleaned_data["period"]) is not None
+                rp = services.open_period(form.command(user.username, published=published))
             except cmd.ReturnError as exc:
                 form.add_field_errors(exc.field_errors)
             else:
@@ -47,6 +51,7 @@ def index(request):
         "periods": periods,
         "boards": [(rp, queries.board(rp)) for rp in periods] if lead else [],
         "mine": [] if lead else [queries.BoardRow(r, queries.is_late(r), False) for r in mine],
+        "show_confirm": bool(form.is_bound and (form["confirm"].errors or form["confirm"].value())),
         "closed_years": list(YearClosure.objects.order_by("-financial_year")),
         "form": form,
         "close_form": CloseYearForm(),
@@ -83,6 +88,19 @@ def close_year(request):
     return redirect("web:returns")
 
 
+def _forms(ret, lines, data=None, review_data=None, reopen_data=None):
+    """The return page's forms: one a line, the directorate commentary (carrying the sealed
+    view of every field: what the page showed), the review and the reopening."""
+    held = queries.held_commentary(ret.period.quarter, ret.directorate)
+    line_forms = ReturnLinesFormSet(data, lines=lines, quarter=ret.period.quarter)
+    commentary_form = CommentaryForm(data, initial={"commentary": ret.commentary,
+                                                    "remove_commentary": ret.remove_commentary,
+                                                    "remove_commentary_reason": ret.remove_commentary_reason},
+                                     opened_values=queries.return_fields(ret, lines)[0], held=held,
+                                     removing=ret.remove_commentary)
+    return line_forms, commentary_form, ReviewForm(review_data), ReopenForm(reopen_data)
+
+
 @perm.require(perm.VIEW_RETURNS)
 def detail(request, slug, code):
     rp = _period(slug)
@@ -94,21 +112,25 @@ def detail(request, slug, code):
     entering = action in ("save", "submit")
     reviewing = action in ("approve", "send_back")
     lines = queries.return_lines(ret)
-    data = request.POST if entering else None
-    line_forms = ReturnLinesFormSet(data, lines=lines, quarter=rp.quarter)
-    commentary_form = CommentaryForm(data, initial={"commentary": ret.commentary})
-    review_form = ReviewForm(request.POST if reviewing else None)
+    line_forms, commentary_form, review_form, reopen_form = _forms(
+        ret, lines, request.POST if entering else (drafts.restore(request) if request.method == "GET" else None),
+        request.POST if reviewing else None,
+        request.POST if action == "reopen" else None)
     if request.method != "POST":
-        return render(request, "web/return.html", _context(ret, line_forms, commentary_form, review_form, {}, user))
+        return render(request, "web/return.html", _context(ret, line_forms, commentary_form, review_form, reopen_form, {}, user))
     message = None
+    rest: dict = {}
+    status = 400
     try:
         if entering:
             perm.check(user, perm.EDIT_RETURN, ret.directorate)
             services.check_editable(ret)
             if not (line_forms.is_valid() and commentary_form.is_valid()):
                 raise cmd.ReturnError("The return was not saved")
-            services.save_return(cmd.SaveReturn(ret.pk, line_forms.entries(), commentary_form.cleaned_data["commentary"],
-                                                user.username))
+            remove, reason = commentary_form.removal()
+            services.save_return(cmd.SaveReturn(
+                ret.pk, line_forms.entries(), commentary_form.cleaned_data["commentary"], user.username,
+                opened=commentary_form.opened_values(), remove_commentary=remove, remove_commentary_reason=reason))
             if action == "submit":
                 services.submit_return(cmd.SubmitReturn(ret.pk, user.username))
                 messages.success(request, "The return was submitted for review.")
@@ -126,24 +148,44 @@ def detail(request, slug, code):
                 services.send_back(cmd.SendBack(ret.pk, comment, user.username))
                 messages.success(request, f"The {ret.directorate.name} return was sent back to its data owner.")
             return redirect("web:return", slug=slug, code=code)
+        if action == "reopen":
+            perm.check(user, perm.REVIEW_RETURN)
+            reopen_form.is_valid()
+            services.reopen_return(cmd.ReopenReturn(ret.pk, reopen_form.cleaned_data.get("reason", ""), user.username))
+            messages.success(request, f"The {ret.directorate.name} return was reopened for correction.")
+            return redirect("web:return", slug=slug, code=code)
         raise cmd.ReturnError("Unknown action")
+    except StaleEdit as exc:
+        # what the person typed stays on the page, each field someone else changed meanwhile
+        # says then / now / typed, and the page now carries today's view: saving again keeps
+        # what is typed
+        message, status = exc.message, 409
+        ret.refresh_from_db()
+        lines = queries.return_lines(ret)
+        data = request.POST.copy()
+        data["opened"] = seal(queries.return_fields(ret, lines)[0])
+        line_forms, commentary_form, review_form, reopen_form = _forms(ret, lines, data)
+        line_forms.is_valid(), commentary_form.is_valid()
+        rest = line_forms.add_field_errors(exc.field_errors)
+        rest = commentary_form.add_field_errors(rest)
     except cmd.ReturnError as exc:
         message = exc.message
         rest = line_forms.add_field_errors(exc.field_errors) if line_forms.is_bound else dict(exc.field_errors)
-        for form in (commentary_form, review_form):
+        for form in (commentary_form, review_form, reopen_form):
             if form.is_bound:
                 rest = form.add_field_errors(rest)
     ret.refresh_from_db()
     if not ret.editable:  # nothing to correct on the page: the message says why
-        line_forms = ReturnLinesFormSet(lines=queries.return_lines(ret), quarter=rp.quarter)
-        commentary_form = CommentaryForm(initial={"commentary": ret.commentary})
-    errors = error_summary(message, *(line_forms.forms if line_forms.is_bound else ()), commentary_form, review_form)
+        line_forms, commentary_form, _, _ = _forms(ret, queries.return_lines(ret))
+    errors = error_summary(message, *(line_forms.forms if line_forms.is_bound else ()), commentary_form, review_form,
+                           reopen_form)
     errors.update({f"__{key}": value for key, value in rest.items()})
-    context = _context(ret, line_forms, commentary_form, review_form, errors, user)
-    return render(request, "web/return.html", context, status=400)
+    context = _context(ret, line_forms, commentary_form, review_form, reopen_form, errors, user)
+    return render(request, "web/return.html", context, status=status)
 
 
-def _context(ret, line_forms, commentary_form, review_form, errors, user):
+def _context(ret, line_forms, commentary_form, review_form, reopen_form, errors, user):
+    lead = perm.can(user, perm.REVIEW_RETURN)
     return {
         "ret": ret,
         "q": ret.period.quarter,
@@ -151,9 +193,11 @@ def _context(ret, line_forms, commentary_form, review_form, errors, user):
         "indicator_forms": [f for f in line_forms.forms if f.line.kind == "indicator"],
         "commentary_form": commentary_form,
         "review_form": review_form,
+        "reopen_form": reopen_form,
         "errors": errors,
         "can_edit": perm.can(user, perm.EDIT_RETURN, ret.directorate) and ret.editable,
-        "can_review": perm.can(user, perm.REVIEW_RETURN) and ret.status == Return.Status.SUBMITTED,
+        "can_review": lead and ret.status == Return.Status.SUBMITTED,
+        "can_reopen": lead and ret.status == Return.Status.APPROVED,
         "late": queries.is_late(ret),
         "events": ret.events.all(),
     }
