@@ -17,10 +17,11 @@ service reports lands on the field the user typed into.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import ClassVar
 
-from beacon.domain.risk import Rating, RiskRuleError, check_scale_value
+from beacon.domain.risk import Due, Rating, RiskRuleError, check_scale_value, parse_due
 
 CHOOSE_ACTION = "Action: choose one of this risk's actions"
 CHOOSE_CONTROL = "Control: choose one of this risk's controls"
@@ -60,10 +61,17 @@ def rating_of(likelihood, impact, prefix: str = "current", label: str = "Current
 
 @dataclass(frozen=True)
 class RiskCommand:
-    """An operation on one risk (``risk_id``, ``CRR0001``)."""
+    """An operation on one risk (``risk_id``, ``CRR0001``). ``opened``: what the caller's form
+    showed of the values it edits (field name -> text, as :func:`beacon.core.stale.seal` kept
+    them; an item's fields as ``<id>.<field>``), so that the service refuses or merges a save made
+    from an out-of-date page; None (an API call, a script) saves as before. ``version``: the
+    risk's version the caller read (:func:`beacon.risk.services.risk_version`), refused if it is
+    no longer the risk's."""
 
     risk_id: str
     by: str
+    opened: Mapping[str, str] | None = field(default=None, kw_only=True, compare=False)
+    version: str | None = field(default=None, kw_only=True)  # the API's If-Match: the risk's version read
 
     labels: ClassVar[dict[str, str]] = {"note": "Reason"}
     required: ClassVar[dict[str, str]] = {}
@@ -101,6 +109,21 @@ class ChangeTarget(RiskCommand):
     failure: ClassVar = "The target was not changed"
 
 
+DUE_HINT = "write a month and year (March 2027), or a date (2027-03-31); add (review) for a review date"
+
+
+def due_of(text: str) -> Due:
+    """A due date as typed, parsed: ``March 2027``, ``June 2027 (review)``, ``2027-03-31``.
+    Text that names no date (``sometime soon``) is refused, with how to write one."""
+    try:
+        due = parse_due(text)
+    except RiskRuleError as exc:
+        raise ValueError(f"{str(exc).removeprefix('due: ')}; {DUE_HINT}") from None
+    if due.date is None:
+        raise ValueError(f"{due.text!r} is not a date: {DUE_HINT}")
+    return due
+
+
 @dataclass(frozen=True)
 class ReviseActionDate(RiskCommand):
     action_id: int
@@ -110,6 +133,81 @@ class ReviseActionDate(RiskCommand):
     labels: ClassVar = {**RiskCommand.labels, "action": "Action", "due": "New due date"}
     required: ClassVar = {"due": "write it as printed, for example 'March 2024' or 'June 2024 (review)'"}
     failure: ClassVar = "The due date was not revised"
+
+
+@dataclass(frozen=True)
+class AddAction(RiskCommand):
+    """A new mitigating action on the risk, listed after its others."""
+
+    title: str
+    owner: str = ""
+    due: str = ""
+    note: str = ""
+
+    labels: ClassVar = {**RiskCommand.labels, "title": "Action", "owner": "Owner", "due": "Due date"}
+    required: ClassVar = {"title": "describe the action", "due": DUE_HINT}
+    failure: ClassVar = "The action was not added"
+
+
+@dataclass(frozen=True)
+class ReviseAction(RiskCommand):
+    """A new title, owner and due date for one of the risk's actions (the page shows them all;
+    what is unchanged stays)."""
+
+    action_id: int
+    title: str
+    owner: str = ""
+    due: str = ""
+    note: str = ""
+
+    labels: ClassVar = {**RiskCommand.labels, "action": "Action", "title": "Action", "owner": "Owner",
+                        "due": "Due date"}
+    required: ClassVar = {"title": "describe the action"}  # a due date is checked when it changes
+    failure: ClassVar = "The action was not changed"
+
+
+@dataclass(frozen=True)
+class RetireAction(RiskCommand):
+    """An action no longer on the register: kept in the history, never deleted."""
+
+    action_id: int
+    note: str = ""
+
+    labels: ClassVar = {**RiskCommand.labels, "action": "Action"}
+    required: ClassVar = {"note": "say why the action is no longer on the register"}
+    failure: ClassVar = "The action was not retired"
+
+
+@dataclass(frozen=True)
+class ReviseRisk(RiskCommand):
+    """The risk's words and people: every field a risk's page can edit (the ratings have their
+    own commands, which keep the rating history)."""
+
+    title: str
+    owners: tuple[str, ...]
+    owners_on_behalf_of: str = ""
+    cabinet_members: tuple[str, ...] = ()
+    cabinet_on_behalf_of: str = ""
+    owner_directorates: tuple[str, ...] = ()
+    cause: str = ""
+    event: str = ""
+    consequence: str = ""
+    timescale_to_target: str = ""
+    note: str = ""
+
+    labels: ClassVar = {
+        **RiskCommand.labels, "title": "Title", "owners": "Risk owners", "owners_on_behalf_of": "Owners on behalf of",
+        "cabinet_members": "Cabinet Members", "cabinet_on_behalf_of": "Cabinet Members on behalf of",
+        "owner_directorates": "Owner directorates", "cause": "Source / cause of risk", "event": "Risk event",
+        "consequence": "Consequence", "timescale_to_target": "Timescale to target",
+    }
+    required: ClassVar = {"title": "a risk needs a title", "owners": f"name at least one owner ({OWNERS_HINT})"}
+    failure: ClassVar = "The risk was not changed"
+
+    # the fields, in order, that the page edits and the service merges
+    FIELDS: ClassVar = ("title", "owners", "owners_on_behalf_of", "cabinet_members", "cabinet_on_behalf_of",
+                        "owner_directorates", "cause", "event", "consequence", "timescale_to_target")
+    LISTS: ClassVar = ("owners", "cabinet_members", "owner_directorates")
 
 
 @dataclass(frozen=True)
@@ -219,8 +317,11 @@ class Merge(CloseAndReplace):
     """Merge the risk with ``others`` (their ids) into a new risk."""
 
     others: tuple[str, ...] = ()
+    controls: tuple[int, ...] = ()  # this risk's controls and actions that move to the new risk
+    actions: tuple[int, ...] = ()
 
-    labels: ClassVar = {**CloseAndReplace.labels, "others": "Risks to merge with"}
+    labels: ClassVar = {**CloseAndReplace.labels, "others": "Risks to merge with", "controls": "Controls that move",
+                        "actions": "Actions that move"}
     required: ClassVar = {**CloseAndReplace.required, "others": "give at least one other risk id, for example CRR0002"}
 
 

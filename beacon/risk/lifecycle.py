@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from beacon.domain.risk import Rating, RiskRuleError, check_risk_id, next_risk_id, parse_due
+from beacon.domain.risk import Rating, RiskRuleError, at_target, check_risk_id, is_at_target_text, next_risk_id, parse_due
 from beacon.core import clock
 
 from .history import ensure_issued, record, record_creation, set_rating
@@ -120,8 +120,17 @@ def rerate(risk: Risk, current: Rating, *, by: str, on: dt.date | None = None, n
     if (before.likelihood, before.impact) == (current.likelihood, current.impact):
         raise LifecycleError(f"{risk.risk_id} is already rated {before.display}")
     set_rating(risk, "current", current, effective_date=on, by=by, at=at, source="lifecycle: rerated", reason=note)
+    _no_longer_at_target(risk, by, at, on, note, "lifecycle: rerated")
     return _event(risk.risk_id, "rerated", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in,
                   rating="current", direction=_direction(before, current), from_score=before.score, to_score=current.score)
+
+
+def _no_longer_at_target(risk: Risk, by: str, at: dt.datetime, on: dt.date, note: str, source: str) -> None:
+    """A timescale that says "At target" is cleared (and the clearing recorded) once the current
+    rating and the target differ: the page and the papers must not print "At target" for a risk
+    that is not (risk spec §3.4)."""
+    if is_at_target_text(risk.timescale_to_target) and at_target(risk.current, risk.target) is False:
+        _set(risk, by, at, on, note, source, timescale_to_target="")
 
 
 def _direction(before: Rating, after: Rating) -> str:
@@ -138,14 +147,18 @@ def change_target(risk: Risk, target: Rating, *, by: str, on: dt.date | None = N
     at, on = _now(), on or clock.today()
     before = risk.target
     set_rating(risk, "target", target, effective_date=on, by=by, at=at, source="lifecycle: target_changed", reason=note)
+    _no_longer_at_target(risk, by, at, on, note, "lifecycle: target_changed")
     return _event(risk.risk_id, "target_changed", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in,
                   rating="target", direction=_direction(before, target), from_score=before.score, to_score=target.score)
 
 
 @transaction.atomic
 def merge(risks: Sequence[Risk], title: str, owners: Sequence[str], *, by: str, current: Rating, target: Rating,
-          on: dt.date | None = None, note: str = "", reported_in: str = "", **fields) -> Risk:
-    """Merge several risks into a **new** id: the predecessors become ``merged`` into it."""
+          on: dt.date | None = None, note: str = "", reported_in: str = "", controls: Sequence[Control] = (),
+          actions: Sequence[Action] = (), **fields) -> Risk:
+    """Merge several risks into a **new** id: the predecessors become ``merged`` into it.
+    ``controls`` and ``actions`` (of the merged risks, still in place) move to the new risk: each
+    is retired from its old risk (kept in its history) and entered on the new one."""
     if len(risks) < 2:
         raise LifecycleError("a merger needs at least two risks")
     for r in risks:
@@ -156,11 +169,31 @@ def merge(risks: Sequence[Risk], title: str, owners: Sequence[str], *, by: str, 
     olds = [r.risk_id for r in risks]
     _event(new.risk_id, "merged", risk=new, by=by, at=at, on=on, note=note, reported_in=reported_in,
            rating="current", to_score=current.score, related=olds)
+    _move_items(new, [r.pk for r in risks], controls, actions, by=by, at=at, on=on, note=note)
     for r in risks:
         _set(r, by, at, on, note, f"lifecycle: merged into {new.risk_id}", status="merged", replaced_by=[new.risk_id])
         _event(r.risk_id, "merged", risk=r, by=by, at=at, on=on, note=note, reported_in=reported_in,
                related=[new.risk_id])
     return new
+
+
+def _move_items(new: Risk, from_risks: Sequence[int], controls: Sequence[Control], actions: Sequence[Action], *,
+                by: str, at: dt.datetime, on: dt.date, note: str) -> None:
+    for items, model in ((controls, Control), (actions, Action)):
+        for order, item in enumerate(items, start=1):
+            if item.risk_id not in from_risks or item.removed_at is not None:
+                raise LifecycleError(f"#{item.pk} is not in place on a merged risk", field=f"{model.__name__.lower()}s")
+            old_risk = item.risk.risk_id
+            copy = {"title": item.title, "owner": item.owner, "order": order}
+            if model is Action:
+                copy.update(due_text=item.due_text, due_date=item.due_date, due_kind=item.due_kind, status=item.status)
+            moved = model.objects.create(risk=new, **copy)
+            record_creation(moved, by=by, at=at, on=on, reason=note, source=f"lifecycle: moved from {old_risk} #{item.pk}")
+            entity = model.__name__.lower()
+            _record(item, entity, item.history_key, "removed_at", None, at.isoformat(), by, at, on, note,
+                    f"lifecycle: moved to {new.risk_id}")
+            item.removed_at = at
+            item.save(update_fields=["removed_at"])
 
 
 @transaction.atomic
@@ -193,9 +226,17 @@ def descope(risk: Risk, scope: str, *, by: str, on: dt.date | None = None, note:
 
 @transaction.atomic
 def revise(risk: Risk, *, by: str, on: dt.date | None = None, note: str = "", reported_in: str = "", **fields) -> RiskEvent:
-    """Content revised (cause, event, consequence, owners...), without a rating change."""
+    """Content revised (cause, event, consequence, owners...), without a rating change. Each
+    changed field is a revision; the day's "revised" event is recorded once (a second edit on
+    the same day adds its revisions to it)."""
     at, on = _now(), on or clock.today()
+    changed = [name for name, new in fields.items() if getattr(risk, name) != new]
+    if not changed:
+        raise LifecycleError("nothing was changed")
     _set(risk, by, at, on, note, "lifecycle: revised", **fields)
+    same_day = RiskEvent.objects.filter(risk_code=risk.risk_id, event="revised", rating="", occurred_by=on).first()
+    if same_day is not None:
+        return same_day
     return _event(risk.risk_id, "revised", risk=risk, by=by, at=at, on=on, note=note, reported_in=reported_in)
 
 
@@ -321,18 +362,87 @@ def record_update(action: Action, status: str, text: str, *, by: str, reported_i
     )
 
 
-def _control_title(risk: Risk, title: str, *, exclude: Control | None = None) -> str:
+def _item_title(risk: Risk, items, noun: str, title: str, *, exclude=None) -> str:
+    """A control's or action's title: required, and not one the risk already has (retired ones
+    included: the register's history names items by title)."""
     title = (title or "").strip()
     if not title:
-        raise LifecycleError("a control needs its title", field="title")
-    same = risk.controls.filter(title=title)
+        raise LifecycleError(f"{'an' if noun[0] in 'aeiou' else 'a'} {noun} needs its title", field="title")
+    same = items.filter(title=title)
     if exclude is not None:
         same = same.exclude(pk=exclude.pk)
     clash = same.first()
     if clash is not None:
         retired = " (retired)" if clash.removed_at else ""
-        raise LifecycleError(f"{risk.risk_id} already has a control titled {title!r}{retired}", field="title")
+        raise LifecycleError(f"{risk.risk_id} already has {'an' if noun[0] in 'aeiou' else 'a'} {noun} titled {title!r}{retired}",
+                             field="title")
     return title
+
+
+def _action_title(risk: Risk, title: str, *, exclude: Action | None = None) -> str:
+    return _item_title(risk, risk.actions, "action", title, exclude=exclude)
+
+
+@transaction.atomic
+def add_action(risk: Risk, title: str, owner: str = "", due: str = "", *, by: str, on: dt.date | None = None,
+               note: str = "") -> Action:
+    """A new mitigating action, status planned (no update yet), listed after the risk's others."""
+    _active(risk, "given a new action")
+    title, owner, parsed = _action_title(risk, title), (owner or "").strip(), parse_due(due)
+    at, on = _now(), on or clock.today()
+    order = max((a.order for a in risk.actions.all()), default=0) + 1
+    action = Action.objects.create(risk=risk, title=title, owner=owner, due_text=parsed.text, due_date=parsed.date,
+                                   due_kind=parsed.kind, order=order)
+    record_creation(action, by=by, at=at, on=on, reason=note, source="lifecycle: action added")
+    return action
+
+
+@transaction.atomic
+def revise_action(action: Action, *, by: str, title: str, owner: str, due: str, on: dt.date | None = None,
+                  note: str = "") -> Action:
+    """A new title, owner and/or due date for an action; the old values are kept as revisions
+    (a new due date also as an :class:`ActionDateRevision`, as :func:`revise_action_date`)."""
+    risk = action.risk
+    _active(risk, "given revised actions")
+    if action.removed_at is not None:
+        raise LifecycleError("a retired action cannot be changed", field="action")
+    changes = {}
+    if title.strip() != action.title:
+        changes["title"] = _action_title(risk, title, exclude=action)
+    if owner.strip() != action.owner:
+        changes["owner"] = owner.strip()
+    new_due = parse_due(due).text != action.due_text
+    if not changes and not new_due:
+        raise LifecycleError("the action already has this title, owner and due date")
+    at, on = _now(), on or clock.today()
+    for name, new in changes.items():
+        _record(action, "action", action.history_key, name, getattr(action, name), new, by, at, on, note,
+                "lifecycle: action revised")
+        setattr(action, name, new)
+    if changes:
+        action.save(update_fields=list(changes))
+    if new_due:
+        revise_action_date(action, due, by=by, on=on, note=note)
+    return action
+
+
+@transaction.atomic
+def retire_action(action: Action, *, by: str, on: dt.date | None = None, note: str = "") -> Action:
+    """An action no longer on the register: kept, marked removed (never deleted), with its updates."""
+    risk = action.risk
+    _active(risk, "given revised actions")
+    if action.removed_at is not None:
+        raise LifecycleError("the action is already retired", field="action")
+    at, on = _now(), on or clock.today()
+    _record(action, "action", action.history_key, "removed_at", None, at.isoformat(), by, at, on, note,
+            "lifecycle: action retired")
+    action.removed_at = at
+    action.save(update_fields=["removed_at"])
+    return action
+
+
+def _control_title(risk: Risk, title: str, *, exclude: Control | None = None) -> str:
+    return _item_title(risk, risk.controls, "control", title, exclude=exclude)
 
 
 @transaction.atomic

@@ -43,7 +43,7 @@ def test_risk_owner_only_updates_their_own_risks(client_for, risks):
     assert "Re-rate this risk" not in c.get(f"/risks/{second.risk_id}/").content.decode()
     assert "Re-rate this risk" in c.get(f"/risks/{risks[0].risk_id}/").content.decode()
     assert c.post("/risks/", {"title": "x", "owners": "A, B"}).status_code == 403
-    assert c.post("/risks/editions/", {"body": "Cabinet", "date": "2026-12-01"}).status_code == 403
+    assert c.post("/risks/editions/", {"body": "Cabinet", "date": "2026-12-01", "questioned": "2026-12-01", "confirm_date": "1"}).status_code == 403
 
 
 def test_rerate_journey_shows_the_new_direction(client_for, risks):
@@ -91,7 +91,7 @@ def test_risk_manager_adds_a_risk_and_freezes_an_edition(client_for, risks):
     new = Risk.objects.get(title="Flooding")
     assert response["Location"] == f"/risks/{new.risk_id}/"
     assert c.post("/risks/editions/", {"body": "Cabinet", "date": "not a date"}).status_code == 400
-    response = c.post("/risks/editions/", {"body": "Cabinet", "date": "2026-12-01"})
+    response = c.post("/risks/editions/", {"body": "Cabinet", "date": "2026-12-01", "questioned": "2026-12-01", "confirm_date": "1"})
     assert response.status_code == 302
     edition = Edition.objects.get(body="Cabinet")
     page = c.get(response["Location"]).content.decode()
@@ -112,7 +112,7 @@ def test_edition_documents(client_for, risks):
     assert reader.get("/risks/editions/preview.html").status_code == 403
     preview = manager.get("/risks/editions/preview.json")
     assert preview.status_code == 200 and b'"risks"' in preview.content
-    manager.post("/risks/editions/", {"body": "Cabinet", "date": "2026-12-01"})
+    manager.post("/risks/editions/", {"body": "Cabinet", "date": "2026-12-01", "questioned": "2026-12-01", "confirm_date": "1"})
     edition = Edition.objects.get()
     html = reader.get(f"/risks/editions/{edition.pk}/register.html")
     assert html.status_code == 200 and html["Content-Security-Policy"].startswith("sandbox")
