@@ -19,8 +19,17 @@
 * **Title and bodies are data**: the title is the corporate :class:`Register`'s name
   (``registers.csv``); the body that receives it (``owner_body``) and the other bodies that
   receive it whole (``other_bodies``) are the whole-council bodies.
-* **Freezing**: :func:`create_edition` stores the snapshot (schema ``beacon.edition/1``);
-  :func:`read_edition` reads it back; later edits never change it.
+* **Freezing**: :func:`freeze` (command :class:`FreezeEdition`) stores the snapshot (schema
+  ``beacon.edition/1``); :func:`read_edition` reads it back; later edits never change it. There
+  is one current edition for a body and date: freezing another is refused
+  (:class:`EditionExists`, naming the one there is), and a date the register's data does not
+  support (before its first data, after today, far from any data:
+  :func:`beacon.domain.edition_rules.date_questions`) is refused until the person confirms it
+  (:class:`DateNeedsConfirmation`).
+* **Its life** (:mod:`beacon.domain.edition_rules`): :func:`supersede` freezes the edition again
+  from today's data and keeps the old one, marked superseded by the new; :func:`withdraw` marks
+  a mistaken edition withdrawn. Each needs a reason, is recorded with who and when
+  (:mod:`beacon.core.audit`), and nothing is ever deleted.
 * **Typed**: an edition is a :class:`~beacon.risk.edition_model.RegisterEdition`; JSON only in
   the snapshot and in the register model's JSON (:mod:`beacon.reports.register.model`).
 """
@@ -29,11 +38,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from beacon.core import clock
+from beacon.core import audit, clock
+from beacon.domain.edition_rules import EditionStatus, date_questions, status_notice
 from beacon.domain.risk import (
     ActionStatus,
     DirectionResult,
@@ -71,7 +81,35 @@ RATINGS_NOTE = (
 
 
 class EditionError(ValueError):
-    pass
+    """An edition that cannot be made, superseded or withdrawn as asked. ``field`` names the
+    part of the request it is about (``date``, ``reason``, ``body``), when there is one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class EditionExists(EditionError):
+    """There is already a current edition for the body and date: open it, or supersede it."""
+
+    def __init__(self, existing: models.Edition):
+        super().__init__(
+            f"there is already an edition for {existing.body} on {existing.date:%d/%m/%Y}, frozen on "
+            f"{localtime(existing.created_at):%d/%m/%Y} by {existing.created_by}: open it, or supersede it "
+            f"with a reason (the old edition is kept)", "date")
+        self.existing = existing
+
+
+class DateNeedsConfirmation(EditionError):
+    """The date may be a mistake (:func:`beacon.domain.edition_rules.date_questions`): nothing
+    is frozen until the person confirms it."""
+
+    def __init__(self, date: dt.date, questions: list[str]):
+        super().__init__(f"check the date {date:%d/%m/%Y}: " + "; ".join(questions)
+                         + ". Confirm the date to freeze the edition anyway", "date")
+        self.date = date
+        self.questions = list(questions)
 
 
 def committee_directorate(body: str) -> str | None:
@@ -172,7 +210,9 @@ def _first_recorded(risk: models.Risk, gap: states.NotOnRecord,
 
 
 def previous_edition(body: str, date: dt.date) -> models.Edition | None:
-    return models.Edition.objects.filter(body=body, date__lt=date).order_by("-date").first()
+    """The body's current edition before ``date`` (a superseded or withdrawn one is no baseline)."""
+    return (models.Edition.objects.filter(body=body, date__lt=date, status=EditionStatus.CURRENT.value)
+            .order_by("-date").first())
 
 
 def default_baseline(body: str, date: dt.date) -> tuple[dt.date, str]:
@@ -308,33 +348,184 @@ def build_edition(body: str, date: dt.date, baseline: dt.date | None = None,
     )
 
 
-@transaction.atomic
+# --- freezing, superseding, withdrawing ---------------------------------------------------------
+@dataclass(frozen=True)
+class FreezeEdition:
+    """Freeze the register as presented to ``body`` on ``date``. ``confirm_date``: the person has
+    seen the questions about the date (:class:`DateNeedsConfirmation`) and freezes it anyway."""
+
+    body: str
+    date: dt.date
+    by: str
+    baseline: dt.date | None = None
+    confirm_date: bool = False
+
+
+@dataclass(frozen=True)
+class SupersedeEdition:
+    """Freeze ``edition`` (a pk) again from today's data, with the reason; the old one is kept,
+    marked superseded by the new. ``baseline``: default, the old edition's."""
+
+    edition: int
+    reason: str
+    by: str
+    baseline: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class WithdrawEdition:
+    """Mark ``edition`` (a pk) withdrawn, with the reason: it stays listed and downloadable, marked."""
+
+    edition: int
+    reason: str
+    by: str
+
+
+def _day(instant: dt.datetime) -> dt.date:
+    """The council's calendar date of a stored instant."""
+    return localtime(instant).date()
+
+
+def localtime(instant: dt.datetime) -> dt.datetime:
+    """A stored instant in the council's time zone (the zone the clock's ``today`` reads)."""
+    from django.conf import settings
+    from zoneinfo import ZoneInfo
+
+    return instant.astimezone(ZoneInfo(settings.TIME_ZONE))
+
+
+def current_edition(body: str, date: dt.date) -> models.Edition | None:
+    """The current edition for (body, date), if there is one."""
+    return models.Edition.objects.filter(body=" ".join(body.split()), date=date,
+                                         status=EditionStatus.CURRENT.value).first()
+
+
+def data_dates() -> list[dt.date]:
+    """The dates the register's data speaks for or was recorded on: ratings, lifecycle events."""
+    days: set[dt.date] = set()
+    for effective, recorded in models.RiskRating.objects.values_list("effective_date", "recorded_at").distinct():
+        days.add(effective)
+        days.add(_day(recorded))
+    for after, by, recorded in models.RiskEvent.objects.values_list("occurred_after", "occurred_by", "recorded_at"):
+        days.update(d for d in (after, by, _day(recorded) if recorded else None) if d)
+    return sorted(days)
+
+
+def questions_about(date: dt.date) -> list[str]:
+    """Why an edition of ``date`` may be a mistake (empty: none)."""
+    return date_questions(date, clock.today(), data_dates())
+
+
 def create_edition(body: str, date: dt.date, *, by: str, baseline: dt.date | None = None,
-                   directorate: str | None = None) -> models.Edition:
-    """Freeze the edition for (body, date): its snapshot is stored (:func:`to_snapshot`) and read
-    back by :func:`read_edition`. An edition that exists is returned unchanged: it is frozen; a
-    different baseline for it is refused."""
+                   directorate: str | None = None, date_confirmed: list[str] | tuple = ()) -> models.Edition:
+    """Freeze the edition for (body, date) without questioning the date (the demo, and
+    :func:`freeze` once it has): its snapshot is stored (:func:`to_snapshot`) and read back by
+    :func:`read_edition`. A current edition for (body, date) is never replaced silently:
+    :class:`EditionExists`."""
     body = " ".join(body.split())
-    existing = models.Edition.objects.filter(body=body, date=date).first()
+    with transaction.atomic():
+        existing = current_edition(body, date)
+        if existing is not None:
+            raise EditionExists(existing)
+        content = build_edition(body, date, baseline, directorate)
+        snapshot = to_snapshot(content)
+        try:
+            with transaction.atomic():
+                return models.Edition.objects.create(
+                    body=body,
+                    date=date,
+                    baseline_date=content.baseline_date,
+                    baseline_basis=content.baseline_basis,
+                    directorate=content.directorate or "",
+                    snapshot=snapshot,
+                    footnotes=snapshot["footnotes"]["risks"],
+                    created_by=by,
+                    created_at=clock.now(),
+                    date_confirmed=list(date_confirmed),
+                )
+        except IntegrityError:  # frozen by someone else a moment ago
+            raise EditionExists(current_edition(body, date)) from None
+
+
+def freeze(command: FreezeEdition) -> models.Edition:
+    """Freeze a new edition: refused when there is one for (body, date) (:class:`EditionExists`)
+    and, unless ``confirm_date``, when its date is questioned (:class:`DateNeedsConfirmation`)."""
+    body = " ".join(command.body.split())
+    if not body:
+        raise EditionError("name the body the edition is presented to", "body")
+    existing = current_edition(body, command.date)
     if existing is not None:
-        if baseline is not None and baseline != existing.baseline_date:
-            raise EditionError(
-                f"the {body} edition of {date:%d/%m/%Y} is frozen with baseline {existing.baseline_date.isoformat()}"
-            )
-        return existing
-    content = build_edition(body, date, baseline, directorate)
-    snapshot = to_snapshot(content)
-    return models.Edition.objects.create(
-        body=body,
-        date=date,
-        baseline_date=content.baseline_date,
-        baseline_basis=content.baseline_basis,
-        directorate=content.directorate or "",
-        snapshot=snapshot,
-        footnotes=snapshot["footnotes"]["risks"],
-        created_by=by,
-        created_at=clock.now(),
-    )
+        raise EditionExists(existing)
+    questions = questions_about(command.date)
+    if questions and not command.confirm_date:
+        raise DateNeedsConfirmation(command.date, questions)
+    return create_edition(body, command.date, by=command.by, baseline=command.baseline,
+                          date_confirmed=questions)
+
+
+def _reason(text: str, what: str) -> str:
+    reason = " ".join((text or "").split())
+    if not reason:
+        raise EditionError(f"give the reason the edition is {what}", "reason")
+    return reason
+
+
+def _locked(pk: int) -> models.Edition:
+    edition = models.Edition.objects.select_for_update().filter(pk=pk).first()
+    if edition is None:
+        raise EditionError(f"there is no edition {pk}")
+    return edition
+
+
+def _mark(edition: models.Edition, values: dict, change: audit.Change) -> models.Edition:
+    row, _ = audit.save_with_history(models.Edition, {"pk": edition.pk}, values, entity="edition",
+                                     key=f"{edition.body} {edition.date:%d/%m/%Y} (edition {edition.pk})", change=change)
+    return row
+
+
+def supersede(command: SupersedeEdition) -> models.Edition:
+    """Freeze the edition again from today's data; the old one is kept, marked superseded by the
+    new one (who, when, why). Only the current edition of a body and date can be superseded."""
+    reason = _reason(command.reason, "superseded")
+    with transaction.atomic():
+        old = _locked(command.edition)
+        status = EditionStatus(old.status)
+        if status is EditionStatus.WITHDRAWN:
+            raise EditionError(f"edition {old.pk} is withdrawn: freeze a new edition for {old.body} on "
+                               f"{old.date:%d/%m/%Y} instead")
+        if status is EditionStatus.SUPERSEDED:
+            raise EditionError(f"edition {old.pk} is already superseded by edition {old.superseded_by_id}: "
+                               f"supersede that one instead")
+        change = audit.Change(by=command.by, at=clock.now(), reason=reason, source="edition superseded")
+        old = _mark(old, {"status": EditionStatus.SUPERSEDED.value, "status_by": command.by, "status_at": change.at,
+                          "status_reason": reason}, change)
+        new = create_edition(old.body, old.date, by=command.by, baseline=command.baseline or old.baseline_date,
+                             directorate=old.directorate or None)
+        _mark(old, {"superseded_by": new}, change)
+        return new
+
+
+def withdraw(command: WithdrawEdition) -> models.Edition:
+    """Mark a mistaken edition withdrawn (who, when, why). It is never deleted: it stays listed
+    and its documents still download, saying it is withdrawn."""
+    reason = _reason(command.reason, "withdrawn")
+    with transaction.atomic():
+        edition = _locked(command.edition)
+        if edition.status == EditionStatus.WITHDRAWN.value:
+            raise EditionError(f"edition {edition.pk} is already withdrawn")
+        change = audit.Change(by=command.by, at=clock.now(), reason=reason, source="edition withdrawn")
+        return _mark(edition, {"status": EditionStatus.WITHDRAWN.value, "status_by": command.by,
+                               "status_at": change.at, "status_reason": reason}, change)
+
+
+def notice(edition: models.Edition) -> str | None:
+    """What a superseded or withdrawn edition says at its top (None when it is current)."""
+    successor = edition.superseded_by
+    return status_notice(
+        EditionStatus(edition.status), when=localtime(edition.status_at) if edition.status_at else None,
+        by=edition.status_by, reason=edition.status_reason,
+        successor=(f"the edition frozen on {localtime(successor.created_at):%d/%m/%Y} (edition {successor.pk})"
+                   if successor else None))
 
 
 def read_edition(edition: models.Edition) -> RegisterEdition:

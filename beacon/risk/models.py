@@ -183,6 +183,11 @@ class Action(models.Model):
         return self.updates.order_by("-recorded_at", "-pk").first()
 
     @property
+    def status_label(self) -> str:
+        """The status in words, as the papers print it (the enum's ``heading``)."""
+        return ActionStatus(self.status).heading
+
+    @property
     def history_key(self) -> str:
         return history_key(self)
 
@@ -221,6 +226,10 @@ class ActionUpdate(models.Model):
 
     class Meta:
         ordering = ["recorded_at", "pk"]
+
+    @property
+    def status_label(self) -> str:
+        return ActionStatus(self.status).heading
 
     @property
     def dated(self):
@@ -299,13 +308,41 @@ class Edition(models.Model):
     footnotes = models.JSONField(default=list, blank=True)
     created_by = models.CharField(max_length=150)
     created_at = models.DateTimeField()
+    # its life (beacon.domain.edition_rules): never deleted; superseded or withdrawn with who, when, why
+    status = models.CharField(max_length=12, default="current",
+                              choices=(("current", "current"), ("superseded", "superseded"), ("withdrawn", "withdrawn")))
+    superseded_by = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes")
+    status_by = models.CharField(max_length=150, blank=True, help_text="who superseded or withdrew it")
+    status_at = models.DateTimeField(null=True, blank=True)
+    status_reason = models.TextField(blank=True)
+    date_confirmed = models.JSONField(default=list, blank=True,
+                                      help_text="the questions about its date that the person who froze it confirmed")
 
     class Meta:
-        ordering = ["body", "date"]
-        constraints = [models.UniqueConstraint(fields=["body", "date"], name="unique_edition")]
+        ordering = ["body", "date", "pk"]
+        constraints = [models.UniqueConstraint(fields=["body", "date"], condition=models.Q(status="current"),
+                                               name="unique_current_edition")]
 
     def __str__(self):
         return f"{self.body} {self.date:%d/%m/%Y}"
+
+
+class EditionFile(models.Model):
+    """A document of an edition, rendered once and stored (like a published QPR's files): every
+    download gives the same bytes. One per format and status (a superseded or withdrawn edition's
+    documents say so, so they are rendered once more, and stored, after the change)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="files")
+    format = models.CharField(max_length=10)
+    status = models.CharField(max_length=12, default="current")
+    name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.IntegerField()
+    content = models.BinaryField()
+    rendered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["edition", "format", "status"], name="unique_edition_file")]
 
 
 class CandidateRisk(models.Model):

@@ -9,7 +9,15 @@ from beacon.demo import HERE
 from beacon.domain.risk import Rating
 from beacon.risk import lifecycle
 from beacon.risk.checks import published_differences
-from beacon.risk.editions import EditionError, build_edition, committee_directorate, create_edition, read_edition
+from beacon.risk.editions import (
+    EditionError,
+    EditionExists,
+    build_edition,
+    committee_directorate,
+    create_edition,
+    current_edition,
+    read_edition,
+)
 from beacon.risk.models import Risk
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +125,9 @@ def test_baseline_defaults_to_the_previous_edition_and_editions_are_frozen():
     override = build_edition("CYPE Cabinet Committee", dt.date(2024, 3, 6), baseline=dt.date(2022, 3, 1))
     assert override.baseline_basis == "given"
     # the frozen edition is unchanged by the later re-rating
-    again = create_edition("CYPE Cabinet Committee", dt.date(2023, 3, 8), by="rm")
+    with pytest.raises(EditionExists):  # never a silent duplicate (issue 10)
+        create_edition("CYPE Cabinet Committee", dt.date(2023, 3, 8), by="rm")
+    again = current_edition("CYPE Cabinet Committee", dt.date(2023, 3, 8))
     assert again.pk == first.pk
     assert _rows(read_edition(again))["CRR0001"].current.display == "Medium (15)"
     with pytest.raises(EditionError, match="frozen"):

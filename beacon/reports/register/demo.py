@@ -12,7 +12,7 @@ from pathlib import Path
 
 from beacon.bundle.importer import import_bundle
 from beacon.demo import HERE
-from beacon.risk.editions import create_edition, read_edition
+from beacon.risk.editions import create_edition, current_edition, read_edition
 
 from ..formats import REGISTER
 from .model import build_register_model
@@ -31,7 +31,7 @@ def write_register_demo(out_dir: Path, formats=None, log=print) -> list[Path]:
     written = []
     for bundle, body, date, baseline, stem in RISK_DEMO:
         log(import_bundle(bundle, user="demo").report())
-        edition = create_edition(body, date, by="demo", baseline=baseline)
+        edition = current_edition(body, date) or create_edition(body, date, by="demo", baseline=baseline)
         model = build_register_model(read_edition(edition), edition)
         for fmt in (REGISTER[name] for name in formats) if formats else REGISTER:
             target = folder / fmt.filename(f"register-{stem}")

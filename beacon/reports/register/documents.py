@@ -17,6 +17,7 @@ from django.template import Context
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from beacon.domain.edition_rules import EditionStatus
 from beacon.domain.risk import Level
 from beacon.reports import render as renderer
 
@@ -109,6 +110,8 @@ def register_context(model: RegisterModel) -> dict:
     texts = [t for r in c.risks for t in (r.title, r.cause, r.event, r.consequence, r.review_note or "",
                                         *(x.title for x in r.controls), *(x.title for x in r.actions))]
     title = f"{c.title} – {c.heading}"
+    if model.notice:
+        title = f"{EditionStatus(model.status).label}: {title}"
     if model.cover is not None:
         title = f"{model.cover.subject} – {c.body}, {long_date(model.cover.date)}"
     return {
@@ -119,6 +122,8 @@ def register_context(model: RegisterModel) -> dict:
         "has_gaps": any(GAP in (t or "") for t in texts),
         "changes_undated": changes_undated,
         "cover": model.cover,
+        "notice": model.notice,
+        "status_label": EditionStatus(model.status).label,
         "risks": risks,
         "maps": maps,
         "level_fill": LEVEL_FILL,

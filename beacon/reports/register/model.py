@@ -22,7 +22,15 @@ from beacon.risk.edition_model import (
     owners_json,
     rating_json,
 )
-from beacon.risk.editions import build_edition, create_edition, read_edition
+from beacon.risk.editions import (
+    EditionError,
+    FreezeEdition,
+    build_edition,
+    current_edition,
+    freeze,
+    notice,
+    read_edition,
+)
 from beacon.risk.models import Edition
 
 from .cover import Cover
@@ -39,18 +47,30 @@ class RegisterModel:
     created_by: str | None = None
     created_at: dt.datetime | None = None
     cover: Cover | None = None  # the covering report for the annual refresh (``--cover``)
+    number: int | None = None  # the stored edition's number (None for a draft)
+    status: str = "current"  # current, superseded or withdrawn (beacon.domain.edition_rules)
+    notice: str | None = None  # what a superseded or withdrawn edition says at its top
 
     def to_json(self) -> dict:
         return register_json(self)
 
 
 def edition_for(body: str, date: dt.date, *, baseline: dt.date | None = None, draft: bool = False,
-                by: str = "beacon") -> tuple[RegisterEdition, Edition | None]:
-    """The edition's content: frozen (created on first use, then read back unchanged) or, with
-    ``draft``, computed now and not stored."""
+                by: str = "beacon", confirm_date: bool = False) -> tuple[RegisterEdition, Edition | None]:
+    """The edition's content and the stored edition: the current
+    edition for (body, date) read back unchanged (a different ``baseline`` is refused), or frozen
+    now (:func:`beacon.risk.editions.freeze`, which questions an unlikely date unless
+    ``confirm_date``), or, with ``draft``, computed now and not stored."""
     if draft:
         return build_edition(body, date, baseline), None
-    edition = create_edition(body, date, by=by, baseline=baseline)
+    edition = current_edition(body, date)
+    if edition is not None:
+        if baseline is not None and baseline != edition.baseline_date:
+            raise EditionError(f"the {edition.body} edition of {date:%d/%m/%Y} is frozen with baseline "
+                               f"{edition.baseline_date.isoformat()}: to freeze it again with another baseline, "
+                               f"supersede it (--supersede --reason)")
+        return read_edition(edition), edition
+    edition = freeze(FreezeEdition(body, date, by, baseline, confirm_date))
     return read_edition(edition), edition
 
 
@@ -59,7 +79,8 @@ def build_register_model(content: RegisterEdition, edition: Edition | None = Non
     """The model of ``content``; ``edition`` is the stored edition it was read from (None for a draft)."""
     if edition is None:
         return RegisterModel(content, cover=cover)
-    return RegisterModel(content, True, edition.created_by, edition.created_at, cover)
+    return RegisterModel(content, True, edition.created_by, edition.created_at, cover, edition.pk, edition.status,
+                         notice(edition))
 
 
 def _risk_json(r) -> dict:
@@ -108,6 +129,9 @@ def register_json(model: RegisterModel) -> dict:
             "frozen": model.frozen,
             "created_by": model.created_by,
             "created_at": model.created_at.isoformat() if model.created_at else None,
+            "number": model.number,
+            "status": model.status,
+            "notice": model.notice,
         },
         "band_line": c.band_line,
         "bands": [{"level": level.value, "from": level.bounds[0], "to": level.bounds[1]} for level in Level],
