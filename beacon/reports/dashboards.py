@@ -6,6 +6,8 @@ this module only selects and arranges them for pages and the API.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.cache import cache
 from django.db.models import Max
 
@@ -15,12 +17,79 @@ from beacon.domain.provenance import unpublished_kinds
 from beacon.domain.qpr_model import ActivityEntry, ActivityPoint, KpiEntry, QprModel
 from beacon.performance import models as pm
 from beacon.performance.results import decimals_in_force, target_in_force
+from beacon.reports.models import PublishedReport
 from beacon.reports.qpr import build_qpr
 
-from beacon.returns.models import ReturnPeriod, YearClosure
+from beacon.returns.models import Return, ReturnPeriod, YearClosure
 
 RAGS = ("GREEN", "AMBER", "RED")
 DOTS = ("improving", "stable", "worsening", "not_available")
+RAG_FILTERS = (*RAGS, "NOT_RATED")
+"""The values of the ``rag`` filter, on the pages and in the API (``NOT_RATED``: no rating)."""
+
+RAG_WORDS = {"GREEN": "Green", "AMBER": "Amber", "RED": "Red", "NOT_RATED": "Not rated"}
+DOT_WORDS = {"improving": "Improving", "stable": "Stable", "worsening": "Worsening", "not_available": "Not available"}
+
+
+@dataclass(frozen=True)
+class CountColumn:
+    """A column of the dashboards' counts tables. The RAG columns and the direction-of-travel
+    columns each add up to the KPIs column (``not_rated`` and ``not_available`` included), so a
+    row always adds up to its total."""
+
+    key: str  # the ``Counts`` field
+    label: str
+    symbol: str = ""  # the direction-of-travel arrow, read out as the label
+    group: str = ""  # "rag" or "dot"; "" for the KPIs total
+    has_change: bool = False  # the comparison gives a change for it (the six counts the papers print)
+
+
+COUNT_COLUMNS = (
+    CountColumn("kpis", "KPIs"),
+    CountColumn("green", "Green", group="rag", has_change=True),
+    CountColumn("amber", "Amber", group="rag", has_change=True),
+    CountColumn("red", "Red", group="rag", has_change=True),
+    CountColumn("not_rated", "Not rated", group="rag"),
+    CountColumn("improving", "Improving", "\u2191", group="dot", has_change=True),
+    CountColumn("stable", "Stable", "\u2194", group="dot", has_change=True),
+    CountColumn("worsening", "Worsening", "\u2193", group="dot", has_change=True),
+    CountColumn("not_available", "Not available", group="dot"),
+)
+COUNT_GROUPS = tuple(
+    (label, sum(1 for c in COUNT_COLUMNS if c.group == group))
+    for group, label in (("rag", "RAG rating"), ("dot", "Direction of travel"))
+)
+"""The headings over the two groups of count columns, with how many columns each spans."""
+
+
+class FilterError(ValueError):
+    """An unknown filter value: names the parameter and the values it takes (``allowed``; or,
+    for an open-ended parameter such as a period, a ``message`` saying how to write one)."""
+
+    def __init__(self, parameter: str, value: str, allowed=(), message: str | None = None):
+        self.parameter, self.value, self.allowed = parameter, value, tuple(allowed)
+        super().__init__(message or f"{parameter}: {value!r} is not one of {', '.join(self.allowed)}")
+
+
+def check_period(parameter: str, value: str | None) -> str:
+    """A period filter as its canonical label (``2022-23-Q2`` -> ``2022/23 Q2``), blank for
+    none; a :class:`FilterError` when it is not a period."""
+    if value in (None, ""):
+        return ""
+    try:
+        return parse_period(value).label
+    except PeriodError as exc:
+        raise FilterError(parameter, value, message=f"{parameter}: {exc}") from None
+
+
+def check_filter(parameter: str, value: str | None, allowed) -> str:
+    """``value`` when it is blank or one of ``allowed``; otherwise a :class:`FilterError` (never
+    a silently empty answer)."""
+    if value in (None, ""):
+        return ""
+    if value not in allowed:
+        raise FilterError(parameter, value, allowed)
+    return value
 
 
 def available_periods() -> list[Quarter]:
@@ -37,8 +106,76 @@ def available_periods() -> list[Quarter]:
 
 
 def latest_period() -> Quarter | None:
+    """The newest quarter with data or open for returns, complete or not (see
+    :func:`default_period` for the one the pages open on)."""
     periods = available_periods()
     return periods[0] if periods else None
+
+
+@dataclass(frozen=True)
+class QuarterState:
+    """How far a quarter's data has come: published, and its returns approved.
+
+    The one definition of a **complete** quarter: its QPR is published (a published edition
+    wins over everything), or every directorate's return for it is approved. A quarter loaded
+    from a data bundle with no returns asked for has nothing waiting, so it is complete; a
+    quarter opened for returns is complete once the last return is approved."""
+
+    published: bool
+    returns: int  # directorates asked for a return (0: not collected through returns)
+    approved: int  # of those, approved
+    kpis: int | None = None  # with the quarter's model: its KPIs and those not rated
+    not_rated: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.published or self.approved >= self.returns
+
+    @property
+    def summary(self) -> str:
+        """What is still to come, in words: "2 of 7 directorates' returns approved; 21 KPIs not
+        yet rated"."""
+        parts = []
+        if self.returns:
+            parts.append(f"{self.approved} of {self.returns} directorate{'s' if self.returns != 1 else ''}' "
+                         f"return{'s' if self.returns != 1 else ''} approved")
+        if self.not_rated:
+            parts.append(f"{self.not_rated} KPI{'s' if self.not_rated != 1 else ''} not yet rated")
+        return "; ".join(parts)
+
+
+def quarter_state(q: Quarter, model: QprModel | None = None) -> QuarterState:
+    """The state of quarter ``q``; with its model, also how many KPIs are not rated."""
+    published = PublishedReport.objects.filter(period=q.label).exists()
+    statuses = list(Return.objects.filter(period__period=q.label).values_list("status", flat=True))
+    approved = sum(1 for s in statuses if s == Return.Status.APPROVED)
+    if model is None:
+        return QuarterState(published, len(statuses), approved)
+    return QuarterState(published, len(statuses), approved, model.totals.kpis, model.totals.not_rated)
+
+
+def default_period() -> Quarter | None:
+    """The quarter the pages open on: the newest complete quarter (:class:`QuarterState`), or
+    the newest quarter when none is complete yet."""
+    periods = available_periods()
+    for q in periods:
+        if quarter_state(q).complete:
+            return q
+    return periods[0] if periods else None
+
+
+def latest_publication() -> PublishedReport | None:
+    """The newest quarter's current published QPR edition (a corrected edition replaces the one it
+    corrects), for the public home page."""
+    reports = list(PublishedReport.objects.defer("model", "data", "context"))
+    if not reports:
+        return None
+    return max(reports, key=edition_order)
+
+
+def edition_order(report: PublishedReport) -> tuple:
+    """Newest quarter last, and within a quarter its newest (current) edition last."""
+    return Quarter.parse(report.period), getattr(report, "edition", 1), report.published_at
 
 
 def parse_slug(slug: str) -> Quarter:
@@ -68,7 +205,11 @@ def qpr(q: Quarter) -> QprModel:
 def filter_kpis(model: QprModel, rag: str = "", dot: str = "", directorate: str = "") -> list[KpiEntry]:
     """The KPIs of a RAG rating (or NOT_RATED), a direction of travel and a directorate. The
     direction of travel is the one the papers report and count (``KpiEntry.reported_dot``): a KPI
-    counted as having no direction of travel is listed under ``not_available``, never ``stable``."""
+    counted as having no direction of travel is listed under ``not_available``, never ``stable``.
+    An unknown value is a :class:`FilterError`, never an empty list."""
+    check_filter("rag", rag, RAG_FILTERS)
+    check_filter("dot", dot, DOTS)
+    check_filter("directorate", directorate, [d.code for d in model.directorates])
     rows = list(model.kpis)
     if rag:
         rows = [k for k in rows if (k.rag or "NOT_RATED") == rag]

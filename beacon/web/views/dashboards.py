@@ -5,20 +5,30 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from beacon.core import permissions as perm
 from beacon.core.models import Directorate
-from beacon.domain.periods import PeriodError
+from beacon.domain.periods import PeriodError, Quarter
 from beacon.performance import models as pm
-from beacon.reports.qpr import COUNT_KEYS
 
 from beacon.reports import dashboards as svc
 
+from ..forms import error_summary
+from ..forms.filters import KpiFilterForm
+
 
 def home(request):
+    """The public (not signed in) are led to the latest published report; a signed-in user sees
+    what their role has to do and the areas they may use."""
     from beacon.returns import queries as return_queries
 
     user = request.user
-    context = {"latest": None, "to_review": [], "my_returns": []}
+    from .search import scope
+
+    context = {"latest": None, "to_review": [], "my_returns": [], "publication": None, "search_scope": scope(user)}
+    if not user.is_authenticated:
+        publication = svc.latest_publication()
+        if publication is not None:
+            context["publication"] = {"report": publication, "q": Quarter.parse(publication.period)}
     if perm.can(user, perm.VIEW_DASHBOARDS):
-        context["latest"] = svc.latest_period()
+        context["latest"] = svc.default_period()
     if perm.can(user, perm.REVIEW_RETURN):
         context["to_review"] = return_queries.awaiting_review()
     elif perm.can(user, perm.VIEW_RETURNS):
@@ -35,7 +45,9 @@ def _quarter(slug):
 
 @perm.require(perm.VIEW_DASHBOARDS)
 def performance_index(request):
-    latest = svc.latest_period()
+    """The overview of the newest complete quarter (``svc.QuarterState``), never a quarter whose
+    returns are still coming in when a complete one exists."""
+    latest = svc.default_period()
     if latest is None:
         return render(request, "web/no_data.html")
     return redirect("web:overview", slug=latest.slug)
@@ -47,30 +59,25 @@ def overview(request, slug):
     if q not in svc.available_periods():
         raise Http404("no data for this period")
     model = svc.qpr(q)
-    rag = request.GET.get("rag", "")
-    dot = request.GET.get("dot", "")
-    directorate = request.GET.get("directorate", "")
-    if rag not in ("", *svc.RAGS, "NOT_RATED"):
-        rag = ""
-    if dot not in ("", *svc.DOTS):
-        dot = ""
-    codes = {d.code for d in model.directorates}
-    if directorate not in codes:
-        directorate = ""
-    kpis = svc.filter_kpis(model, rag, dot, directorate)
+    form = KpiFilterForm(request.GET, directorates=model.directorates)
+    filters = form.values()
+    kpis = svc.filter_kpis(model, **filters)
     names = {d.code: d.name for d in model.directorates}
     context = {
         "q": q,
         "model": model,
-        "periods": svc.available_periods(),
+        "state": svc.quarter_state(q, model),
+        "other_periods": [{"q": p, "complete": svc.quarter_state(p).complete}
+                          for p in svc.available_periods() if p != q],
         "kpis": kpis,
         "names": names,
-        "filters": {"rag": rag, "dot": dot, "directorate": directorate},
-        "filtered": bool(rag or dot or directorate),
-        "count_keys": COUNT_KEYS,
+        "form": form,
+        "errors": error_summary(None, form),
+        "filtered": any(filters.values()),
+        "count_columns": svc.COUNT_COLUMNS, "count_groups": svc.COUNT_GROUPS,
     }
     template = "web/_kpi_table.html" if request.headers.get("HX-Request") else "web/overview.html"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @perm.require(perm.VIEW_DASHBOARDS)
@@ -81,23 +88,26 @@ def directorate(request, slug, code):
     block = model.block(d.code)
     if block is None:
         raise Http404("the directorate has no KPIs in this period")
-    kpis = [k for k in model.kpis if k.directorate == d.code]
+    form = KpiFilterForm(request.GET, with_directorate=False)
+    filters = form.values()
+    kpis = svc.filter_kpis(model, directorate=d.code, **filters)
     commentary = pm.Commentary.objects.filter(period=q.label, directorate=d, kpi__isnull=True)
     indicators = pm.ActivityIndicator.objects.filter(directorate=d)
-    return render(
-        request,
-        "web/directorate.html",
-        {
-            "q": q, "d": d, "dblock": block, "kpis": kpis, "commentary": commentary, "indicators": indicators,
-            "model": model, "count_keys": COUNT_KEYS, "hide_directorate": True,
-        },
-    )
+    context = {
+        "q": q, "d": d, "dblock": block, "kpis": kpis, "commentary": commentary, "indicators": indicators,
+        "model": model, "state": svc.quarter_state(q, model),
+        "count_columns": svc.COUNT_COLUMNS, "count_groups": svc.COUNT_GROUPS,
+        "hide_directorate": True, "form": form, "errors": error_summary(None, form),
+        "filtered": any(filters.values()), "shown_of": len(block.kpis),
+    }
+    template = "web/_kpi_table.html" if request.headers.get("HX-Request") else "web/directorate.html"
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @perm.require(perm.VIEW_DASHBOARDS)
 def kpi(request, code):
     k = get_object_or_404(pm.Kpi.objects.select_related("directorate", "sub_area"), code=code)
-    return render(request, "web/kpi.html", {"kpi": k, "history": svc.kpi_history(k), "latest": svc.latest_period()})
+    return render(request, "web/kpi.html", {"kpi": k, "history": svc.kpi_history(k), "latest": svc.default_period()})
 
 
 @perm.require(perm.VIEW_DASHBOARDS)
