@@ -3,11 +3,20 @@
 An app registers a :class:`BundlePart` (in its ``AppConfig.ready``) saying which files it
 owns and how to check, load and export them. ``import_bundle`` checks every part first and
 writes nothing unless all of them pass; then it loads every part in one transaction.
+
+``import_bundle(..., dry_run=True)`` runs the same import (the same checks, the same row-level
+errors) in a transaction that is rolled back, and returns what it would have changed: the
+counts and each changed field (:class:`PlannedChange`, read from the revisions the load wrote).
+``import_bundle(..., expect=fingerprint)`` imports only if the changes are still exactly those a
+preview listed (:func:`changes_fingerprint`); otherwise it raises :class:`StalePreview` and
+writes nothing, so data changed between a preview and its confirmation is never overwritten
+unseen.
 """
 
 from __future__ import annotations
 
 import getpass
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from beacon.core import clock
+from beacon.core import clock, jsonio
 
 from .errors import BundleErrors
 from .reader import Bundle, read_bundle
@@ -52,12 +61,54 @@ def register(part: BundlePart) -> None:
         PARTS.append(part)
 
 
+@dataclass(frozen=True)
+class PlannedChange:
+    """One field of one record that an import changes (or, in a dry run, would change): the file
+    it comes from, the record (its kind, label and identity) and the value before and after, as
+    text. ``created``: the record is new."""
+
+    file: str
+    entity: str
+    key: str
+    field: str
+    old: str
+    new: str
+    content_type_id: int | None = None
+    object_id: int | None = None
+    created: bool = False
+
+
+class StalePreview(Exception):
+    """The data changed between a preview and its confirmation: the import would now change
+    other things than those listed. Nothing was written."""
+
+    def __init__(self, changes: list[PlannedChange]):
+        self.changes = changes
+        super().__init__("the data changed since the preview: nothing was imported")
+
+
+def changes_fingerprint(changes: list[PlannedChange], summary: dict[str, Counter]) -> str:
+    """A short fingerprint of what an import changes: the same bundle on the same data gives
+    the same one; any change to the data it touches gives another."""
+    text = jsonio.dumps({
+        "changes": sorted([c.file, c.entity, c.key, c.field, c.old, c.new, c.created] for c in changes),
+        "summary": {f: dict(sorted(c.items())) for f, c in sorted(summary.items())},
+    })
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
 @dataclass
 class ImportResult:
     source: str
     summary: dict[str, Counter]
     warnings: list[str]
     skipped: list[str]
+    changes: list[PlannedChange] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def fingerprint(self) -> str:
+        return changes_fingerprint(self.changes, self.summary)
 
     @property
     def changed(self) -> bool:
@@ -80,9 +131,36 @@ class ImportResult:
         return "\n".join(lines)
 
 
-def import_bundle(path: str | Path, *, user: str | None = None, reason: str = "", now: datetime | None = None) -> ImportResult:
-    """Import a bundle all or nothing. Raises :class:`BundleErrors` listing every problem."""
+class _RollBack(Exception):
+    """Ends a dry run's transaction (rolled back) carrying its result."""
+
+    def __init__(self, result: ImportResult):
+        self.result = result
+
+
+def _planned_changes(ctx: LoadContext, after_pk: int) -> list[PlannedChange]:
+    """The changes the load wrote in this transaction, from the revisions it recorded."""
+    from beacon.core.models import Revision
+
+    out = []
+    for r in Revision.objects.filter(pk__gt=after_pk, changed_by=ctx.user, changed_at=ctx.now,
+                                     source__startswith=ctx.source).order_by("pk"):
+        file = r.source[len(ctx.source):].strip().removeprefix("(").removesuffix(")")
+        out.append(PlannedChange(file=file, entity=r.entity, key=r.key, field=r.field, old=r.old_value,
+                                 new=r.new_value, content_type_id=r.content_type_id, object_id=r.object_id,
+                                 created=False))
+    return out
+
+
+def import_bundle(path: str | Path, *, user: str | None = None, reason: str = "", now: datetime | None = None,
+                  dry_run: bool = False, expect: str | None = None) -> ImportResult:
+    """Import a bundle all or nothing. Raises :class:`BundleErrors` listing every problem.
+    ``dry_run``: check and load as usual, then roll everything back and return what would have
+    changed. ``expect``: the fingerprint of a preview's changes; when the import would now change
+    anything else, raise :class:`StalePreview` (nothing written)."""
     from django.db import transaction
+
+    from beacon.core.models import Revision
 
     bundle = read_bundle(path, owns=lambda name: any(part.owns(name) for part in PARTS))
     errors = BundleErrors()
@@ -95,13 +173,23 @@ def import_bundle(path: str | Path, *, user: str | None = None, reason: str = ""
             skipped.append(name)
     errors.raise_if_any()
     ctx = LoadContext(user=user or getpass.getuser(), now=now or clock.now(), source=str(path), reason=reason)
-    with transaction.atomic():
-        for part in PARTS:
-            part.load(parsed[part.name], ctx)
-        ctx.errors.raise_if_any()
-        warnings = [w for part in PARTS for w in part.warnings(parsed[part.name])]
-        _record_run(ctx, warnings, skipped)
-    return ImportResult(str(path), ctx.summary, warnings, sorted(skipped))
+    try:
+        with transaction.atomic():
+            last = Revision.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            for part in PARTS:
+                part.load(parsed[part.name], ctx)
+            changes = _planned_changes(ctx, last)
+            if expect is not None and changes_fingerprint(changes, ctx.summary) != expect:
+                raise StalePreview(changes)  # before the load's errors: a row refused now is a change too
+            ctx.errors.raise_if_any()
+            warnings = [w for part in PARTS for w in part.warnings(parsed[part.name])]
+            result = ImportResult(str(path), ctx.summary, warnings, sorted(skipped), changes, dry_run)
+            if dry_run:
+                raise _RollBack(result)
+            _record_run(ctx, warnings, skipped)
+    except _RollBack as done:
+        return done.result
+    return result
 
 
 def _record_run(ctx: LoadContext, warnings: list[str], skipped: list[str]) -> None:

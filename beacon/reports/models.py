@@ -74,9 +74,24 @@ class PublishedReport(models.Model):
 
     ``model`` is the computed QPR model as rendered (with the narrative and settings in
     ``context``); ``data`` is the input data it was computed from, for ``beacon diff``.
+
+    A quarter has one edition, or several when it was corrected: edition 1 is the first; a
+    corrected edition (``corrects`` the one before it, with ``correction_reason`` and the
+    ``differences`` in plain words) never changes the edition it corrects, which stays readable
+    and is marked superseded (``corrected_by``). The current edition of a quarter is its newest.
     """
 
-    period = models.CharField(max_length=12, unique=True)
+    period = models.CharField(max_length=12)
+    edition = models.PositiveSmallIntegerField(default=1, help_text="1: the first edition; 2 and on: corrections.")
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by",
+        help_text="The edition this one corrects (blank: the first edition).",
+    )
+    correction_reason = models.TextField(blank=True, help_text="Why the edition it corrects was corrected.")
+    differences = models.JSONField(
+        default=list, blank=True,
+        help_text="What differs from the edition it corrects, one sentence each (beacon.domain.qpr_editions).",
+    )
     published_at = models.DateTimeField()
     published_by = models.CharField(max_length=150)
     rule_set = models.JSONField()
@@ -90,10 +105,20 @@ class PublishedReport(models.Model):
     )
 
     class Meta:
-        ordering = ["-published_at"]
+        ordering = ["-published_at", "-edition"]
+        constraints = [models.UniqueConstraint(fields=["period", "edition"], name="unique_published_edition")]
 
     def __str__(self):
-        return f"Published {self.period}"
+        return f"Published {self.period}" + (f" (edition {self.edition})" if self.edition > 1 else "")
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None
+
+    @cached_property
+    def superseded_by(self):
+        """The corrected edition that replaces this one, or None (the current edition)."""
+        return PublishedReport.objects.filter(corrects=self).first()
 
     @cached_property
     def frozen_model(self):
@@ -113,4 +138,6 @@ class PublishedFile(models.Model):
     content = models.BinaryField()
 
     class Meta:
+        # the newest edition's file first: ``filter(report__period=..., format=...).first()`` is the current one
+        ordering = ["-report__published_at", "-report__edition"]
         constraints = [models.UniqueConstraint(fields=["report", "format"], name="unique_published_file")]

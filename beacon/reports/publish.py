@@ -20,6 +20,13 @@ failed check ``6.3``: it blocks until accepted with a reason (``allow={"6.3": "r
 
 ``diff`` compares the current data with the snapshot: added, removed and changed records, and
 the results (RAG, DoT, value, counts) that would differ if the edition were computed today.
+
+A published edition is never changed. When it was wrong, ``publish(..., correction="reason")``
+publishes a **corrected edition** of the same quarter: computed and checked as the first was,
+stored beside it with the reason and what differs from the edition it corrects, in plain words
+(:func:`beacon.domain.qpr_editions.differences` on the two frozen models: "CS1 value removed (was
+96%)"). The corrected edition is then the quarter's current one; the edition it corrects keeps
+its files and is marked superseded.
 """
 
 from __future__ import annotations
@@ -128,6 +135,8 @@ class Published:
     published_at: str
     files: list[dict] = field(default_factory=list)
     overridden: list[dict] = field(default_factory=list)
+    edition: int = 1
+    differences: list[str] = field(default_factory=list)
 
 
 def failed_checks(model: QprModel) -> list[Check]:
@@ -164,8 +173,61 @@ def read_snapshot(row) -> Snapshot:
                     overrides=context.get("overrides", {}))
 
 
-def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rule_set=None, now=None) -> Published:
-    """Freeze the edition of ``period``. ``allow`` maps a check id to the reason it is accepted."""
+def frozen_edition(row):
+    """The :class:`beacon.reports.documents.Edition` of one published edition (a
+    ``PublishedReport`` row), from its snapshot, saying who published it and when and, for a
+    corrected edition, what it corrects and why."""
+    from beacon.reports.documents import Edition
+
+    snapshot = read_snapshot(row)
+    published = {
+        "published_at": row.published_at.strftime("%d %B %Y %H:%M %Z").strip(),
+        "published_by": row.published_by,
+        "overridden_checks": row.overridden_checks,
+        "edition": row.edition,
+    }
+    if row.corrects_id is not None:
+        published["correction"] = {
+            "reason": row.correction_reason,
+            "differences": list(row.differences),
+            "corrects_published_at": row.corrects.published_at.strftime("%d %B %Y %H:%M %Z").strip(),
+        }
+    return Edition(model=snapshot.model, settings=snapshot.settings, overrides=snapshot.overrides, published=published)
+
+
+def current_edition(period: Quarter):
+    """The quarter's current published edition (its newest: a correction replaces the edition
+    it corrects), or None."""
+    from beacon.reports.models import PublishedReport
+
+    return PublishedReport.objects.filter(period=period.label).order_by("-edition").first()
+
+
+def edition_differences(old_row, model: QprModel, settings: dict, overrides: dict) -> list[str]:
+    """What a new edition changes from the published edition ``old_row``, in plain words: the
+    figures and commentary (:func:`beacon.domain.qpr_editions.differences`), then the generated
+    sentences replaced by hand and the report settings."""
+    from beacon.domain.qpr_editions import differences
+
+    old = read_snapshot(old_row)
+    lines = [d.sentence for d in differences(old.model, model)]
+    for key in sorted(set(old.overrides) | set(overrides)):
+        if old.overrides.get(key) != overrides.get(key):
+            what = ("added" if key not in old.overrides else "removed" if key not in overrides else "changed")
+            lines.append(f"Wording of sentence {key} {what}")
+    changed = sorted(k for k in set(old.settings) | set(settings) if old.settings.get(k) != settings.get(k))
+    if changed:
+        lines.append(f"Report details changed: {', '.join(k.replace('_', ' ') for k in changed)}")
+    return lines
+
+
+def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rule_set=None, now=None,
+            correction: str | None = None, seen_differences: list[str] | None = None) -> Published:
+    """Freeze the edition of ``period``. ``allow`` maps a check id to the reason it is accepted.
+    ``correction``: the reason for publishing a corrected edition of a published quarter (the
+    edition it corrects stays as it is); refused when nothing would differ, and, when
+    ``seen_differences`` (what the person was shown) is given, when the differences are no longer
+    those."""
     from django.db import transaction
 
     from beacon.reports import documents
@@ -173,8 +235,16 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
     from beacon.reports.qpr import RECONCILIATION_CHECK_ID, model_json
 
     allow = {k: v.strip() for k, v in (allow or {}).items()}
-    if PublishedReport.objects.filter(period=period.label).exists():
-        raise PublishError(f"{period.label} is already published; a published edition is never changed")
+    previous = current_edition(period)
+    if correction is None and previous is not None:
+        raise PublishError(f"{period.label} is already published; a published edition is never changed "
+                           "(publish a corrected edition, with its reason, to correct it)")
+    if correction is not None:
+        correction = correction.strip()
+        if previous is None:
+            raise PublishError(f"{period.label} is not published: there is no edition to correct")
+        if not correction:
+            raise PublishError("give the reason for the corrected edition")
     missing_reason = [k for k, v in allow.items() if not v]
     if missing_reason:
         raise PublishError(f"give a reason for each accepted check: {', '.join(missing_reason)}")
@@ -216,11 +286,29 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
     if lint:
         overridden.append({"id": LINT_CHECK_ID, "name": LINT_CHECK_NAME, "failures": [finding_line(f) for f in lint],
                            "reason": allow[LINT_CHECK_ID]})
+    differences: list[str] = []
+    if previous is not None:
+        differences = edition_differences(previous, model, edition.settings, edition.overrides)
+        if not differences:
+            raise PublishError(f"a corrected edition of {period.label} would print the same figures and words as "
+                               f"the edition published on {previous.published_at:%d %B %Y}: "
+                               "there is nothing to correct")
+        if seen_differences is not None and list(seen_differences) != differences:
+            raise PublishError(f"the data of {period.label} changed since you opened the page: nothing was published. "
+                               "Check the differences listed now, then publish again.")
     now = now or clock.now()
     data = data_snapshot(period, rule_set)
     with transaction.atomic():
+        if previous is not None:  # the edition to correct, locked: two corrections at once cannot both be edition n+1
+            previous = PublishedReport.objects.select_for_update().get(pk=previous.pk)
+            if PublishedReport.objects.filter(corrects=previous).exists():
+                raise PublishError(f"{period.label} was corrected meanwhile: open it again to see the current edition")
         row = PublishedReport.objects.create(
             period=period.label,
+            edition=previous.edition + 1 if previous is not None else 1,
+            corrects=previous,
+            correction_reason=correction or "",
+            differences=differences,
             published_at=now,
             published_by=user,
             rule_set=model.rule_set.to_dict(),
@@ -231,16 +319,16 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
             checks=to_plain(model.checks),
             overridden_checks=overridden,
         )
-        frozen = documents.published_edition(period.label)
+        frozen = frozen_edition(row)
         files = []
         for fmt in QPR:  # every registered format is stored
             content = fmt.render(frozen)
             digest = hashlib.sha256(content).hexdigest()
-            name = fmt.filename(f"qpr-{period.slug}")
+            name = fmt.filename(f"qpr-{period.slug}" + (f"-edition-{row.edition}" if row.edition > 1 else ""))
             PublishedFile.objects.create(report=row, format=fmt.name, name=name, sha256=digest,
                                          size=len(content), content=content)
             files.append({"format": fmt.name, "name": name, "sha256": digest, "size": len(content)})
-    return Published(period.label, user, now.isoformat(), files, overridden)
+    return Published(period.label, user, now.isoformat(), files, overridden, row.edition, differences)
 
 
 # --- diff -----------------------------------------------------------------------------------
@@ -256,6 +344,29 @@ class Change:
             parts = "; ".join(f"{f}: {old!r} -> {new!r}" for f, (old, new) in self.fields.items())
             return f"{self.area} {self.key}: {parts}"
         return f"{self.area} {self.key}: {self.kind}"
+
+    def sentence(self) -> str:
+        """The change in plain words, for pages: "Value of CS1 2022/23 Q2: value removed (was 96)"."""
+        what = f"{_AREA_WORDS.get(self.area, self.area.replace('_', ' ').capitalize())} {self.key}"
+        if self.kind != "changed":
+            return f"{what} {self.kind}"
+        parts = []
+        for name, (old, new) in self.fields.items():
+            name = name.replace("_", " ")
+            if not old:
+                parts.append(f"{name} set to {new}")
+            elif not new:
+                parts.append(f"{name} removed (was {old})")
+            else:
+                parts.append(f"{name} changed from {old} to {new}")
+        return f"{what}: {'; '.join(parts)}"
+
+
+_AREA_WORDS = {
+    "observations": "Value of", "targets": "Target of", "kpis": "KPI", "commentary": "Commentary",
+    "tables": "Supporting table", "directorates": "Directorate", "activity": "Activity value of",
+    "published_counts": "Published counts of", "settings": "Report details:", "overrides": "Wording of sentence",
+}
 
 
 def compare(old: dict, new: dict) -> list[Change]:
@@ -297,21 +408,25 @@ def result_changes(frozen_model: QprModel, current_model: QprModel) -> list[Chan
 
 
 def diff(period: Quarter) -> dict:
-    from beacon.reports.models import PublishedReport
     from beacon.reports.qpr import build_qpr
 
-    row = PublishedReport.objects.filter(period=period.label).first()
+    row = current_edition(period)
     if row is None:
         raise PublishError(f"{period.label} is not published: nothing to compare with")
     rules = RuleSet.from_dict(row.rule_set)
     current = data_snapshot(period, rules)
     data_changes = compare(row.data, current)
     model = build_qpr(period, rules)
+    from beacon.domain.qpr_editions import differences
+
+    frozen = read_snapshot(row).model
     return {
+        "edition": row.edition,
+        "result_differences": [d.sentence for d in differences(frozen, model)],
         "period": period.label,
         "published_at": row.published_at,
         "published_by": row.published_by,
         "data_unchanged": checksum(current) == row.data_checksum,
         "data_changes": data_changes,
-        "result_changes": result_changes(read_snapshot(row).model, model),
+        "result_changes": result_changes(frozen, model),
     }

@@ -80,7 +80,7 @@ def test_publish_freezes_and_diff_lists_changes(demo, tmp_path):
     assert {c["id"]: c["passed"] for c in row.checks}["6.1.1"] is True
     assert {c["id"]: c["passed"] for c in row.checks}["6.1.6-printed"] is True
     assert row.context["settings"]["meeting_date"] == "5 January 2023"
-    assert {f.format for f in row.files.all()} == {"json", "html", "pdf", "docx"}
+    assert {f.format for f in row.files.all()} == {"json", "html", "pdf", "docx", "csv", "xlsx"}
     for f in row.files.all():
         content = bytes(f.content)
         assert hashlib.sha256(content).hexdigest() == f.sha256 and len(content) == f.size

@@ -28,7 +28,7 @@ def test_export_then_reimport_changes_nothing(client_for):
     response = lead.post("/data/", {"bundle": upload})
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Nothing changed" in body and "kpis.csv" in body
+    assert "Nothing would change" in body and "kpis.csv" in body
 
 
 def test_workbook_download(client_for):
@@ -52,7 +52,13 @@ def test_upload_shows_the_row_level_errors_and_writes_nothing(client_for):
 
 def test_upload_summary_of_changes(client_for):
     bundle = _zip({"observations.csv": "kpi,period,value\nA1,2022/23 Q3,93\nA1,2022/23 Q2,76\n"})
-    response = client_for("lead").post("/data/", {"bundle": bundle, "reason": "corrected"})
+    lead = client_for("lead")
+    preview = lead.post("/data/", {"bundle": bundle, "reason": "corrected"})
+    assert preview.status_code == 200, preview.content.decode()[:2000]
+    assert not pm.Observation.objects.filter(kpi__code="A1", period="2022/23 Q3").exists()  # a preview first
+    token = preview.context["preview"].upload.token
+    response = lead.post(f"/data/upload/{token}/", {"reason": "corrected",
+                                                     "previewed": preview.context["confirm"]["previewed"].value()})
     assert response.status_code == 200, response.content.decode()[:2000]
     body = response.content.decode()
     assert "The data changed" in body

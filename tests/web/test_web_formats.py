@@ -23,7 +23,7 @@ BEACON = Path(__file__).resolve().parents[2] / "beacon"
 
 
 def test_the_registered_formats():
-    assert QPR.names == ["json", "html", "pdf", "docx"]
+    assert QPR.names == ["json", "html", "pdf", "docx", "csv", "xlsx"]
     assert REGISTER.names == ["json", "html", "pdf", "docx"]
     assert BUNDLE.names == ["zip", "xlsx"]
     for registry in formats.REGISTRIES.values():
@@ -36,7 +36,7 @@ def test_the_registered_formats():
 
 
 def test_unknown_and_duplicate_formats():
-    with pytest.raises(UnknownFormat, match="json, html, pdf or docx"):
+    with pytest.raises(UnknownFormat, match="json, html, pdf, docx, csv or xlsx"):
         QPR["odt"]
     assert QPR.get("odt") is None and "odt" not in QPR
     with pytest.raises(ValueError, match="already registered"):
@@ -72,7 +72,7 @@ def test_a_format_added_by_one_registration_is_offered_everywhere(text_format, c
     checks = jsonio.to_jsonable(draft_checks(Quarter.parse(SLUG)))
     allow = {f"allow-{c['id']}": "accepted for the test" for c in checks if not c["passed"]}
     assert lead.post(f"/reports/{SLUG}/build/", allow).status_code == 302
-    assert set(PublishedFile.objects.values_list("format", flat=True)) == {"json", "html", "pdf", "docx", "txt"}
+    assert set(PublishedFile.objects.values_list("format", flat=True)) == {"json", "html", "pdf", "docx", "csv", "xlsx", "txt"}
     assert public.get(f"/reports/{SLUG}/qpr.txt").content == b"QPR 2022/23 Q2\n"
     detail = public.get(f"/reports/{SLUG}/").content.decode()
     assert f'href="/reports/{SLUG}/qpr.txt"' in detail and "Plain text summary" in detail

@@ -74,7 +74,15 @@ def test_compare_two_published_reports(client_for, users):
         allow = {c.id: "accepted for the test" for c in draft_checks(q) if not c.passed}
         publish(q, "lead", allow)
     body = public.get("/reports/compare/").content.decode()
-    assert "2022/23 Q1" in body and "2022/23 Q2" in body and "% of calls answered" in body
+    assert "Quarter 1, 2022/23" in body and "Quarter 2, 2022/23" in body and "% of calls answered" in body
     assert "changed rating or direction of travel" in body
     body = public.get("/reports/compare/?a=2022-23-Q2&b=2022-23-Q1").content.decode()
     assert body.index('value="2022-23-Q2" selected') < body.index('id="b"')
+    # every count column, so each report's counts add up to its KPIs
+    assert ">Not rated</th>" in body and ">Not available</th>" in body
+    # an edition that is not published is an error at its field, never silently replaced
+    bad = public.get("/reports/compare/?a=2022-23-Q9&b=2022-23-Q1")
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert '<a href="#a">Earlier report: &#x27;2022-23-Q9&#x27; is not one of the choices' in text
+    assert "<title>Error: " in text and "changed rating or direction of travel" not in text

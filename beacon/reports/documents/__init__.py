@@ -128,29 +128,18 @@ def edition_inputs(period, rule_set=None) -> Edition:
 
 
 def published_edition(period_label: str) -> Edition | None:
-    """The frozen edition of a published period, or ``None``."""
-    from beacon.reports.models import PublishedReport
+    """The current frozen edition of a published period (its newest: a correction replaces the
+    edition it corrects), or ``None``."""
+    from beacon.domain.periods import Quarter
+    from beacon.reports.publish import current_edition, frozen_edition
 
-    from beacon.reports.publish import read_snapshot
-
-    row = PublishedReport.objects.filter(period=period_label).first()
-    if row is None:
-        return None
-    snapshot = read_snapshot(row)
-    return Edition(
-        model=snapshot.model,
-        settings=snapshot.settings,
-        overrides=snapshot.overrides,
-        published={
-            "published_at": row.published_at.strftime("%d %B %Y %H:%M %Z").strip(),
-            "published_by": row.published_by,
-            "overridden_checks": row.overridden_checks,
-        },
-    )
+    row = current_edition(Quarter.parse(period_label))
+    return None if row is None else frozen_edition(row)
 
 
 def published_file(period_label: str, fmt: str) -> bytes | None:
-    """The file stored when the period was published (the exact bytes), or ``None``."""
+    """The file stored when the period's current edition was published (the exact bytes), or
+    ``None``."""
     from beacon.reports.models import PublishedFile
 
     row = PublishedFile.objects.filter(report__period=period_label, format=fmt).first()

@@ -11,19 +11,66 @@ from beacon.domain.qpr_model import Check
 from beacon.reports import documents
 from beacon.reports.formats import QPR, REGISTER, OutputFormat
 from beacon.reports.models import PublishedFile, PublishedReport
-from beacon.reports.publish import PublishError, diff, failed_checks, publish
+from beacon.reports.publish import (
+    PublishError, current_edition, diff, edition_differences, failed_checks, frozen_edition, publish,
+)
 
 
 def published_reports():
-    return PublishedReport.objects.order_by("-period").prefetch_related("files")
+    """The current edition of each published quarter, newest quarter first (a corrected
+    edition replaces the one it corrects)."""
+    return (PublishedReport.objects.filter(corrected_by__isnull=True).order_by("-period")
+            .select_related("corrects").prefetch_related("files"))
+
+
+def published_editions():
+    """Every published edition, the superseded ones too: newest quarter first, then newest edition."""
+    return PublishedReport.objects.order_by("-period", "-edition").select_related("corrects")
 
 
 def published(q: Quarter) -> PublishedReport | None:
-    return PublishedReport.objects.filter(period=q.label).first()
+    """The quarter's current edition."""
+    return current_edition(q)
 
 
-def published_file(q: Quarter, fmt: str) -> PublishedFile | None:
-    return PublishedFile.objects.filter(report__period=q.label, format=fmt).first()
+def edition(q: Quarter, number: int) -> PublishedReport | None:
+    return PublishedReport.objects.filter(period=q.label, edition=number).select_related("corrects").first()
+
+
+def editions_of(q: Quarter) -> list[PublishedReport]:
+    return list(PublishedReport.objects.filter(period=q.label).order_by("edition"))
+
+
+def published_file(q: Quarter, fmt: str, number: int | None = None) -> tuple[bytes, str] | None:
+    """The bytes and file name of a format of the quarter's current edition (``number``: of that
+    edition), as stored when it was published. A format added since (an edition published
+    before the open data CSV existed) is rendered from the edition's frozen snapshot, never from
+    the live data, so it too is the same on every download."""
+    row = published(q) if number is None else edition(q, number)
+    if row is None:
+        return None
+    stored = PublishedFile.objects.filter(report=row, format=fmt).first()
+    if stored is not None:
+        return bytes(stored.content), stored.name
+    output = QPR.get(fmt)
+    if output is None:
+        return None
+    stem = f"qpr-{q.slug}" + (f"-edition-{row.edition}" if row.edition > 1 else "")
+    return output.render(frozen_edition(row)), output.filename(stem)
+
+
+def correction_preview(q: Quarter) -> list[str]:
+    """What a corrected edition published now would change from the current edition, in plain
+    words (nothing stored)."""
+    row = published(q)
+    if row is None:
+        return []
+    live = documents.edition_inputs(q)
+    return edition_differences(row, live.model, live.settings, live.overrides)
+
+
+def publish_correction(q: Quarter, user: str, reason: str, allow: dict[str, str], seen: list[str] | None = None):
+    return publish(q, user, allow, correction=reason, seen_differences=seen)
 
 
 def draft_checks(q: Quarter) -> list[Check]:
@@ -68,7 +115,10 @@ def changes_since_publication(q: Quarter) -> dict:
 def compare_published(a: PublishedReport, b: PublishedReport) -> dict:
     """Two published editions side by side, from their frozen models (``frozen_model``, read back
     by ``beacon.reports.publish.read_snapshot``): the totals and, for each KPI in either, its
-    value, RAG and DoT in each and whether they differ."""
+    value, RAG and DoT in each and whether they differ; and the differences in the plain words
+    a corrected edition lists (:func:`beacon.domain.qpr_editions.differences`)."""
+    from beacon.domain.qpr_editions import differences
+
     ma, mb = a.frozen_model, b.frozen_model
     ka, kb = ma.kpi_by_code, mb.kpi_by_code
     rows = []
@@ -76,13 +126,18 @@ def compare_published(a: PublishedReport, b: PublishedReport) -> dict:
         x, y = ka.get(code), kb.get(code)
         changed = (x and x.rag) != (y and y.rag) or (x and x.dot) != (y and y.dot)
         rows.append({"code": code, "name": (y or x).short_name, "a": x, "b": y, "changed": changed})
-    keys = ("green", "amber", "red", "improving", "stable", "worsening", "kpis")
-    totals = [{"key": k, "a": getattr(ma.totals, k), "b": getattr(mb.totals, k)} for k in keys]
-    return {"a": a, "b": b, "totals": totals, "rows": rows, "changed": sum(1 for r in rows if r["changed"])}
+    from beacon.reports.dashboards import COUNT_COLUMNS
+
+    # every count column (Not rated and Not available included), so each report's rows add up
+    totals = [{"key": c.key, "label": f"{c.symbol} {c.label}".strip(), "a": getattr(ma.totals, c.key),
+               "b": getattr(mb.totals, c.key)} for c in COUNT_COLUMNS]
+    return {"a": a, "b": b, "totals": totals, "rows": rows, "changed": sum(1 for r in rows if r["changed"]),
+            "differences": [d.sentence for d in differences(ma, mb)]}
 
 
 __all__ = [
     "compare_published",
     "QPR", "REGISTER", "register_draft_file", "register_edition_file", "PublishError", "changes_since_publication", "draft_checks", "failed_checks", "preview",
-    "publish_edition", "published", "published_file", "published_reports",
+    "publish_edition", "published", "published_file", "published_reports", "published_editions", "edition",
+    "editions_of", "correction_preview", "publish_correction",
 ]

@@ -1,40 +1,90 @@
-"""Import and export bundles in the browser."""
+"""Import and export bundles in the browser. An upload is previewed first (nothing written) and
+imported only when the person confirms the preview."""
 
+from django.http import Http404
 from django.shortcuts import render
 
-from beacon.bundle.errors import BundleErrors
 from beacon.core import clock
 from beacon.core import permissions as perm
 from beacon.core.models import ImportRun
 from beacon.reports.formats import BUNDLE
 
 from ..forms import error_summary
-from ..forms.data import UploadBundleForm
+from ..forms.data import ConfirmImportForm, UploadBundleForm
 from ..services import data as svc
 from .files import file_response, format_or_404
 
 
-@perm.require(perm.EXPORT_DATA)
-def index(request):
-    form = UploadBundleForm(request.POST, request.FILES) if request.method == "POST" else UploadBundleForm()
-    context = {"can_import": perm.can(request.user, perm.IMPORT_DATA), "form": form, "problems": None, "result": None,
-               "errors": {}}
-    if request.method == "POST":
-        perm.check(request.user, perm.IMPORT_DATA)
-        if not form.is_valid():
-            context.update(runs=ImportRun.objects.all()[:10], errors=error_summary(None, form))
-            return render(request, "web/data.html", context, status=400)
-        upload, reason = form.upload()
-        try:
-            context["result"] = svc.import_upload(upload.name, upload.chunks(), request.user.username, reason)
-        except BundleErrors as exc:
+def _page(request, context: dict, status: int = 200):
+    base = {"can_import": perm.can(request.user, perm.IMPORT_DATA), "form": UploadBundleForm(), "problems": None,
+            "result": None, "preview": None, "confirm": None, "errors": {}}
+    base.update(context)
+    base["runs"] = ImportRun.objects.all()[:10]
+    return render(request, "web/data.html", base, status=status)
+
+
+def _previewed(request, upload, reason: str = "", errors: dict | None = None, status: int = 200, form=None):
+    """The preview of a kept upload and the form that confirms it (or its row-level problems,
+    on ``form``, the upload form, when it was just posted)."""
+    try:
+        preview = svc.preview_upload(upload, request.user.username)
+    except svc.BundleErrors as exc:
+        svc.discard_upload(upload.token)
+        if form is not None:
             n = len(exc.messages)
             form.add_error("bundle", f"the bundle was not imported: {n} problem{'s' if n != 1 else ''}, listed above")
-            context.update(runs=ImportRun.objects.all()[:10], problems=exc.messages)
-            return render(request, "web/data.html", context, status=400)
-        context["form"] = UploadBundleForm()
-    context["runs"] = ImportRun.objects.all()[:10]
-    return render(request, "web/data.html", context)
+        return _page(request, {"form": form or UploadBundleForm(), "problems": exc.messages}, status=400)
+    if not preview.result.changed:  # nothing to confirm: the kept file is not needed
+        svc.discard_upload(upload.token)
+    confirm = ConfirmImportForm(initial={"reason": reason}, fingerprint=preview.fingerprint,
+                                needs_reason=preview.needs_reason)
+    return _page(request, {"preview": preview, "confirm": confirm, "errors": errors or {}}, status=status)
+
+
+@perm.require(perm.EXPORT_DATA)
+def index(request):
+    """The data page; a bundle posted here is kept and previewed, never imported straight away."""
+    if request.method != "POST":
+        return _page(request, {})
+    perm.check(request.user, perm.IMPORT_DATA)
+    form = UploadBundleForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, {"form": form, "errors": error_summary(None, form)}, status=400)
+    file, reason = form.upload()
+    try:
+        upload = svc.store_upload(file.name, file.chunks())
+    except svc.BundleErrors as exc:
+        form.add_error("bundle", "; ".join(exc.messages))
+        return _page(request, {"form": form, "errors": error_summary(None, form)}, status=400)
+    return _previewed(request, upload, reason, form=form)
+
+
+@perm.require(perm.IMPORT_DATA)
+def confirm(request, token):
+    """Import a previewed upload (POST only): refused, with the new preview, when the data
+    changed since the preview; with the reason in every revision."""
+    upload = svc.stored_upload(token)
+    if upload is None:
+        raise Http404("no such upload: upload the bundle again")
+    if request.method != "POST":
+        return _previewed(request, upload)
+    form = ConfirmImportForm(request.POST)
+    if not form.is_valid():
+        preview = svc.preview_upload(upload, request.user.username)
+        message = " ".join(form.non_field_errors()) or None
+        errors = error_summary(message, form)
+        if message:  # no readable preview came back: confirm the preview shown now
+            form = ConfirmImportForm(fingerprint=preview.fingerprint, needs_reason=preview.needs_reason)
+        return _page(request, {"preview": preview, "confirm": form, "errors": errors}, status=400)
+    try:
+        result = svc.apply_upload(upload, request.user.username, form.reason_text(), form.fingerprint)
+    except svc.StalePreview:
+        message = ("The data changed since the preview: nothing was imported. Check the changes listed now, "
+                   "then confirm again.")
+        return _previewed(request, upload, form.reason_text(), errors={"__all__": message}, status=409)
+    except svc.BundleErrors as exc:
+        return _page(request, {"problems": exc.messages}, status=400)
+    return _page(request, {"result": result})
 
 
 @perm.require(perm.EXPORT_DATA)

@@ -1,4 +1,5 @@
-"""Published reports (public) and building, previewing and publishing the QPR (lead)."""
+"""Published reports (public) and building, previewing and publishing the QPR (lead); corrected
+editions of a published quarter (lead), every edition readable (public)."""
 
 import logging
 
@@ -9,7 +10,8 @@ from django.shortcuts import redirect, render
 from beacon.core import permissions as perm
 from beacon.domain.periods import PeriodError, Quarter
 
-from ..forms.reports import PublishForm
+from ..forms import error_summary
+from ..forms.reports import CompareForm, CorrectionForm, PublishForm
 from beacon.reports import dashboards as dash
 from ..services import reports as svc
 from .files import file_response, format_or_404
@@ -32,40 +34,131 @@ def index(request):
     if can_publish:
         done = {r.period for r in published}
         drafts = [q for q in dash.available_periods() if q.label not in done]
-    return render(request, "web/reports.html", {"published": published, "drafts": drafts, "can_publish": can_publish})
+    open_data = [(f.name, f.short_label) for f in svc.QPR if f.open_data]
+    return render(request, "web/reports.html", {"published": published, "drafts": drafts, "can_publish": can_publish,
+                                                "open_data": open_data})
+
+
+def _edition_key(report) -> str:
+    """How the compare page names an edition: the quarter's slug for its current edition,
+    ``<slug>.<n>`` for an edition a correction superseded."""
+    slug = Quarter.parse(report.period).slug
+    return slug if not report.superseded else f"{slug}.{report.edition}"
 
 
 def compare(request):
-    """Compare two published editions (public: both are published)."""
-    published = list(svc.published_reports())
-    slugs = [Quarter.parse(r.period).slug for r in published]
-    a, b = request.GET.get("a", ""), request.GET.get("b", "")
-    if len(published) >= 2 and (a not in slugs or b not in slugs):
-        a, b = slugs[1], slugs[0]  # the newest against the one before
+    """Compare two published editions (public: both are published): two quarters, or an edition
+    and the corrected edition that superseded it."""
+    published = list(svc.published_editions())
+    current = {r.corrects_id for r in published if r.corrects_id}
+    for r in published:
+        r.superseded = r.pk in current
+        r.key = _edition_key(r)
+        r.label = r.frozen_model.period.long_label + (
+            f", edition {r.edition} (superseded)" if r.superseded else ", corrected edition" if r.is_correction else "")
+    keys = [r.key for r in published]
+    a, b = (keys[1], keys[0]) if len(published) >= 2 else ("", "")  # the newest against the one before
+    form = CompareForm(request.GET, editions=[(r.key, r.label) for r in published], chosen=(a, b))
+    if len(published) >= 2:
+        if form.is_bound and form.is_valid():
+            a, b = form.cleaned_data.get("a") or a, form.cleaned_data.get("b") or b
     result = None
-    if a in slugs and b in slugs:
-        result = svc.compare_published(published[slugs.index(a)], published[slugs.index(b)])
-    return render(request, "web/report_compare.html", {"published": published, "a": a, "b": b, "result": result})
+    if form.errors:
+        a = b = ""
+    elif a in keys and b in keys:
+        result = svc.compare_published(published[keys.index(a)], published[keys.index(b)])
+    context = {"published": published, "a": a, "b": b, "result": result, "form": form,
+               "errors": error_summary(None, form) if form.errors else {}}
+    return render(request, "web/report_compare.html", context, status=400 if form.errors else 200)
+
+
+def _files(report) -> list[dict]:
+    """The edition's files as stored, then any format registered since (rendered from its
+    snapshot on download), in the registry's order."""
+    stored = {f.format: f for f in report.files.all()}
+    out = []
+    for output in svc.QPR:
+        f = stored.get(output.name)
+        out.append({"format": output.name, "label": output.label, "size": f.size if f else None,
+                    "sha256": f.sha256 if f else ""})
+    return out
+
+
+def _edition_context(request, q, report) -> dict:
+    return {
+        "q": q, "report": report, "files": _files(report), "changes": None,
+        "editions": svc.editions_of(q), "superseded_by": report.superseded_by,
+        "can_correct": perm.can(request.user, perm.PUBLISH_REPORT) and report.superseded_by is None,
+    }
 
 
 def detail(request, slug):
+    """The quarter's current edition (a corrected edition says so, with its reason and what it
+    corrects)."""
     q = _quarter(slug)
     report = svc.published(q)
     if report is None:
         raise Http404("not published")
-    context = {"q": q, "report": report, "files": list(report.files.order_by("format")), "changes": None}
+    context = _edition_context(request, q, report)
     if perm.can(request.user, perm.COMPARE_REPORT):
         context["changes"] = svc.changes_since_publication(q)
     return render(request, "web/report.html", context)
 
 
-def download(request, slug, fmt):
+def edition_detail(request, slug, number):
+    """One edition of a quarter, a superseded one too (marked so, with a link to the corrected one)."""
+    q = _quarter(slug)
+    report = svc.edition(q, number)
+    if report is None:
+        raise Http404("no such edition")
+    if report.superseded_by is None:
+        return redirect("web:report", slug=slug)
+    return render(request, "web/report.html", _edition_context(request, q, report))
+
+
+def download(request, slug, fmt, number=None):
     q = _quarter(slug)
     output = format_or_404(svc.QPR, fmt)
-    f = svc.published_file(q, output.name)
-    if f is None:
+    found = svc.published_file(q, output.name, number)
+    if found is None:
         raise Http404("not published")
-    return file_response(bytes(f.content), output, f.name)
+    content, name = found
+    return file_response(content, output, name)
+
+
+@perm.require(perm.PUBLISH_REPORT)
+def correct(request, slug):
+    """Publish a corrected edition of a published quarter: the page lists, in plain words, what
+    the corrected edition would change from the current one; the lead gives the reason."""
+    q = _quarter(slug)
+    report = svc.published(q)
+    if report is None:
+        raise Http404("not published")
+    differences = svc.correction_preview(q)
+    checks = svc.draft_checks(q)
+    failed = [(c.id, c.name) for c in checks if not c.passed]
+    post = request.method == "POST"
+    form = CorrectionForm(request.POST if post else None, failed=failed, shown=differences)
+    context = {"q": q, "report": report, "checks": checks, "failed": failed, "form": form,
+               "differences": differences, "errors": {}}
+    if post:
+        if not form.is_valid():
+            context["errors"] = form.summary()
+            return render(request, "web/report_correct.html", context, status=400)
+        try:
+            result = svc.publish_correction(q, request.user.username, form.cleaned_data["reason"], form.allowances(),
+                                            form.shown_differences())
+        except svc.PublishError as exc:
+            errors = {"__all__": str(exc)}
+            for i, line in enumerate(exc.failures):
+                errors[f"__failure-{i}"] = line
+            context["form"] = CorrectionForm(failed=failed, shown=differences,
+                                             initial={"reason": form.cleaned_data["reason"]})
+            return render(request, "web/report_correct.html", {**context, "errors": errors}, status=400)
+        messages.success(request, f"The corrected edition of the QPR for {q.long_label} is published "
+                                  f"(edition {result.edition}).")
+        return redirect("web:report", slug=slug)
+    return render(request, "web/report_correct.html", context)
 
 
 @perm.require(perm.PUBLISH_REPORT)
