@@ -44,6 +44,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "beacon.web.middleware.ContentSecurityPolicyMiddleware",
+    "beacon.web.middleware.SessionActivityMiddleware",
+    "beacon.web.middleware.DraftKeepingMiddleware",
 ]
 
 ROOT_URLCONF = "beacon.urls"
@@ -135,7 +137,25 @@ BEACON_LOGIN_WINDOW_SECONDS = int(os.environ.get("BEACON_LOGIN_WINDOW_SECONDS", 
 BEACON_CLIENT_ADDRESS_HEADER = os.environ.get("BEACON_CLIENT_ADDRESS_HEADER", "")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# A session ends after SESSION_COOKIE_AGE seconds without a page being opened (the expiry is
+# renewed at most every BEACON_SESSION_REFRESH_SECONDS, beacon/web/middleware.py); the pages warn
+# BEACON_SESSION_WARNING_SECONDS before it ends and offer to stay signed in (web/session.js).
+SESSION_COOKIE_AGE = int(os.environ.get("BEACON_SESSION_SECONDS", str(8 * 60 * 60)))
+BEACON_SESSION_REFRESH_SECONDS = 60
+BEACON_SESSION_WARNING_SECONDS = int(os.environ.get("BEACON_SESSION_WARNING_SECONDS", "300"))
+# A form posted with an out-of-date CSRF token (the page had expired, or the person signed in
+# again in another tab) gets a page that explains, and keeps what was typed (beacon/web/drafts.py).
+CSRF_FAILURE_VIEW = "beacon.web.views.errors.csrf_failure"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# A password-reset link works for this long (seconds).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("BEACON_PASSWORD_RESET_SECONDS", str(24 * 60 * 60)))
+# At most this many reset links to one e-mail address per BEACON_LOGIN_WINDOW_SECONDS.
+BEACON_PASSWORD_RESET_MAX = int(os.environ.get("BEACON_PASSWORD_RESET_MAX", "3"))
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -143,6 +163,18 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 NINJA_PAGINATION_PER_PAGE = 50
+
+# E-mail (password reset links, new accounts): printed on the console in development and the
+# demo; BEACON_EMAIL_BACKEND=file writes each message to a file in BEACON_EMAIL_FILE_PATH
+# (default var/mail); production settings send by SMTP (see beacon/settings_production.py).
+EMAIL_BACKEND = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}[os.environ.get("BEACON_EMAIL_BACKEND", "console")]
+EMAIL_FILE_PATH = os.environ.get("BEACON_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+DEFAULT_FROM_EMAIL = os.environ.get("BEACON_EMAIL_FROM", "Beacon <beacon@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The output folder for reports written by the demo and by `beacon report --out`.
 BEACON_OUTPUT_DIR = Path(os.environ.get("BEACON_OUTPUT_DIR", BASE_DIR / "out"))

@@ -8,6 +8,11 @@ Environment:
 * ``BEACON_SECRET_KEY``: the secret key. Without it, a random key is made once and kept in
   ``var/secret_key`` (readable by the owner only), so sessions survive restarts.
 * ``BEACON_ALLOWED_HOSTS``: comma-separated host names (default ``localhost,127.0.0.1``).
+* E-mail (password-reset links, new accounts) goes by SMTP: ``BEACON_EMAIL_HOST`` (default
+  ``localhost``), ``BEACON_EMAIL_PORT`` (587), ``BEACON_EMAIL_USER``, ``BEACON_EMAIL_PASSWORD``,
+  ``BEACON_EMAIL_TLS`` (``1``: STARTTLS, the default; ``0``: none), ``BEACON_EMAIL_FROM`` (the
+  sender). ``BEACON_EMAIL_BACKEND=console`` or ``file`` (with ``BEACON_EMAIL_FILE_PATH``) keeps
+  mail on the machine instead (the default for a local demo, ``BEACON_INSECURE_LOCAL_HTTP=1``).
 * ``BEACON_INSECURE_LOCAL_HTTP=1``: plain HTTP on the loopback address, for a demo on one's own
   machine: no HTTPS redirect, no HSTS, cookies without the Secure flag. ``beacon serve`` sets it
   only when it binds a loopback address; never set it for a server other people reach.
@@ -64,6 +69,18 @@ CACHES = {
         "LOCATION": str(VAR_DIR / "cache"),
     }
 }
+
+EMAIL_BACKEND = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}[os.environ.get("BEACON_EMAIL_BACKEND", "console" if _LOCAL_HTTP else "smtp")]  # a local demo prints it
+EMAIL_HOST = os.environ.get("BEACON_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("BEACON_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("BEACON_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BEACON_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("BEACON_EMAIL_TLS", "1") == "1"
+EMAIL_TIMEOUT = 20
 
 LOGGING = {
     "version": 1,

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -21,6 +21,7 @@ from ninja.security import HttpBearer
 from beacon.core import jsonio
 from beacon.core import permissions as perm
 from beacon.core.models import ApiToken
+from beacon.core.stale import StaleEdit, version
 from beacon.domain.periods import Month, PeriodError, Quarter, parse_period
 from beacon.domain.records import to_plain
 from beacon.performance import models as pm
@@ -76,6 +77,26 @@ def _refused(request, exc):
     return api.create_response(request, {"detail": exc.message, "errors": exc.field_errors}, status=400)
 
 
+@api.exception_handler(dashboards.FilterError)
+def _unknown_filter(request, exc):
+    """An unknown filter value is refused (422), naming the parameter and what it takes, never
+    answered with an empty list."""
+    body = {"detail": str(exc), "errors": {exc.parameter: str(exc)}, "parameter": exc.parameter, "value": exc.value}
+    if exc.allowed:
+        body["allowed"] = list(exc.allowed)
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(StaleEdit)
+def _stale(request, exc):
+    """A write against another version of the record (``If-Match`` or the body's ``version``):
+    412, listing the fields the write sends whose stored value is now different."""
+    body = {"detail": exc.message,
+            "changes": [{"field": c.field, "label": c.label, "current": c.current, "submitted": c.submitted}
+                        for c in exc.changes]}
+    return api.create_response(request, body, status=412)
+
+
 def _need(request, action, directorate=None):
     perm.check(request.auth, action, directorate)
 
@@ -85,6 +106,15 @@ def _quarter(slug: str) -> Quarter:
         return Quarter.parse(slug)
     except PeriodError:
         raise Http404("no such period") from None
+
+
+def _directorate(code: str | None) -> str:
+    """A directorate filter: blank, or a known directorate code (else a 422 naming the codes)."""
+    from beacon.core.models import Directorate
+
+    if not code:
+        return ""
+    return dashboards.check_filter("directorate", code, list(Directorate.objects.values_list("code", flat=True)))
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -137,7 +167,18 @@ class ResultOut(Schema):
     rag: str | None
     rag_source: str | None
     dot: str | None
+    dot_flags: list[str]
     value_status: str | None
+
+    @staticmethod
+    def resolve_dot(obj):
+        """The direction of travel the papers report and count, and the ``dot`` filter selects
+        (a trend with too few values is ``not_available``, never ``stable``)."""
+        return obj.reported_dot.value
+
+    @staticmethod
+    def resolve_dot_flags(obj):
+        return list(obj.dot_flags)
 
 
 class CountsOut(Schema):
@@ -154,6 +195,8 @@ class CountsOut(Schema):
 
 class PeriodResultsOut(Schema):
     period: str
+    complete: bool
+    state: str
     totals: CountsOut
     changes: dict | None
     results: list[ResultOut]
@@ -169,12 +212,17 @@ class LineIn(Schema):
     months: dict[str, Decimal | str | None] | None = None  # a monthly KPI: {"2022-10": 97, ...} instead of value
     note: str = ""
     commentary: str = ""
+    remove: bool = False  # remove the values held for the quarter that this line leaves blank
+    remove_reason: str = ""  # required with remove
 
 
 class ReturnIn(Schema):
     lines: list[LineIn] = []
     commentary: str | None = None
+    remove_commentary: bool = False  # with a blank commentary: remove the commentary held
+    remove_commentary_reason: str = ""
     submit: bool = False
+    version: str | None = None  # the version read (GET's ``version`` / ``ETag``); or send ``If-Match``
 
 
 class LineOut(Schema):
@@ -189,28 +237,37 @@ class LineOut(Schema):
     months: dict[str, str]
     note: str
     commentary: str
+    remove: bool
+    remove_reason: str
 
 
 class ReturnOut(Schema):
     period: str
     directorate: str
     status: str
+    status_label: str
     due_date: date
     late: bool
+    submitted_at: str | None
     commentary: str
     review_comment: str
+    version: str
     lines: list[LineOut]
 
 
 def _return_out(ret: Return) -> dict:
+    lines = return_queries.return_lines(ret)
     return {
         "period": ret.period.period,
         "directorate": ret.directorate.code,
         "status": ret.status,
+        "status_label": ret.get_status_display(),
         "due_date": ret.period.due_date,
         "late": return_queries.is_late(ret),
+        "submitted_at": ret.first_submitted_at.isoformat() if ret.first_submitted_at else None,
         "commentary": ret.commentary,
         "review_comment": ret.review_comment,
+        "version": version(return_queries.return_fields(ret, lines)[0]),
         "lines": [
             {
                 "kind": line.kind,
@@ -224,8 +281,10 @@ def _return_out(ret: Return) -> dict:
                 "months": line.month_values,
                 "note": line.note,
                 "commentary": line.commentary,
+                "remove": line.remove,
+                "remove_reason": line.remove_reason,
             }
-            for line in return_queries.return_lines(ret)
+            for line in lines
         ],
     }
 
@@ -259,7 +318,7 @@ def _line_entry(line: LineIn, errors: dict) -> LineEntry:
         months = tuple(months)
     return LineEntry(
         kind=line.kind, code=line.code, value=_entered(line.value, line.kind, line.code, "value", errors),
-        months=months, note=line.note, commentary=line.commentary,
+        months=months, note=line.note, commentary=line.commentary, remove=line.remove, remove_reason=line.remove_reason,
     )
 
 
@@ -267,8 +326,10 @@ def _line_entry(line: LineIn, errors: dict) -> LineEntry:
 @api.get("/kpis", response=list[KpiOut], tags=["performance"])
 @paginate(PageNumberPagination, page_size=50)
 def list_kpis(request, directorate: str | None = None, q: str | None = None):
-    """KPIs in catalogue order; filter by directorate code or a text search on the name."""
+    """KPIs in catalogue order; filter by directorate code or a text search on the name. An
+    unknown directorate is refused (422)."""
     _need(request, perm.VIEW_DASHBOARDS)
+    directorate = _directorate(directorate)
     qs = pm.Kpi.objects.select_related("directorate", "sub_area")
     if directorate:
         qs = qs.filter(directorate__code=directorate)
@@ -286,8 +347,13 @@ def get_kpi(request, code: str):
 @api.get("/observations", response=list[ObservationOut], tags=["performance"])
 @paginate(PageNumberPagination, page_size=100)
 def list_observations(request, kpi: str | None = None, period: str | None = None, directorate: str | None = None, status: str | None = None):
-    """Observations (values) with their status; filter by KPI code, period label, directorate or status."""
+    """Observations (values) with their status; filter by KPI code, period (a quarter, 2022/23 Q2
+    or 2022-23-Q2, or a month, 2022-10), directorate code or status (provisional, final). An
+    unknown directorate or status, or a period that is not one, is refused (422)."""
     _need(request, perm.VIEW_DASHBOARDS)
+    directorate = _directorate(directorate)
+    period = dashboards.check_period("period", period)
+    status = dashboards.check_filter("status", status, [v for v, _ in pm.Observation.STATUS_CHOICES])
     qs = pm.Observation.objects.select_related("kpi").order_by("kpi__directorate__display_order", "kpi__display_order", "period_sort")
     if kpi:
         qs = qs.filter(kpi__code=kpi)
@@ -312,15 +378,22 @@ def period_results(request, slug: str, rag: str | None = None, dot: str | None =
     """Each KPI's value, target, floor, RAG and direction of travel for a quarter, with the
     counts and their change against the comparison period. Filter by rag (GREEN, AMBER, RED,
     NOT_RATED), dot (improving, stable, worsening, not_available: the direction of travel the
-    papers report and count, so a trend with too few values is not_available) and directorate code."""
+    papers report and count, so a trend with too few values is not_available; each result's
+    ``dot`` is that same direction, with ``dot_flags`` saying why one is missing) and directorate
+    code. An unknown filter value is refused (422) naming the parameter and its allowed values.
+    ``complete`` says whether the quarter is complete (published, or every return approved) and
+    ``state`` what is still to come."""
     _need(request, perm.VIEW_DASHBOARDS)
     q = _quarter(slug)
     if q not in dashboards.available_periods():
         raise Http404("no data for this period")
     model = dashboards.qpr(q)
     rows = dashboards.filter_kpis(model, rag or "", dot or "", directorate or "")
+    state = dashboards.quarter_state(q, model)
     return {
         "period": q.label,
+        "complete": state.complete,
+        "state": state.summary,
         "totals": model.totals,
         "changes": to_plain(model.comparison.changes),
         "results": rows,
@@ -344,15 +417,25 @@ def _get_return(request, slug: str, code: str) -> Return:
     return ret
 
 
+def _with_etag(response: HttpResponse, out: dict) -> dict:
+    response["ETag"] = f'"{out["version"]}"'
+    return out
+
+
 @api.get("/returns/{slug}/{code}", response=ReturnOut, tags=["returns"])
-def get_return(request, slug: str, code: str):
-    return _return_out(_get_return(request, slug, code))
+def get_return(request, slug: str, code: str, response: HttpResponse):
+    """One return with its lines, its ``version`` (also the ``ETag`` header) to send back with
+    a write, and whether it is late (submitted after its due date, or not submitted by then)."""
+    return _with_etag(response, _return_out(_get_return(request, slug, code)))
 
 
 @api.put("/returns/{slug}/{code}", response=ReturnOut, tags=["returns"])
-def put_return(request, slug: str, code: str, body: ReturnIn):
+def put_return(request, slug: str, code: str, body: ReturnIn, response: HttpResponse):
     """Save values and commentary (a draft); with ``submit: true`` also submit for review.
-    A field left out of ``lines`` keeps what was saved."""
+    A field left out of ``lines`` keeps what was saved. A blank where a value is held for the
+    quarter is refused unless the line sets ``remove`` with a ``remove_reason``. With
+    ``If-Match`` (or ``version``) the save is refused (412, listing the changed fields) when
+    the return is no longer at that version."""
     ret = _get_return(request, slug, code)
     _need(request, perm.EDIT_RETURN, ret.directorate)
     errors: dict[str, str] = {}
@@ -360,11 +443,16 @@ def put_return(request, slug: str, code: str, body: ReturnIn):
     if errors:
         raise ReturnError("The return was not saved", errors)
     by = request.auth.username
-    return_services.save_return(SaveReturn(ret.pk, entries, body.commentary, by))
+    expected = request.headers.get("If-Match") or body.version
+    if expected and expected.strip() == "*":  # any version will do
+        expected = None
+    return_services.save_return(SaveReturn(
+        ret.pk, entries, body.commentary, by, version=expected, remove_commentary=body.remove_commentary,
+        remove_commentary_reason=body.remove_commentary_reason))
     if body.submit:
         return_services.submit_return(SubmitReturn(ret.pk, by))
     ret.refresh_from_db()
-    return _return_out(ret)
+    return _with_etag(response, _return_out(ret))
 
 
 # --- risks -----------------------------------------------------------------------------------
@@ -386,50 +474,71 @@ class RiskOut(Schema):
     direction: str
     direction_text: str
     timescale_to_target: str
+    version: str | None = None  # one risk's version (also its ETag): send it back on a write
 
 
 class RerateIn(Schema):
     likelihood: int
     impact: int
     note: str
+    version: str | None = None  # the version read (GET's ``version`` / ``ETag``); or send ``If-Match``
 
 
-def _risk_out(r) -> dict:
-    """A risk of an edition (:class:`beacon.risk.edition_model.EditionRisk`) as the API gives it."""
+def _risk_out(r, risk: Risk | None = None) -> dict:
+    """A risk of an edition (:class:`beacon.risk.edition_model.EditionRisk`) as the API gives it
+    (with ``risk``, the stored risk, its version)."""
     return {
         "id": r.id, "title": r.title, "status": r.status.value, "owners": list(r.owners.names),
         "current": r.current.as_dict(), "target": r.target.as_dict(), "direction": r.direction.value,
         "direction_text": r.direction.text, "timescale_to_target": r.timescale_to_target,
+        "version": risk_services.risk_version(risk) if risk is not None else None,
     }
+
+
+def _one_risk(risk: Risk, response: HttpResponse) -> dict:
+    risk.refresh_from_db()
+    return _with_etag(response, _risk_out(risk_services.detail(risk).snapshot, risk))
 
 
 @api.get("/risks", response=list[RiskOut], tags=["risks"])
 @paginate(PageNumberPagination, page_size=50)
-def list_risks(request, level: str | None = None, direction: str | None = None):
+def list_risks(request, level: str | None = None, direction: str | None = None, directorate: str | None = None):
     """The active corporate risks as the register stands today; filter by current level
-    (Low, Medium, High) or direction of travel (increased, reduced, unchanged, new)."""
+    (Low, Medium, High), direction of travel (increased, reduced, unchanged, new, ...) or owner
+    directorate (a code). A value that is not one is refused (422), naming the parameter and
+    the values it takes."""
     _need(request, perm.VIEW_RISKS)
-    rows = risk_services.register().risks
-    if level:
-        rows = [r for r in rows if (r.current.level or "") == level]
-    if direction:
-        rows = [r for r in rows if r.direction.value == direction]
+    chosen = {"level": level, "direction": direction, "directorate": directorate}
+    for name, value in chosen.items():
+        label, allowed = risk_services.REGISTER_FILTERS[name]
+        if value and value not in allowed():
+            raise dashboards.FilterError(name, value, allowed(), f"{label}: {value!r} is not one of {', '.join(allowed())}")
+    rows = risk_services.filter_register(risk_services.register().risks, **chosen)
     return [_risk_out(r) for r in rows]
 
 
 @api.get("/risks/{risk_id}", response=RiskOut, tags=["risks"])
-def get_risk(request, risk_id: str):
+def get_risk(request, risk_id: str, response: HttpResponse):
+    """One risk, with its ``version`` (also the ``ETag`` header) to send back with a write."""
     _need(request, perm.VIEW_RISKS)
     risk = get_object_or_404(Risk, risk_id=risk_id)
-    return _risk_out(risk_services.detail(risk).snapshot)
+    return _one_risk(risk, response)
 
 
 @api.post("/risks/{risk_id}/rerate", response=RiskOut, tags=["risks"])
-def rerate_risk(request, risk_id: str, body: RerateIn):
-    """Re-rate a risk (risk manager, or the risk's owner); the old rating stays in the history."""
+def rerate_risk(request, risk_id: str, body: RerateIn, response: HttpResponse):
+    """Re-rate a risk (risk manager, or the risk's owner); the old rating stays in the history.
+    With ``If-Match`` (or ``version``) the re-rating is refused (412, with the risk as it is
+    now) when the risk has changed since that version was read."""
     risk = get_object_or_404(Risk, risk_id=risk_id)
     perm.check(request.auth, perm.UPDATE_RISK, risk=risk)
     current = rating_of(body.likelihood, body.impact)
-    risk_services.handle(Rerate(risk.risk_id, request.auth.username, current=current, note=body.note.strip()))
-    risk.refresh_from_db()
-    return _risk_out(risk_services.detail(risk).snapshot)
+    expected = request.headers.get("If-Match") or body.version
+    try:
+        risk_services.handle(Rerate(risk.risk_id, request.auth.username, current=current, note=body.note.strip(),
+                                    version=expected))
+    except StaleEdit as exc:
+        risk.refresh_from_db()
+        now = _risk_out(risk_services.detail(risk).snapshot, risk)
+        return api.create_response(request, {"detail": exc.message, "current": now}, status=412)
+    return _one_risk(risk, response)

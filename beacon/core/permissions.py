@@ -23,6 +23,10 @@ Reader                 read dashboards and the register, download exports, compa
 Public (not signed in) the home page, sign-in, published reports and their open data
 Administrator          the Django admin (users, roles, assignments, tokens)
 =====================  =============================================================
+
+The lead and the risk manager also manage the accounts of their own area on the users page
+(``MANAGE_USERS``; ``GRANTS``: data owners and their directorates, risk owners and their
+risks); only an administrator gives any other role.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ COMPARE_REPORT = "compare_report"  # see what changed in the data since an editi
 VIEW_RISKS = "view_risks"  # the register, risk pages and editions
 MANAGE_RISKS = "manage_risks"  # add risks, lifecycle operations, prepare editions
 UPDATE_RISK = "update_risk"  # re-rate one risk and record progress on its actions
+MANAGE_USERS = "manage_users"  # add and edit the users of one's own area (see GRANTS)
 
 RULES: dict[str, tuple[str, ...]] = {
     VIEW_DASHBOARDS: (LEAD, DATA_OWNER, RISK_MANAGER, RISK_OWNER, READER),
@@ -70,6 +75,7 @@ RULES: dict[str, tuple[str, ...]] = {
     VIEW_RISKS: (LEAD, DATA_OWNER, RISK_MANAGER, RISK_OWNER, READER),
     MANAGE_RISKS: (RISK_MANAGER,),
     UPDATE_RISK: (RISK_MANAGER, RISK_OWNER),
+    MANAGE_USERS: (LEAD, RISK_MANAGER),
 }
 SCOPED = {VIEW_RETURN, EDIT_RETURN}
 
@@ -143,6 +149,27 @@ def require(action: str):
         return wrapper
 
     return decorate
+
+
+# The roles each manager may give and take away, on the users page: the lead manages data
+# owners (and their directorates), the risk manager risk owners (and their risks). Nobody but an
+# administrator gives any other role or makes an administrator.
+GRANTS: dict[str, tuple[str, ...]] = {LEAD: (DATA_OWNER,), RISK_MANAGER: (RISK_OWNER,)}
+
+
+def grantable_roles(user) -> set[str]:
+    """The roles ``user`` may give and take away on the users page."""
+    return {granted for role in roles_of(user) for granted in GRANTS.get(role, ())}
+
+
+def may_manage(user, other) -> bool:
+    """May ``user`` edit ``other`` on the users page? Only someone whose every role is one
+    ``user`` may grant (or who has none), who is not an administrator, and not themselves: so a
+    manager can never change the e-mail (and so the password) of anyone with more rights."""
+    if not can(user, MANAGE_USERS) or other.pk == user.pk or other.is_staff or other.is_superuser:
+        return False
+    other_roles = set(other.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    return other_roles <= grantable_roles(user)
 
 
 def ensure_groups() -> None:

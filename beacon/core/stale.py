@@ -16,12 +16,12 @@ the council's words, and which the pages and the API show (HTTP 409 / 412).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.core import signing
 
+from beacon.core import jsonio
 from beacon.domain.merge import FieldConflict, Merge, merge_fields, plain_same
 
 SALT = "beacon.stale.opened"
@@ -82,7 +82,7 @@ def unseal(token: str) -> dict[str, str] | None:
 
 def version(values: Mapping[str, str]) -> str:
     """A short fingerprint of a record's editable values: changes whenever any of them does."""
-    text = json.dumps({k: values[k] for k in sorted(values)}, ensure_ascii=False, separators=(",", ":"))
+    text = jsonio.dumps(dict(values), sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

@@ -2,6 +2,10 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from .views import account, auth, dashboards, data, reports, returns, risks
+from .views import editions
+from .views import return_upload
+from .views import users as users_views
+from .views import search as search_views
 
 app_name = "web"
 
@@ -10,6 +14,16 @@ urlpatterns = [
     path("sign-in/", auth.ThrottledLoginView.as_view(), name="login"),
     path("sign-out/", LogoutView.as_view(), name="logout"),
     path("account/", account.account, name="account"),
+    path("account/password/", auth.PasswordChange.as_view(), name="password_change"),
+    path("password-reset/", auth.PasswordReset.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth.PasswordResetSent.as_view(), name="password_reset_sent"),
+    path("password-reset/<uidb64>/<token>/", auth.PasswordResetConfirm.as_view(), name="password_reset_confirm"),
+    path("password-reset/done/", auth.PasswordResetComplete.as_view(), name="password_reset_complete"),
+    path("session/", auth.session_status, name="session"),
+    path("session/keep-alive/", auth.keep_alive, name="keep_alive"),
+    path("users/", users_views.index, name="users"),
+    path("users/add/", users_views.add, name="user_add"),
+    path("users/<int:pk>/", users_views.edit, name="user_edit"),
     path("performance/", dashboards.performance_index, name="performance"),
     path("performance/<str:slug>/", dashboards.overview, name="overview"),
     path("performance/<str:slug>/directorates/<str:code>/", dashboards.directorate, name="directorate"),
@@ -19,11 +33,15 @@ urlpatterns = [
     path("returns/close-year/", returns.close_year, name="close_year"),
     path("returns/<str:slug>/", returns.period, name="returns_period"),
     path("returns/<str:slug>/<str:code>/", returns.detail, name="return"),
+    path("returns/<str:slug>/<str:code>/upload/", return_upload.upload, name="return_upload"),
+    path("returns/<str:slug>/<str:code>/return.<str:fmt>", return_upload.template, name="return_template"),
     path("risks/", risks.register, name="risks"),
-    path("risks/editions/", risks.editions, name="risk_editions"),
-    path("risks/editions/<int:pk>/", risks.edition, name="risk_edition"),
-    path("risks/editions/<int:pk>/register.<str:fmt>", risks.edition_file, name="risk_edition_file"),
-    path("risks/editions/preview.<str:fmt>", risks.edition_preview, name="risk_edition_preview"),
+    path("risks/editions/", editions.editions, name="risk_editions"),
+    path("risks/editions/<int:pk>/", editions.edition, name="risk_edition"),
+    path("risks/editions/<int:pk>/supersede/", editions.edition_supersede, name="risk_edition_supersede"),
+    path("risks/editions/<int:pk>/withdraw/", editions.edition_withdraw, name="risk_edition_withdraw"),
+    path("risks/editions/<int:pk>/register.<str:fmt>", editions.edition_file, name="risk_edition_file"),
+    path("risks/editions/preview.<str:fmt>", editions.edition_preview, name="risk_edition_preview"),
     path("risks/<str:risk_id>/", risks.risk, name="risk"),
     path("reports/", reports.index, name="reports"),
     path("reports/compare/", reports.compare, name="report_compare"),
@@ -31,6 +49,11 @@ urlpatterns = [
     path("reports/<str:slug>/build/", reports.build, name="report_build"),
     path("reports/<str:slug>/preview.<str:fmt>", reports.preview, name="report_preview"),
     path("reports/<str:slug>/qpr.<str:fmt>", reports.download, name="report_file"),
+    path("reports/<str:slug>/correct/", reports.correct, name="report_correct"),
+    path("reports/<str:slug>/editions/<int:number>/", reports.edition_detail, name="report_edition"),
+    path("reports/<str:slug>/editions/<int:number>/qpr.<str:fmt>", reports.download, name="report_edition_file"),
+    path("search/", search_views.search, name="search"),
     path("data/", data.index, name="data"),
     path("data/export/bundle.<str:fmt>", data.export, name="export"),
+    path("data/upload/<str:token>/", data.confirm, name="data_confirm"),
 ]

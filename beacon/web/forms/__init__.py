@@ -121,3 +121,20 @@ class StaleSafeForm(GovukForm):
     def opened_values(self):
         """What the form showed when opened (None if it did not say)."""
         return unseal(self.data.get(self.add_prefix("opened"), "")) if self.is_bound else None
+
+
+class FilterChoice(Labelled, forms.ChoiceField):
+    """A select whose unknown value is named in a message that starts with the field's name and
+    lists what it takes."""
+
+    def __init__(self, *, label: str, choices, **kwargs):
+        super().__init__(label=label, choices=[("", "All"), *choices], required=False, **kwargs)
+        texts = [text for _, text in choices]
+        offer = "; choose " + (" or ".join(texts) if len(texts) < 3 else ", ".join(texts[:-1]) + " or " + texts[-1]) \
+            if texts else "; there is nothing to choose in this quarter"
+        self.error_messages["invalid_choice"] = f"{label}: '%(value)s' is not one of the choices{offer}"
+
+    def validate(self, value):
+        # the message names the value typed (Django's default does, but not the choices)
+        if value and not self.valid_value(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"] % {"value": value})
