@@ -2,30 +2,32 @@
 
 The file holds one object, or a list of objects, each with ``period`` and any of the
 :class:`beacon.reports.models.ReportSettings` fields; fields left out keep their value (or the
-default). ``beacon report-settings FILE`` loads one; ``beacon demo`` loads the demo's.
+default). ``beacon report_settings FILE`` loads one; ``beacon demo`` loads the demo's.
+
+Loading goes through the same writer as the report settings page
+(:func:`beacon.reports.settings_service.save_report_settings`): the values are checked the same
+way, each changed field is recorded with its history, and loading the same file again changes
+nothing. A file loads whole or not at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 from pathlib import Path
+
+from django.db import transaction
 
 from beacon.core import jsonio
 from beacon.demo import HERE
+from beacon.reports.settings_service import CONTACT_KEYS as _CONTACT_KEYS
+from beacon.reports.settings_service import DATE_FIELDS, FIELDS, SaveReportSettings, SettingsError, save_report_settings
+
+__all__ = ["DEMO_REPORT_SETTINGS", "FIELDS", "DATE_FIELDS", "CONTACT_KEYS", "SettingsError", "parse",
+           "seed_report_settings"]
 
 DEMO_REPORT_SETTINGS = HERE / "report-settings.json"
-
-FIELDS = (
-    "council", "from_text", "to_text", "meeting_date", "decision_no", "subject", "classification",
-    "past_pathway", "future_pathway", "electoral_division", "contacts", "producer", "producer_email",
-    "producer_phone", "risk_data_to", "risk_compare_to",
-)
-DATE_FIELDS = ("risk_data_to", "risk_compare_to")
-CONTACT_KEYS = {"role", "name", "title", "phone", "email"}
-
-
-class SettingsError(ValueError):
-    pass
+CONTACT_KEYS = set(_CONTACT_KEYS)
 
 
 def parse(data) -> list[dict]:
@@ -59,13 +61,20 @@ def parse(data) -> list[dict]:
     return out
 
 
-def seed_report_settings(path: str | Path) -> list[str]:
-    """Create or update the settings in ``path``; returns the periods set."""
-    from beacon.reports.models import ReportSettings
-
-    entries = parse(jsonio.loads(Path(path).read_text(encoding="utf-8")))
-    for entry in entries:
-        period = entry.pop("period")
-        ReportSettings.objects.update_or_create(period=period, defaults=entry)
-        entry["period"] = period
+def seed_report_settings(path: str | Path, *, by: str | None = None, reason: str = "") -> list[str]:
+    """Create or update the settings in ``path`` (each changed field recorded with its history,
+    as made by ``by``, default the login name); returns the periods set."""
+    path = Path(path)
+    entries = parse(jsonio.loads(path.read_text(encoding="utf-8")))
+    who = by or getpass.getuser()
+    with transaction.atomic():
+        for i, entry in enumerate(entries, 1):
+            values = {k: v for k, v in entry.items() if k != "period"}
+            try:
+                save_report_settings(SaveReportSettings(
+                    period=entry["period"], values=values, by=who, reason=reason,
+                    source=f"report settings file {path.name}",
+                ))
+            except SettingsError as exc:
+                raise SettingsError(f"entry {i} ({entry['period']}): {exc.details() or exc.message}") from None
     return [e["period"] for e in entries]

@@ -30,6 +30,7 @@ PAGES = {
     "/reports/compare/": set(ROLES),
     "/account/": set(ROLES) - {"anon"},
     f"/reports/{SLUG}/build/": {"lead"},
+    f"/reports/{SLUG}/settings/": {"lead"},
     "/admin/": {"admin"},
 }
 

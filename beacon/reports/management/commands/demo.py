@@ -32,7 +32,7 @@ class Command(BaseCommand):
         registers = write_register_demo(out_dir, log=self.stdout.write)
         folder = out_dir / DEMO_PERIOD.replace("/", "-").replace(" ", "-")
         folder.mkdir(parents=True, exist_ok=True)
-        seed_report_settings(DEMO_REPORT_SETTINGS)
+        seed_report_settings(DEMO_REPORT_SETTINGS, by="demo")
         written = []
         for fmt in QPR:
             target = folder / fmt.filename("qpr")
