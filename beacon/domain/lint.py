@@ -41,7 +41,7 @@ from .dot import Dot
 from .numbers import displayed, format_number
 from .qpr_model import Counts
 from .rag import Polarity, Rag
-from .wording import number_word
+from .wording import number_word, without_rolling_suffix
 
 __all__ = ["KpiFacts", "Finding", "lint_text", "split_sentences", "derived_aliases", "RULES"]
 
@@ -120,7 +120,7 @@ def derived_aliases(name: str) -> list[str]:
     """Short names a commentary uses for a KPI, derived from its long name: "Percentage of
     routine highway repairs reported by residents completed within 28 days" -> "routine highway
     repairs". Only aliases of two words or more; the caller drops aliases shared by two KPIs."""
-    text = re.sub(r"\s*[–-]\s*rolling 12 months\s*$", "", name or "", flags=re.I).strip()
+    text = without_rolling_suffix(name)
     text = _ALIAS_PREFIX.sub("", text)
     text = _ALIAS_CUTS.split(text, maxsplit=1)[0]
     text = re.sub(r"\s*\(.*$", "", text).strip(" ,")

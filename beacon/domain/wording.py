@@ -11,6 +11,7 @@ by every table and sentence of the papers; :func:`no_dot_reason` says why a KPI 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from .dot import FLAG_INSUFFICIENT, FLAG_NO_CURRENT, FLAG_NO_PREVIOUS, Dot
@@ -217,3 +218,18 @@ def n_of_total(n: int, total: int, one: str, many: str, words: bool = False) -> 
             return f"the {one}"
         return f"both {many}" if total == 2 else f"all {word(total)} {many}"
     return f"{word(n)} of the {word(total)} {one if total == 1 else many}"
+
+
+_ROLLING_SUFFIX = re.compile(r"\s*[–-]\s*rolling 12 months\s*$", re.I)
+
+
+def without_rolling_suffix(name: str) -> str:
+    """A KPI name without a typed "– rolling 12 months" (the flag says it, spec 2.3)."""
+    return _ROLLING_SUFFIX.sub("", name or "").strip()
+
+
+def kpi_display_name(name: str, rolling: bool) -> str:
+    """A KPI's name as printed: the "– rolling 12 months" suffix comes from the flag, once,
+    whether or not the stored name already ends with it (spec 2.3)."""
+    base = without_rolling_suffix(name)
+    return f"{base} – rolling 12 months" if rolling else base

@@ -59,11 +59,34 @@ class CommentaryEntry:
     approved_by: str = ""
 
 
+# what an observation holds besides its value, removed with it
+REMOVED_WITH_THE_VALUE = ("value", "note", "manual_dot", "manual_dot_reason", "manual_severity", "manual_severity_reason")
+
+
 def record_observations(entries: Iterable[ObservationEntry], change: Change, *, status: str = "provisional") -> Counter:
     """Record KPI values (a new observation gets ``status``; an existing one keeps its own).
-    Returns how many were created, changed and unchanged."""
+    Returns how many were created, changed, unchanged and removed.
+
+    An observation is a value, or a rating set by hand where there is none (import format:
+    ``value`` is required unless a ``manual_rating`` is given). So a value removed (``value``
+    None) from an observation without a manual rating removes the observation: each of its
+    fields is recorded as a revision to blank first, so the history keeps what it held. No
+    observation is created for a period without a value (a return's note saying why stays with
+    the return)."""
     counts: Counter = Counter()
     for e in entries:
+        if e.value is None:
+            row = models.Observation.objects.filter(kpi=e.kpi, period=e.period.label).first()
+            if row is None:
+                continue
+            if not row.manual_rating:
+                key = f"{e.kpi.code} {e.period.label}"
+                for name in REMOVED_WITH_THE_VALUE:
+                    if getattr(row, name) not in (None, ""):
+                        audit.record_revision(change, row, "observation", key, name, getattr(row, name), None)
+                row.delete()
+                counts["removed"] += 1
+                continue
         _, outcome = audit.save_with_history(
             models.Observation, {"kpi": e.kpi, "period": e.period.label}, {"value": e.value, "note": e.note},
             entity="observation", key=f"{e.kpi.code} {e.period.label}", change=change,

@@ -32,7 +32,7 @@ from beacon.returns.commands import (
     SubmitReturn,
 )
 from beacon.returns.entries import LineKind
-from beacon.returns.models import Return, ReturnEvent
+from beacon.returns.models import ReturnLine, Return, ReturnEvent
 
 from web_fixtures import NEXT, NEXT_SLUG, PERIOD, SLUG
 
@@ -141,8 +141,10 @@ def test_a_blank_never_removes_a_held_value(client_for, users, data):
     post.update({"kpi-A1-remove": "1", "kpi-A1-remove_reason": "The survey was withdrawn"})
     assert owner.post(Q2_URL, post).status_code == 302
     assert lead.post(Q2_URL, {"action": "approve"}).status_code == 302
-    a1 = pm.Observation.objects.get(kpi__code="A1", period=PERIOD)
-    assert a1.value is None and a1.note == "Figures late from the supplier"
+    # an observation is a value or a rating set by hand (import format): with neither, it goes,
+    # and its history keeps what it held; the note saying why stays with the return
+    assert not pm.Observation.objects.filter(kpi__code="A1", period=PERIOD).exists()
+    assert "Figures late from the supplier" in [line.note for line in ReturnLine.objects.filter(kpi__code="A1")]
     revision = Revision.objects.get(entity="observation", key=f"A1 {PERIOD}", field="value")
     assert (revision.old_value, revision.new_value) == ("75", "")
     assert "The survey was withdrawn" in revision.reason
@@ -369,3 +371,27 @@ def test_status_and_actions_show_their_labels(client_for, open_period):
     assert ">Not started</strong>" in body and ">not_started<" not in body
     body = client_for("owner").get(URL).content.decode()
     assert "Opened by lead" in body
+
+
+def test_a_value_removed_through_a_return_leaves_data_that_exports_and_reimports_unchanged(data, users, tmp_path):
+    """The QA walk found an export refused after a value was removed (a row with no value and
+    no manual rating, the manual direction of travel left behind): removing the value removes
+    the observation, its history keeps what it held, and the export imports unchanged."""
+    from beacon.bundle.importer import export_bundle, import_bundle
+    from beacon.core.audit import Change
+
+    from beacon.performance import services as performance
+
+    obs = pm.Observation.objects.get(kpi__code="A1", period=PERIOD)
+    obs.manual_dot, obs.manual_dot_reason = "stable", "as published"
+    obs.save()
+    change = Change(by="lead", at=beacon_clock.now(), reason="The survey was withdrawn", source="test")
+    counts = performance.record_observations([performance.ObservationEntry(obs.kpi, Quarter.parse(PERIOD), None, "")],
+                                             change)
+    assert counts == {"removed": 1}
+    assert not pm.Observation.objects.filter(kpi__code="A1", period=PERIOD).exists()
+    removed = {r.field: (r.old_value, r.new_value) for r in Revision.objects.filter(key=f"A1 {PERIOD}", reason=change.reason)}
+    assert removed == {"value": ("75", ""), "manual_dot": ("stable", ""), "manual_dot_reason": ("as published", "")}
+    export_bundle(tmp_path / "bundle")
+    result = import_bundle(tmp_path / "bundle", user="lead", dry_run=True)
+    assert result.changes == []

@@ -39,7 +39,7 @@ from beacon.domain.qpr_model import (
 from beacon.domain.rag import Polarity, Rag
 from beacon.domain.rules import DotRules
 from beacon.domain.severity import Severity, SeveritySource
-from beacon.domain.wording import DOT_LEGEND, MANUAL_DOT_MARK, RAG_WORDING, dot_text_alternative
+from beacon.domain.wording import DOT_LEGEND, MANUAL_DOT_MARK, RAG_WORDING, dot_text_alternative, kpi_display_name
 from beacon.core.models import DEFAULT_KPI_HEADING
 from beacon.reports import charts
 
@@ -80,18 +80,9 @@ DEFAULT_SETTINGS = {
     "producer_phone": "",
 }
 
-_ROLLING = re.compile(r"\s*[–-]\s*rolling 12 months\s*$", re.I)
-
-
-def _rolling(text: str, rolling: bool) -> str:
-    """The name with the "– rolling 12 months" suffix generated from the flag (spec 2.3)."""
-    base = _ROLLING.sub("", text).strip()
-    return f"{base} – rolling 12 months" if rolling else base
-
-
 def display_name(kpi: KpiEntry) -> str:
     """The KPI name with the "– rolling 12 months" suffix generated from the flag (spec 2.3)."""
-    return _rolling(kpi.name, kpi.rolling_12_months)
+    return kpi_display_name(kpi.name, kpi.rolling_12_months)
 
 
 # --- RAG tiles and direction-of-travel badges -----------------------------------------------
@@ -350,7 +341,7 @@ def generated_sentences(model: QprModel, body: str) -> dict[str, str]:
 def kpi_row(kpi: KpiEntry, model: QprModel) -> dict:
     """A KPI's row of the Executive Summary: short name, RAG tile (and last year's at year end)
     and direction of travel."""
-    row = {"code": kpi.code, "short_name": _rolling(kpi.short_name, kpi.rolling_12_months),
+    row = {"code": kpi.code, "short_name": kpi_display_name(kpi.short_name, kpi.rolling_12_months),
            "tile": kpi_tile(kpi), "dot": kpi_dot_badge(kpi, model.rule_set.dot.method, model.rule_set.dot)}
     if model.period.is_year_end:
         prior = kpi.rag_prior_year

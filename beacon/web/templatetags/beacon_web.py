@@ -128,3 +128,10 @@ def marked(figure, source):
         return figure
     return with_mark(str(figure), source)
 
+
+@register.filter
+def kpi_name(kpi) -> str:
+    """``{{ kpi|kpi_name }}``: the KPI's name as the papers print it (the rolling suffix once)."""
+    from beacon.domain.wording import kpi_display_name
+
+    return kpi_display_name(kpi.name, kpi.rolling_12_months)

@@ -58,7 +58,9 @@ def compare(request):
             f", edition {r.edition} (superseded)" if r.superseded else ", corrected edition" if r.is_correction else "")
     keys = [r.key for r in published]
     a, b = (keys[1], keys[0]) if len(published) >= 2 else ("", "")  # the newest against the one before
-    form = CompareForm(request.GET, editions=[(r.key, r.label) for r in published], chosen=(a, b))
+    # with fewer than two editions there is nothing to choose (and no form to point an error at)
+    form = CompareForm(request.GET if len(published) >= 2 else {}, editions=[(r.key, r.label) for r in published],
+                       chosen=(a, b))
     if len(published) >= 2:
         if form.is_bound and form.is_valid():
             a, b = form.cleaned_data.get("a") or a, form.cleaned_data.get("b") or b
