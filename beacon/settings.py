@@ -128,11 +128,21 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon"}}
-# Login throttling (beacon/web/throttle.py): this many failed sign-ins for one username, or
-# from one address, within the window lock that username or address out for the window.
+# Sign-in throttling (beacon/web/throttle.py, docs/security.md): after this many failed sign-ins
+# for one username from one address, or from one address whatever the username, each further
+# attempt waits 2, 4, 8 ... seconds (at most BEACON_LOGIN_MAX_DELAY_SECONDS); failures are
+# forgotten BEACON_LOGIN_WINDOW_SECONDS after the last wait ends.
 BEACON_LOGIN_MAX_FAILURES = int(os.environ.get("BEACON_LOGIN_MAX_FAILURES", "5"))
 BEACON_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("BEACON_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+BEACON_LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("BEACON_LOGIN_MAX_DELAY_SECONDS", "900"))
 BEACON_LOGIN_WINDOW_SECONDS = int(os.environ.get("BEACON_LOGIN_WINDOW_SECONDS", "900"))
+# The JSON API (beacon/api/ratelimit.py): at most this many requests per token, or per address
+# without a valid token, in each BEACON_API_RATE_WINDOW_SECONDS (then 429 with Retry-After); a
+# new token expires after BEACON_API_TOKEN_DAYS days.
+BEACON_API_RATE_LIMIT = int(os.environ.get("BEACON_API_RATE_LIMIT", "600"))
+BEACON_API_ANONYMOUS_RATE_LIMIT = int(os.environ.get("BEACON_API_ANONYMOUS_RATE_LIMIT", "120"))
+BEACON_API_RATE_WINDOW_SECONDS = int(os.environ.get("BEACON_API_RATE_WINDOW_SECONDS", "60"))
+BEACON_API_TOKEN_DAYS = int(os.environ.get("BEACON_API_TOKEN_DAYS", "90"))
 # Behind a reverse proxy: the request header holding the client address (e.g. HTTP_X_FORWARDED_FOR).
 BEACON_CLIENT_ADDRESS_HEADER = os.environ.get("BEACON_CLIENT_ADDRESS_HEADER", "")
 SESSION_COOKIE_HTTPONLY = True

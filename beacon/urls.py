@@ -4,6 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from beacon.api.api import api
+from beacon.web.throttle import refusal_status
 
 admin.site.site_header = "Beacon administration"
 admin.site.site_title = "Beacon administration"
@@ -16,6 +17,8 @@ def favicon(request):
 
 
 urlpatterns = [
+    # the admin's sign-in, throttled like /sign-in/ (its form: beacon/web/admin.py); 429 when refused
+    path("admin/login/", refusal_status(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("favicon.ico", favicon),

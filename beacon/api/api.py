@@ -2,12 +2,15 @@
 /api/openapi.json and interactive docs at /api/docs.
 
 Authentication: ``Authorization: Bearer <token>`` with a token from ``beacon api_token USER``
-(or the admin). Every endpoint asks :mod:`beacon.core.permissions`, as the pages do.
+(or the account page). Every endpoint asks :mod:`beacon.core.permissions`, as the pages do; a
+token's scope (read only, or read and write), expiry and rate limit are checked first
+(``BearerToken``, :mod:`beacon.api.ratelimit`; ``docs/security.md``).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +21,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.renderers import BaseRenderer
 from ninja.security import HttpBearer
 
+from beacon.api import ratelimit
 from beacon.core import jsonio
 from beacon.core import permissions as perm
 from beacon.core.models import ApiToken
@@ -36,15 +40,54 @@ from beacon.risk.models import Risk
 from beacon.reports import dashboards
 
 
+_LONDON = ZoneInfo("Europe/London")
+
+
+class TokenExpired(Exception):
+    """A real token past its expiry: 401 saying so (not a bare "Unauthorized")."""
+
+    def __init__(self, token: ApiToken):
+        at = token.expires_at.astimezone(_LONDON)
+        when = f"{at.day} {at:%B %Y %H:%M}"
+        super().__init__(f"this token ({token.prefix}…) expired on {when}: ask for a new one")
+
+
+class ScopeRefused(Exception):
+    """A read-only token used to change something: 403 naming the scope."""
+
+    def __init__(self, token: ApiToken, method: str):
+        super().__init__(f"this token's scope is read only ({token.scope}): it may not {method}; "
+                         "use a token with the read-write scope")
+
+
 class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>``; the scheme is case-insensitive (RFC 7235). A token
+    that is not valid counts against its address's rate limit, a valid one against its own
+    (:mod:`beacon.api.ratelimit`); an expired token is refused saying so; a read-only token
+    may only read."""
+
+    def __call__(self, request):
+        scheme, _, token = request.headers.get(self.header, "").strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            ratelimit.count_address(request)
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request, token):
-        if not token:
+        found = ApiToken.find(token)
+        if found is None or found.expired():
+            ratelimit.count_address(request)
+            if found is not None:
+                raise TokenExpired(found)
             return None
-        user = ApiToken.user_for(token)
-        if user is None:
-            return None
-        request.user = user
-        return user
+        ratelimit.count_token(found.pk)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not found.may_write:
+            raise ScopeRefused(found, request.method)
+        found.record_use()
+        request.user = found.user
+        request.api_token = found
+        return found.user
 
 
 class JsonRenderer(BaseRenderer):
@@ -64,6 +107,27 @@ api = NinjaAPI(
     urls_namespace="api",
     renderer=JsonRenderer(),
 )
+
+
+@api.exception_handler(ratelimit.RateLimited)
+def _too_many(request, exc):
+    response = api.create_response(request, {"detail": str(exc), "retry_after": exc.retry_after}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(TokenExpired)
+def _expired(request, exc):
+    response = api.create_response(request, {"detail": str(exc)}, status=401)
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token", error_description="the token has expired"'
+    return response
+
+
+@api.exception_handler(ScopeRefused)
+def _scope(request, exc):
+    response = api.create_response(request, {"detail": str(exc)}, status=403)
+    response["WWW-Authenticate"] = 'Bearer error="insufficient_scope", scope="read-write"'
+    return response
 
 
 @api.exception_handler(PermissionDenied)

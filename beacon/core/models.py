@@ -8,6 +8,7 @@ lifecycle operation is recorded as a :class:`Revision` (who, when, old, new, why
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -133,13 +134,25 @@ class DirectorateAssignment(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only a hash is stored; the token is shown once."""
+    """A bearer token for the JSON API. Only a hash is stored; the token is shown once.
+
+    A token has a scope (``read``: only GET, HEAD and OPTIONS; ``read-write``: what its user's
+    role allows) and, unless issued without one, an expiry (``BEACON_API_TOKEN_DAYS`` after it is
+    issued, 90 by default). See ``docs/security.md``."""
+
+    READ = "read"
+    READ_WRITE = "read-write"
+    SCOPES = [(READ, "read only"), (READ_WRITE, "read and write")]
+    NEVER = object()  # ``issue(..., expires_at=ApiToken.NEVER)``: a token that does not expire
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
     prefix = models.CharField(max_length=8, help_text="The first characters, to tell tokens apart.")
     digest = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=10, choices=SCOPES, default=READ_WRITE,
+                             help_text="Read only: the token may only read (GET). Read and write: what the user's role allows.")
     created_at = models.DateTimeField(default=clock.now)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="After this the token is refused. Blank: never.")
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
 
@@ -154,16 +167,44 @@ class ApiToken(models.Model):
         return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
     @classmethod
-    def issue(cls, user, name: str = "") -> tuple[ApiToken, str]:
+    def issue(cls, user, name: str = "", scope: str = READ_WRITE, expires_at=None) -> tuple[ApiToken, str]:
+        """A new token for ``user``: (the record, the token text, shown once). ``expires_at``
+        defaults to ``BEACON_API_TOKEN_DAYS`` days from now; ``ApiToken.NEVER`` for none."""
+        if scope not in dict(cls.SCOPES):
+            raise ValueError(f"scope: {scope!r} is not one of {', '.join(dict(cls.SCOPES))}")
+        if expires_at is None:
+            expires_at = clock.now() + dt.timedelta(days=settings.BEACON_API_TOKEN_DAYS)
+        elif expires_at is cls.NEVER:
+            expires_at = None
         token = "bcn_" + secrets.token_urlsafe(32)
-        obj = cls.objects.create(user=user, name=name, prefix=token[:8], digest=cls.hash(token))
+        obj = cls.objects.create(user=user, name=name, prefix=token[:8], digest=cls.hash(token), scope=scope,
+                                 expires_at=expires_at)
         return obj, token
 
     @classmethod
-    def user_for(cls, token: str):
-        """The active user a live token belongs to (its use recorded), or None."""
+    def find(cls, token: str) -> ApiToken | None:
+        """The token in use (not revoked, its user active) with this text, expired or not; None
+        for any other text."""
         obj = cls.objects.select_related("user").filter(digest=cls.hash(token), revoked=False).first()
         if obj is None or not obj.user.is_active:
             return None
-        cls.objects.filter(pk=obj.pk).update(last_used_at=clock.now())
+        return obj
+
+    def expired(self, at=None) -> bool:
+        return self.expires_at is not None and (at or clock.now()) >= self.expires_at
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == self.READ_WRITE
+
+    def record_use(self) -> None:
+        type(self).objects.filter(pk=self.pk).update(last_used_at=clock.now())
+
+    @classmethod
+    def user_for(cls, token: str):
+        """The active user a live, unexpired token belongs to (its use recorded), or None."""
+        obj = cls.find(token)
+        if obj is None or obj.expired():
+            return None
+        obj.record_use()
         return obj.user

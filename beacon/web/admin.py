@@ -3,6 +3,12 @@ from django.contrib import admin
 from beacon.core.models import ApiToken, DirectorateAssignment
 from beacon.risk.models import RiskAssignment
 
+from .throttle import AdminSignInForm
+
+# The admin's sign-in is throttled like the sign-in page (beacon.web.throttle); beacon/urls.py
+# also makes a refused attempt answer 429.
+admin.site.login_form = AdminSignInForm
+
 
 @admin.register(DirectorateAssignment)
 class DirectorateAssignmentAdmin(admin.ModelAdmin):
@@ -12,9 +18,10 @@ class DirectorateAssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked")
+    list_display = ("prefix", "user", "name", "scope", "created_at", "expires_at", "last_used_at", "revoked")
+    list_filter = ("scope", "revoked")
     readonly_fields = ("prefix", "digest", "created_at", "last_used_at")
-    fields = ("user", "name", "prefix", "digest", "created_at", "last_used_at", "revoked")
+    fields = ("user", "name", "scope", "prefix", "digest", "created_at", "expires_at", "last_used_at", "revoked")
 
     def has_add_permission(self, request):
         return False  # issue tokens with `beacon api_token USER`: the token is shown once

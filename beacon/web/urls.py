@@ -6,6 +6,7 @@ from .views import editions
 from .views import return_upload
 from .views import users as users_views
 from .views import search as search_views
+from .views import report_settings as report_settings_views
 
 app_name = "web"
 
@@ -47,6 +48,7 @@ urlpatterns = [
     path("reports/compare/", reports.compare, name="report_compare"),
     path("reports/<str:slug>/", reports.detail, name="report"),
     path("reports/<str:slug>/build/", reports.build, name="report_build"),
+    path("reports/<str:slug>/settings/", report_settings_views.edit, name="report_settings"),
     path("reports/<str:slug>/preview.<str:fmt>", reports.preview, name="report_preview"),
     path("reports/<str:slug>/qpr.<str:fmt>", reports.download, name="report_file"),
     path("reports/<str:slug>/correct/", reports.correct, name="report_correct"),

@@ -1,5 +1,6 @@
 """The signed-in user's own page: their roles and assignments, and their API tokens."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -38,5 +39,6 @@ def account(request):
         "tokens": user.api_tokens.filter(revoked=False).order_by("-created_at"),
         "new_token": new_token,
         "issue_form": issue_form,
+        "token_days": settings.BEACON_API_TOKEN_DAYS,
     }
     return render(request, "web/account.html", context)

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,9 +24,11 @@ from ..middleware import SessionActivityMiddleware, session_expires_in
 
 
 class ThrottledLoginView(LoginView):
-    """Django's sign-in with a lockout after repeated failures (see beacon.web.throttle)."""
+    """Django's sign-in with a progressive delay after repeated failures (beacon.web.throttle):
+    an attempt that must still wait answers 429 saying how long."""
 
     template_name = "web/login.html"
+    authentication_form = throttle.SignInForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
@@ -34,25 +37,9 @@ class ThrottledLoginView(LoginView):
         context["entries_kept"] = drafts.waiting(self.request, (context.get("next") or "").split("?")[0])
         return context
 
+    @method_decorator(throttle.refusal_status)
     def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        address = throttle.client_address(request)
-        if throttle.locked_out(username, address):
-            minutes = max(1, settings.BEACON_LOGIN_WINDOW_SECONDS // 60)
-            context = self.get_context_data(form=self.form_class(request))
-            context["lockout"] = f"Too many failed sign-in attempts. Try again in {minutes} minutes."
-            response = self.render_to_response(context)
-            response.status_code = 429
-            return response
         return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        throttle.record_failure(self.request.POST.get("username", ""), throttle.client_address(self.request))
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        throttle.clear(form.get_user().get_username())
-        return super().form_valid(form)
 
 
 # --- the session ---------------------------------------------------------------------------
