@@ -18,6 +18,8 @@ BEACON_COMMANDS = {
     "diff": "list what changed in a published period's data since publication",
     "register": "freeze or write the Corporate Risk Register edition for a body and date (json, html, pdf, docx); "
                 "supersede or withdraw one",
+    "backup": "back up the whole database into one archive with a manifest and checksums",
+    "restore": "restore a backup into an empty database (the same kind: SQLite or PostgreSQL)",
     "demo": "set up the demo: migrate, import the demo bundles, write the QPR and register editions",
     "demo_users": "create the demo sign-ins (demo databases only) and print them",
     "api_token": "issue an API token for a user",
@@ -50,7 +52,28 @@ def main(argv=None, prog="beacon") -> int:
         execute_from_command_line([prog, *argv])
     except SystemExit as exc:  # management commands exit through CommandError -> SystemExit
         return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    except KeyboardInterrupt:
+        print(f"{prog} {argv[0]}: stopped: nothing more was done", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one line, not a traceback; --traceback shows it
+        if "--traceback" in argv:
+            raise
+        print(f"{prog} {argv[0]}: {_one_line(exc)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _one_line(exc: Exception) -> str:
+    """An error the command did not expect, in one line: a fault (the database busy or
+    unreachable, the disk full) in plain words, anything else named with a pointer to
+    ``--traceback``. Every write is one transaction, so nothing is half-written."""
+    from beacon.core.faults import fault_of
+
+    fault = fault_of(exc)
+    if fault is not None:
+        return fault.detail
+    text = " ".join(str(exc).split()) or "no message"
+    return f"failed: {type(exc).__name__}: {text} (nothing was saved; run again with --traceback to see where)"
 
 
 if __name__ == "__main__":

@@ -221,6 +221,37 @@ def edition_differences(old_row, model: QprModel, settings: dict, overrides: dic
     return lines
 
 
+PUBLISH_WAIT_SECONDS = 120.0
+"""How long a publication waits for an import that is running to finish."""
+
+PUBLISH_BUSY = "an import is running: nothing was published; try again when it has finished"
+
+
+def _consistent_read() -> None:
+    """Make the rest of the current transaction read one consistent state of the data: the
+    model, the checks, every document and the data snapshot (with its checksum) of one edition.
+    It holds the import lock (an import waits for the publication, and the publication for an
+    import that is running), and on PostgreSQL, when it is the outermost transaction, reads at
+    REPEATABLE READ: one snapshot, whatever else is saved meanwhile. On SQLite the transaction is
+    the database's write lock, so nothing else is saved meanwhile."""
+    from django.db import connection
+
+    from beacon.core import locks
+
+    if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1:  # the outermost: a new transaction
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    locks.named_lock(locks.IMPORT, timeout=PUBLISH_WAIT_SECONDS, busy_message=PUBLISH_BUSY)
+
+
+def _import_lock_held():
+    """The import lock, taken before the publication's transaction begins (so that its
+    snapshot is taken once the lock is held; see :func:`beacon.core.locks.held_before_transaction`)."""
+    from beacon.core import locks
+
+    return locks.held_before_transaction(locks.IMPORT, timeout=PUBLISH_WAIT_SECONDS, busy_message=PUBLISH_BUSY)
+
+
 def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rule_set=None, now=None,
             correction: str | None = None, seen_differences: list[str] | None = None) -> Published:
     """Freeze the edition of ``period``. ``allow`` maps a check id to the reason it is accepted.
@@ -234,71 +265,72 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
     from beacon.reports.models import PublishedFile, PublishedReport
     from beacon.reports.qpr import RECONCILIATION_CHECK_ID, model_json
 
-    allow = {k: v.strip() for k, v in (allow or {}).items()}
-    previous = current_edition(period)
-    if correction is None and previous is not None:
-        raise PublishError(f"{period.label} is already published; a published edition is never changed "
-                           "(publish a corrected edition, with its reason, to correct it)")
-    if correction is not None:
-        correction = correction.strip()
-        if previous is None:
-            raise PublishError(f"{period.label} is not published: there is no edition to correct")
-        if not correction:
-            raise PublishError("give the reason for the corrected edition")
-    missing_reason = [k for k, v in allow.items() if not v]
-    if missing_reason:
-        raise PublishError(f"give a reason for each accepted check: {', '.join(missing_reason)}")
-    edition = documents.edition_inputs(period, rule_set)
-    if not edition.model.kpis:
-        raise PublishError(f"no KPIs for {period.label}")
-    # the checks on the numbers, and the same checks on the document as printed (6.1.1, 6.1.6)
-    from beacon.reports.documents.checks import document_checks
+    with _import_lock_held(), transaction.atomic():
+        _consistent_read()
+        allow = {k: v.strip() for k, v in (allow or {}).items()}
+        previous = current_edition(period)
+        if correction is None and previous is not None:
+            raise PublishError(f"{period.label} is already published; a published edition is never changed "
+                               "(publish a corrected edition, with its reason, to correct it)")
+        if correction is not None:
+            correction = correction.strip()
+            if previous is None:
+                raise PublishError(f"{period.label} is not published: there is no edition to correct")
+            if not correction:
+                raise PublishError("give the reason for the corrected edition")
+        missing_reason = [k for k, v in allow.items() if not v]
+        if missing_reason:
+            raise PublishError(f"give a reason for each accepted check: {', '.join(missing_reason)}")
+        edition = documents.edition_inputs(period, rule_set)
+        if not edition.model.kpis:
+            raise PublishError(f"no KPIs for {period.label}")
+        # the checks on the numbers, and the same checks on the document as printed (6.1.1, 6.1.6)
+        from beacon.reports.documents.checks import document_checks
 
-    printed = document_checks(documents.qpr_html(edition))
-    model = dataclasses.replace(edition.model, checks=tuple(
-        c for c in edition.model.checks if c.id not in ("6.1.1", "6.1.6-printed")) + tuple(printed))
-    failed = failed_checks(model)
-    blocking = [c for c in failed if c.id not in allow]
-    # lint findings on authored text (spec 6.2) are warnings that need sign-off: accepted as a
-    # whole, with a reason, under the id "6.2" (``beacon publish --accept-lint --reason``)
-    lint = model.lint
-    unsigned = lint if LINT_CHECK_ID not in allow else []
-    if blocking or unsigned:
-        lines = [f"{c.id} {c.name}: {f}" for c in blocking for f in (c.failures or ["failed"])]
-        lines += [f"{LINT_CHECK_ID} {LINT_CHECK_NAME}: {finding_line(f)}" for f in unsigned]
-        why = []
-        checks = [c for c in blocking if c.id != RECONCILIATION_CHECK_ID]
-        if checks:
-            why.append(f"{len(checks)} consistency check(s) failed")
-        if len(checks) < len(blocking):
-            why.append("figures differ from those the council published (6.3)")
-        if unsigned:
-            why.append(f"{len(unsigned)} lint finding(s) on authored text need sign-off")
-        raise PublishError(f"{period.label} cannot be published: {'; '.join(why)}", lines)
-    if LINT_CHECK_ID in allow and not lint:
-        raise PublishError(f"--accept-lint: there are no lint findings in {period.label}")
-    if RECONCILIATION_CHECK_ID in allow and RECONCILIATION_CHECK_ID not in {c.id for c in failed}:
-        raise PublishError(f"--accept-reconciliation: no figure of {period.label} differs from those published")
-    unknown = sorted(set(allow) - {c.id for c in failed} - {LINT_CHECK_ID})
-    if unknown:
-        raise PublishError(f"--allow-failed-check {', '.join(unknown)}: no such failed check in {period.label}")
-    overridden = [{"id": c.id, "name": c.name, "failures": list(c.failures), "reason": allow[c.id]} for c in failed]
-    if lint:
-        overridden.append({"id": LINT_CHECK_ID, "name": LINT_CHECK_NAME, "failures": [finding_line(f) for f in lint],
-                           "reason": allow[LINT_CHECK_ID]})
-    differences: list[str] = []
-    if previous is not None:
-        differences = edition_differences(previous, model, edition.settings, edition.overrides)
-        if not differences:
-            raise PublishError(f"a corrected edition of {period.label} would print the same figures and words as "
-                               f"the edition published on {previous.published_at:%d %B %Y}: "
-                               "there is nothing to correct")
-        if seen_differences is not None and list(seen_differences) != differences:
-            raise PublishError(f"the data of {period.label} changed since you opened the page: nothing was published. "
-                               "Check the differences listed now, then publish again.")
-    now = now or clock.now()
-    data = data_snapshot(period, rule_set)
-    with transaction.atomic():
+        printed = document_checks(documents.qpr_html(edition))
+        model = dataclasses.replace(edition.model, checks=tuple(
+            c for c in edition.model.checks if c.id not in ("6.1.1", "6.1.6-printed")) + tuple(printed))
+        failed = failed_checks(model)
+        blocking = [c for c in failed if c.id not in allow]
+        # lint findings on authored text (spec 6.2) are warnings that need sign-off: accepted as a
+        # whole, with a reason, under the id "6.2" (``beacon publish --accept-lint --reason``)
+        lint = model.lint
+        unsigned = lint if LINT_CHECK_ID not in allow else []
+        if blocking or unsigned:
+            lines = [f"{c.id} {c.name}: {f}" for c in blocking for f in (c.failures or ["failed"])]
+            lines += [f"{LINT_CHECK_ID} {LINT_CHECK_NAME}: {finding_line(f)}" for f in unsigned]
+            why = []
+            checks = [c for c in blocking if c.id != RECONCILIATION_CHECK_ID]
+            if checks:
+                why.append(f"{len(checks)} consistency check(s) failed")
+            if len(checks) < len(blocking):
+                why.append("figures differ from those the council published (6.3)")
+            if unsigned:
+                why.append(f"{len(unsigned)} lint finding(s) on authored text need sign-off")
+            raise PublishError(f"{period.label} cannot be published: {'; '.join(why)}", lines)
+        if LINT_CHECK_ID in allow and not lint:
+            raise PublishError(f"--accept-lint: there are no lint findings in {period.label}")
+        if RECONCILIATION_CHECK_ID in allow and RECONCILIATION_CHECK_ID not in {c.id for c in failed}:
+            raise PublishError(f"--accept-reconciliation: no figure of {period.label} differs from those published")
+        unknown = sorted(set(allow) - {c.id for c in failed} - {LINT_CHECK_ID})
+        if unknown:
+            raise PublishError(f"--allow-failed-check {', '.join(unknown)}: no such failed check in {period.label}")
+        overridden = [{"id": c.id, "name": c.name, "failures": list(c.failures), "reason": allow[c.id]} for c in failed]
+        if lint:
+            overridden.append({"id": LINT_CHECK_ID, "name": LINT_CHECK_NAME, "failures": [finding_line(f) for f in lint],
+                               "reason": allow[LINT_CHECK_ID]})
+        differences: list[str] = []
+        if previous is not None:
+            differences = edition_differences(previous, model, edition.settings, edition.overrides)
+            if not differences:
+                raise PublishError(f"a corrected edition of {period.label} would print the same figures and words as "
+                                   f"the edition published on {previous.published_at:%d %B %Y}: "
+                                   "there is nothing to correct")
+            if seen_differences is not None and list(seen_differences) != differences:
+                raise PublishError(f"the data of {period.label} changed since you opened the page: nothing was published. "
+                                   "Check the differences listed now, then publish again.")
+        now = now or clock.now()
+        data = data_snapshot(period, rule_set)
         if previous is not None:  # the edition to correct, locked: two corrections at once cannot both be edition n+1
             previous = PublishedReport.objects.select_for_update().get(pk=previous.pk)
             if PublishedReport.objects.filter(corrects=previous).exists():

@@ -121,5 +121,17 @@ class ReopenReturn:
 
 @dataclass(frozen=True)
 class CloseYear:
+    """Close a financial year as final (the performance lead, after confirming on the page): only
+    a year that has ended, has data, and whose returns are all approved."""
+
     financial_year: FinancialYear
+    by: str
+
+
+@dataclass(frozen=True)
+class ReopenYear:
+    """Reopen a closed financial year for correction (the performance lead); the reason is kept."""
+
+    financial_year: FinancialYear
+    reason: str
     by: str

@@ -49,11 +49,23 @@ class ReturnPeriod(models.Model):
 
 
 class YearClosure(models.Model):
-    """A financial year closed by the performance lead: its data is final (spec 3.7)."""
+    """A financial year closed by the performance lead: its data is final (spec 3.7). A closure
+    reopened (with the reason, who and when) no longer holds; the year may be closed again, a new
+    closure. At most one closure of a year holds at a time."""
 
-    financial_year = models.CharField(max_length=7, unique=True)
+    financial_year = models.CharField(max_length=7)
     closed_by = models.CharField(max_length=150)
     closed_at = models.DateTimeField()
+    reopened_by = models.CharField(max_length=150, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["financial_year", "closed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year"], condition=models.Q(reopened_at__isnull=True),
+                                    name="returns_year_closed_once"),
+        ]
 
     def __str__(self):
         return self.financial_year

@@ -23,7 +23,8 @@ from .models import Return, ReturnPeriod, YearClosure, number_text
 
 
 def year_closed(financial_year: str) -> bool:
-    return YearClosure.objects.filter(financial_year=financial_year).exists()
+    """Whether the year is closed now (a closure that has been reopened no longer holds)."""
+    return YearClosure.objects.filter(financial_year=financial_year, reopened_at__isnull=True).exists()
 
 
 def directorates_for(q: Quarter) -> list[Directorate]:

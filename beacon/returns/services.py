@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from beacon.core import clock
-from beacon.core.audit import Change, same_value
+from beacon.core.audit import Change, record_revision, same_value
 from beacon.core.models import ImportRun
 from beacon.core.stale import Changed, StaleEdit, merge_or_refuse, version
 from beacon.domain.periods import period_sort
@@ -36,6 +36,7 @@ from .commands import (
     MonthValue,
     OpenPeriod,
     ReopenReturn,
+    ReopenYear,
     ReturnError,
     SaveReturn,
     SendBack,
@@ -69,7 +70,7 @@ from .queries import (
 
 __all__ = [
     "ReturnError", "StaleEdit", "check_editable", "open_period", "save_return", "submit_return", "send_back",
-    "approve_return", "reopen_return", "close_year",
+    "approve_return", "reopen_return", "close_year", "reopen_year",
 ]
 
 WHAT = "The return"  # what a stale save names: "The return changed since you opened it ..."
@@ -546,13 +547,35 @@ def reopen_return(cmd: ReopenReturn) -> list[dict]:
 
 
 # --- the year --------------------------------------------------------------------------------
+YEARS_LOCK = "financial years"
+"""The lock taken to close or reopen a year: two at once cannot both close it."""
+
+
+def _year_has_data(fy) -> bool:
+    labels = [q.label for q in fy.quarters] + [m.label for q in fy.quarters for m in q.months]
+    return (pm.Observation.objects.filter(period__in=labels).exists()
+            or ReturnPeriod.objects.filter(period__in=[q.label for q in fy.quarters]).exists())
+
+
 @transaction.atomic
 def close_year(cmd: CloseYear) -> int:
-    """Close a financial year once every return of it is approved: every observation of it
-    becomes final. Returns how many changed."""
+    """Close a financial year once it has ended, has data, and every return of it is approved:
+    every observation of it becomes final. Returns how many changed. The page asks the lead to
+    confirm first."""
+    from beacon.core import locks
+
     fy = cmd.financial_year
+    locks.named_lock(YEARS_LOCK)
+    today = clock.today()
     if year_closed(fy.label):
         raise ReturnError("The year was not closed", {"financial_year": f"{fy.label} is already closed"})
+    if fy.start > today:
+        raise ReturnError("The year was not closed", {"financial_year": f"{fy.label} is in the future"})
+    if fy.end >= today:
+        raise ReturnError("The year was not closed", {
+            "financial_year": f"{fy.label} has not ended yet: it ends on {fy.end.day} {fy.end:%B %Y}"})
+    if not _year_has_data(fy):
+        raise ReturnError("The year was not closed", {"financial_year": f"{fy.label} has no data: there is nothing to close"})
     pending = Return.objects.filter(period__period__startswith=fy.label).exclude(status=Return.Status.APPROVED)
     if pending.exists():
         names = ", ".join(sorted({str(r) for r in pending.select_related("period", "directorate")})[:5])
@@ -562,5 +585,29 @@ def close_year(cmd: CloseYear) -> int:
                                 source=f"web close year {fy.label}")
     periods = [*fy.quarters, *(m for q in fy.quarters for m in q.months)]
     changed = performance.finalise_observations(periods, change)
-    YearClosure.objects.create(financial_year=fy.label, closed_by=cmd.by, closed_at=now)
+    closure = YearClosure.objects.create(financial_year=fy.label, closed_by=cmd.by, closed_at=now)
+    record_revision(change, closure, "financial year", fy.label, "status", "open", "closed")
     return changed
+
+
+@transaction.atomic
+def reopen_year(cmd: ReopenYear) -> YearClosure:
+    """Reopen a closed year for correction, with the reason (kept on the closure and in its
+    history). Its returns and data can then be changed again; its observations stay marked final
+    until they are changed (each change a revision) and the year is closed again."""
+    from beacon.core import locks
+
+    fy = cmd.financial_year
+    locks.named_lock(YEARS_LOCK)
+    closure = YearClosure.objects.select_for_update().filter(financial_year=fy.label, reopened_at__isnull=True).first()
+    if closure is None:
+        raise ReturnError("The year was not reopened", {"financial_year": f"{fy.label} is not closed"})
+    reason = " ".join(cmd.reason.split())
+    if not reason:
+        raise ReturnError("The year was not reopened", {"reason": "Reason: say why the year is reopened"})
+    now = clock.now()
+    closure.reopened_by, closure.reopened_at, closure.reopen_reason = cmd.by, now, reason
+    closure.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
+    change = Change(by=cmd.by, at=now, reason=reason, source=f"web reopen year {fy.label}")
+    record_revision(change, closure, "financial year", fy.label, "status", "closed", "reopened")
+    return closure

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from beacon.domain.risk import Rating, RiskRuleError, at_target, check_risk_id, is_at_target_text, next_risk_id, parse_due
-from beacon.core import clock
+from beacon.core import clock, locks
 
 from .history import ensure_issued, record, record_creation, set_rating
 from .models import ITEM_EVENTS, Action, ActionDateRevision, CandidateRisk, Control, IssuedId, Register, Risk, RiskEvent
@@ -90,6 +90,8 @@ def _create(title: str, owners: Sequence[str], *, by, at, on, register, current:
         raise LifecycleError("a risk needs a title", field="title")
     if not owners:
         raise LifecycleError("a risk needs at least one owner", field="owners")
+    # the next id is read then issued: one at a time, or two risks added at once get the same id
+    locks.named_lock(locks.RISK_IDS, busy_message="another risk is being added: nothing was saved; try again")
     risk_id = next_risk_id(issued_ids())
     ensure_issued(risk_id, at)
     risk = Risk.objects.create(risk_id=risk_id, title=title, owners=list(owners), register=Register.named(register), **fields)

@@ -105,7 +105,7 @@ def test_the_whole_journey(client_for, open_period):
     assert response.status_code == 200
 
     # closing the year makes the data final, with a revision
-    assert lead.post("/returns/close-year/", {"financial_year": "2022/23"}).status_code == 302
+    assert lead.post("/returns/close-year/", {"financial_year": "2022/23", "confirm": "1"}).status_code == 302
     a1.refresh_from_db()
     # BB has not been approved, so the year cannot close yet
     assert a1.status == "provisional"
@@ -115,7 +115,7 @@ def test_the_whole_journey(client_for, open_period):
     assert lead.post(f"/returns/{NEXT_SLUG}/BB/", {"action": "approve"}).status_code == 302
     bb.refresh_from_db()
     assert bb.status == Return.APPROVED
-    assert lead.post("/returns/close-year/", {"financial_year": "2022/23"}).status_code == 302
+    assert lead.post("/returns/close-year/", {"financial_year": "2022/23", "confirm": "1"}).status_code == 302
     a1.refresh_from_db()
     assert a1.status == "final"
     assert Revision.objects.filter(key=f"A1 {NEXT}", field="status", new_value="final").exists()

@@ -49,11 +49,34 @@ class OpenPeriodForm(GovukForm):
 
 
 class CloseYearForm(GovukForm):
+    """Close a year as final: only with ``confirm`` ticked (closing makes every value of the year
+    final; it can be reopened, with a reason)."""
+
     financial_year = ParsedField(FinancialYear.parse, label="Financial year", error_label="",
                                  error_messages={"required": "enter the financial year, for example 2022/23"})
+    confirm = CheckboxField(label="I confirm that every value of this year becomes final", error_label="",
+                            required=True, error_messages={
+                                "required": "tick to confirm that every value of the year becomes final"})
 
     def command(self, by: str) -> cmd.CloseYear:
         return cmd.CloseYear(self.cleaned_data["financial_year"], by)
+
+
+class ReopenYearForm(GovukForm):
+    """Reopen a closed year for correction, with the reason (kept in its history). Its ids start
+    ``reopen-`` (the page also has the close form)."""
+
+    financial_year = ParsedField(FinancialYear.parse, label="Financial year to reopen", error_label="",
+                                 error_messages={"required": "enter the closed year to reopen, for example 2022/23"})
+    reason = TextField(label="Reason for reopening", widget=forms.Textarea, error_label="Reason",
+                       help_text="Say what needs correcting. It is kept in the year's history.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "reopen-%s")
+        super().__init__(*args, **kwargs)
+
+    def command(self, by: str) -> cmd.ReopenYear:
+        return cmd.ReopenYear(self.cleaned_data["financial_year"], self.cleaned_data.get("reason") or "", by)
 
 
 class EnteredNumberField(ParsedField):

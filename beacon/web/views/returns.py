@@ -16,7 +16,15 @@ from beacon.returns.models import Return, ReturnPeriod, YearClosure
 
 from .. import drafts
 from ..forms import error_summary
-from ..forms.returns import CloseYearForm, CommentaryForm, OpenPeriodForm, ReopenForm, ReturnLinesFormSet, ReviewForm
+from ..forms.returns import (
+    CloseYearForm,
+    CommentaryForm,
+    OpenPeriodForm,
+    ReopenForm,
+    ReopenYearForm,
+    ReturnLinesFormSet,
+    ReviewForm,
+)
 from ..services import reports as report_services
 
 
@@ -52,9 +60,11 @@ def index(request):
         "boards": [(rp, queries.board(rp)) for rp in periods] if lead else [],
         "mine": [] if lead else [queries.BoardRow(r, queries.is_late(r), False) for r in mine],
         "show_confirm": bool(form.is_bound and (form["confirm"].errors or form["confirm"].value())),
-        "closed_years": list(YearClosure.objects.order_by("-financial_year")),
+        "closed_years": list(YearClosure.objects.filter(reopened_at__isnull=True).order_by("-financial_year")),
+        "year_history": list(YearClosure.objects.order_by("-financial_year", "-closed_at")),
         "form": form,
         "close_form": CloseYearForm(),
+        "reopen_year_form": ReopenYearForm(),
         "errors": error_summary(None, form) if form.is_bound else {},
     }
     return render(request, "web/returns_index.html", context, status=400 if form.errors else 200)
@@ -68,23 +78,32 @@ def period(request, slug):
 
 @perm.require(perm.CLOSE_YEAR)
 def close_year(request):
+    """Close a year as final (the form's ``confirm`` ticked), or, with ``action=reopen``, reopen a
+    closed year with a reason. Either way the returns page says what happened."""
     if request.method != "POST":
         return redirect("web:returns")
-    form = CloseYearForm(request.POST)
+    reopen = request.POST.get("action") == "reopen"
+    form = ReopenYearForm(request.POST) if reopen else CloseYearForm(request.POST)
     fy = request.POST.get("financial_year", "")
+    done = "reopened" if reopen else "closed"
     problems = []
     if form.is_valid():
         try:
-            n = services.close_year(form.command(request.user.username))
+            if reopen:
+                services.reopen_year(form.command(request.user.username))
+            else:
+                n = services.close_year(form.command(request.user.username))
         except cmd.ReturnError as exc:
             problems = list(exc.field_errors.values()) or [str(exc)]
         else:
-            messages.success(request, f"{form.cleaned_data['financial_year'].label} is closed: {n} observations are now final.")
+            label = form.cleaned_data["financial_year"].label
+            messages.success(request, f"{label} is reopened: its returns and data can be corrected; close it again "
+                             "when they are." if reopen else f"{label} is closed: {n} observations are now final.")
             return redirect("web:returns")
     else:
         problems = [message for errors in form.errors.values() for message in errors]
     for message in problems:
-        messages.error(request, f"{fy} was not closed: {message}")
+        messages.error(request, f"{fy} was not {done}: {message}")
     return redirect("web:returns")
 
 
