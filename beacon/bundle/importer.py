@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from beacon.core import clock, jsonio
+from beacon.core import clock, jsonio, locks
 
 from .errors import BundleErrors
 from .reader import Bundle, read_bundle
@@ -152,6 +152,13 @@ def _planned_changes(ctx: LoadContext, after_pk: int) -> list[PlannedChange]:
     return out
 
 
+IMPORT_WAIT_SECONDS = 120.0
+"""How long an import waits for another one to finish before it gives up (nothing written)."""
+
+IMPORT_BUSY = ("another import is running: nothing was imported; wait for it to finish, "
+               "then import again")
+
+
 def import_bundle(path: str | Path, *, user: str | None = None, reason: str = "", now: datetime | None = None,
                   dry_run: bool = False, expect: str | None = None) -> ImportResult:
     """Import a bundle all or nothing. Raises :class:`BundleErrors` listing every problem.
@@ -163,18 +170,23 @@ def import_bundle(path: str | Path, *, user: str | None = None, reason: str = ""
     from beacon.core.models import Revision
 
     bundle = read_bundle(path, owns=lambda name: any(part.owns(name) for part in PARTS))
-    errors = BundleErrors()
-    parsed = {}
-    for part in PARTS:
-        parsed[part.name] = part.validate(bundle, errors)
     skipped = list(bundle.skipped)
     for name in bundle.sheets:
         if not any(part.owns(name) for part in PARTS):
             skipped.append(name)
-    errors.raise_if_any()
-    ctx = LoadContext(user=user or getpass.getuser(), now=now or clock.now(), source=str(path), reason=reason)
     try:
         with transaction.atomic():
+            # one import at a time, checked and loaded against the data as it is once the lock is
+            # held: two imports at once run one after the other, the second seeing the first's work
+            # (and its changes dated after the first's)
+            locks.named_lock(locks.IMPORT, timeout=IMPORT_WAIT_SECONDS, busy_message=IMPORT_BUSY)
+            ctx = LoadContext(user=user or getpass.getuser(), now=now or clock.now(), source=str(path),
+                              reason=reason)
+            errors = BundleErrors()
+            parsed = {}
+            for part in PARTS:
+                parsed[part.name] = part.validate(bundle, errors)
+            errors.raise_if_any()
             last = Revision.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             for part in PARTS:
                 part.load(parsed[part.name], ctx)

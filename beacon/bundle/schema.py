@@ -212,9 +212,9 @@ class FileSpec:
                 else:
                     seen_keys[key] = row.line
             if ok and self.row_check is not None:
-                before = len(errors.messages)
+                before = errors.count
                 self.row_check(record, errors)
-                ok = len(errors.messages) == before
+                ok = errors.count == before
             if ok:
                 records.append(record)
         return records
@@ -226,3 +226,17 @@ def _key_part(value):
 
 def check_only_listed(specs: Iterable[FileSpec]) -> set[str]:
     return {spec.name for spec in specs}
+
+
+def check_lengths(records: Iterable[Record], columns: dict[str, tuple[Any, str]], errors: BundleErrors) -> None:
+    """Refuse text longer than the field it is stored in. ``columns`` maps a column to the Django
+    model and field that hold it; the limit is read from the field (``max_length``), so that the
+    numbers live in one place, the models. PostgreSQL enforces the limits and SQLite does not:
+    checked here, a bundle is refused the same way on both, row by row."""
+    limits = {column: model._meta.get_field(name).max_length for column, (model, name) in columns.items()}
+    for record in records:
+        for column, limit in limits.items():
+            value = record[column]
+            text = getattr(value, "text", value)  # a parsed cell that keeps its text (a due date as written)
+            if limit and isinstance(text, str) and len(text) > limit:
+                errors.add(f"{record.where(column)}: {len(text):,} characters; at most {limit:,} are allowed")

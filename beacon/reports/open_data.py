@@ -4,10 +4,10 @@
 Both are rendered from the edition's model: for a published edition that is its frozen snapshot,
 so the files never change with later data; publishing stores them with the other formats.
 
-Formula safety (OWASP "CSV injection"): a text cell that starts with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return is written with a leading apostrophe in the CSV, and as a string
-(never a formula) in the workbook. Numbers are written as numbers, so a negative value stays a
-number.
+Formula safety (OWASP "CSV injection"), by the one rule of :mod:`beacon.domain.cells`: a text
+cell that starts with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a full-width form of
+those is written with a leading apostrophe in the CSV, and as a string cell marked as text (never a
+formula) in the workbook. Numbers are written as numbers, so a negative value stays a number.
 """
 
 from __future__ import annotations
@@ -16,19 +16,18 @@ import csv
 import io
 from decimal import Decimal
 
+from beacon.bundle.writer import text_cell
+from beacon.domain.cells import formula_safe
 from beacon.domain.qpr_editions import OPEN_DATA_COLUMNS, open_data_rows
 from beacon.domain.numbers import to_decimal
 from beacon.domain.qpr_model import QprModel
 
 __all__ = ["safe_text", "open_data_csv", "open_data_xlsx"]
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def safe_text(text: str) -> str:
-    """``text`` as a CSV cell a spreadsheet shows as text: an apostrophe before a leading
-    formula character."""
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+    """``text`` as a CSV cell a spreadsheet shows as text (:func:`beacon.domain.cells.formula_safe`)."""
+    return formula_safe(text)
 
 
 def _number(value) -> str:
@@ -82,8 +81,7 @@ def open_data_xlsx(model: QprModel) -> bytes:
             if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
                 cell.value = value
             else:
-                cell.value = str(value)
-                cell.data_type = "s"  # never a formula, whatever it starts with
+                text_cell(cell, str(value))  # never a formula, whatever it starts with
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     for c, name in enumerate(names, start=1):

@@ -13,11 +13,11 @@ from decimal import Decimal, InvalidOperation
 
 from beacon.bundle.schema import MAX_DECIMAL_PLACES, parse_number
 from beacon.domain.periods import Month
+from beacon.domain.units import unit_problem
 
 from .models import number_text
 
 MAX_TEXT = 5000  # characters in a data note or a commentary
-NON_NEGATIVE_UNITS = ("count", "days", "seconds", "tonnes")
 LARGEST = Decimal(10) ** 17
 
 COMMENTARY = "commentary"  # the directorate commentary's field
@@ -108,11 +108,8 @@ def value_problem(value: Decimal, unit: str) -> str | None:
         return f"{shown} has more than {MAX_DECIMAL_PLACES} decimal places"
     if abs(value) >= LARGEST:
         return f"{shown} is too large"
-    if unit == "percent" and not (Decimal(0) <= value <= Decimal(100)):
-        return f"{shown} is not a percentage between 0 and 100"
-    if unit in NON_NEGATIVE_UNITS and value < 0:
-        return f"{shown} must not be negative"
-    return None
+    problem = unit_problem(value, unit)
+    return f"{shown} {problem}" if problem else None
 
 
 def text_problem(text: str) -> str | None:

@@ -45,7 +45,9 @@ from decimal import Decimal, InvalidOperation
 from django.core import signing
 from django.db import transaction
 
+from beacon.bundle.writer import text_cell
 from beacon.core.stale import Changed, StaleEdit
+from beacon.domain.cells import formula_safe, from_formula_safe
 from beacon.domain.merge import plain_same
 from beacon.domain.periods import Month, PeriodError, Quarter, parse_period
 
@@ -75,8 +77,7 @@ KINDS = {
 }
 SALT = "beacon.returns.upload"
 # a text cell a spreadsheet would run as a formula is written with a leading apostrophe, which
-# reading takes off again
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# reading takes off again: the one rule of beacon.domain.cells (formula_safe, from_formula_safe)
 
 
 class UploadError(Exception):
@@ -148,7 +149,7 @@ def _csv_rows(filename: str, data: bytes) -> list[tuple[int, list[str]]]:
     number = 0
     try:
         for number, record in enumerate(reader, start=1):
-            if not rows.add(number, [_unguard(cell) for cell in record]):
+            if not rows.add(number, [from_formula_safe(cell) for cell in record]):
                 break
     except csv.Error as exc:
         raise UploadError(filename, [f"{filename} row {number + 1}: not valid CSV ({exc})"]) from None
@@ -229,15 +230,7 @@ def _xlsx_text(cell) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return _unguard(str(value))
-
-
-def _guard(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _unguard(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+    return from_formula_safe(str(value))
 
 
 # --- the rows of a return --------------------------------------------------------------------
@@ -638,7 +631,7 @@ def template_csv(rows: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([number_text(c) if isinstance(c, Decimal) else _guard(c or "") for c in row])
+        writer.writerow([number_text(c) if isinstance(c, Decimal) else formula_safe(c or "") for c in row])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -656,8 +649,7 @@ def template_xlsx(rows: list[list], title: str) -> bytes:
             if isinstance(value, Decimal):
                 cell.value = value
             elif value:
-                cell.value = str(value)
-                cell.data_type = "s"  # text, never a formula
+                text_cell(cell, str(value))  # text, never a formula
             if r == 1:
                 cell.font = Font(bold=True)
             elif c == period_column:

@@ -100,7 +100,8 @@ def test_the_public_report_page_links_the_csv_and_workbook_next_to_the_json(clie
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("=SUM(A1:A2)", "'=SUM(A1:A2)"), ("+44 1622", "'+44 1622"), ("-1", "'-1"), ("@cmd", "'@cmd"),
+    ("=SUM(A1:A2)", "'=SUM(A1:A2)"), ("+44 1622", "'+44 1622"), ("-1+A1", "'-1+A1"), ("@cmd", "'@cmd"),
+    ("-1", "-1"),  # a plain number runs nothing: it stays a number (beacon.domain.cells)
     ("\tx", "'\tx"), ("Calls answered", "Calls answered"), ("", ""), ("a=b", "a=b"),
 ])
 def test_safe_text(text, expected):

@@ -12,10 +12,11 @@ from decimal import Decimal
 
 from beacon.bundle.errors import BundleErrors
 from beacon.bundle.reader import Bundle, Sheet
-from beacon.bundle.schema import Column, FileSpec, Record, parse_integer, parse_number
+from beacon.bundle.schema import Column, FileSpec, Record, check_lengths, parse_integer, parse_number
 from beacon.core.models import Directorate, SubArea
 from beacon.domain.periods import Month, PeriodError, Quarter, parse_period
 from beacon.domain.tables import total_differences
+from beacon.domain.units import unit_problem
 
 from .. import models
 from . import specs
@@ -134,11 +135,7 @@ _TEXT_LIMITS = {
 
 def _check_lengths(result: PerformanceBundle, errors: BundleErrors) -> None:
     for name, columns in _TEXT_LIMITS.items():
-        for r in result.get(name):
-            for column, (model, field_name) in columns.items():
-                limit = model._meta.get_field(field_name).max_length
-                if r[column] and len(r[column]) > limit:
-                    errors.add(f"{r.where(column)}: {len(r[column])} characters; at most {limit} are allowed")
+        check_lengths(result.get(name), columns, errors)
 
 
 def _codes_in_file(bundle: Bundle, name: str, column: str) -> set[str]:
@@ -169,6 +166,10 @@ def _check_number_for_unit(record: Record, column: str, unit: str, errors: Bundl
         problem = _percent_problem(number, column)
         if problem:
             errors.add(f"{record.where(column)}: {problem}")
+    elif column == "value":  # the value a return would hold: the return's rule for its unit
+        problem = unit_problem(number.value, unit)
+        if problem:
+            errors.add(f"{record.where(column)}: {number.value} {problem} (the measure is in {unit})")
 
 
 def _check_target(r: Record, kpis: dict[str, KpiInfo], errors: BundleErrors) -> None:

@@ -58,6 +58,8 @@ def _as_of(parsed: RiskBundle, ctx: LoadContext, risk_id: str):
 def _load_registers(parsed: RiskBundle, ctx: LoadContext) -> None:
     for r in parsed.get("registers.csv"):
         values = _present(r, {"name": "name", "owner_body": "owner_body", "other_bodies": "other_bodies"})
+        if "other_bodies" in values:  # a blank cell is no bodies (a list), as exported, not the text ""
+            values["other_bodies"] = values["other_bodies"] or []
         values = {k: [" ".join(b.split()) for b in v] if isinstance(v, list) else " ".join((v or "").split())
                   for k, v in values.items()}
         upsert(ctx, r, models.Register, {"code": r["code"]}, values, "register", r["code"])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from beacon.bundle.errors import BundleErrors
 from beacon.bundle.reader import Bundle
-from beacon.bundle.schema import Record
+from beacon.bundle.schema import Record, check_lengths
 from beacon.domain.risk import Rating, target_problems
 
 from .. import models
@@ -105,7 +105,25 @@ def validate(bundle: Bundle, errors: BundleErrors) -> RiskBundle:
             errors.add(f"{r.where('closed_on')}: {r['closed_on']} is before raised_on {r['raised_on']}")
 
     _check_events(result, in_file, errors)
+    for name, columns in _text_limits().items():
+        check_lengths(result.get(name), columns, errors)
     return result
+
+
+def _text_limits() -> dict[str, dict[str, tuple]]:
+    """Per file, the text columns stored in fields of limited length: column -> (model, field).
+    The limits themselves are read from the models (PostgreSQL enforces them, SQLite does not)."""
+    return {
+        "registers.csv": {c: (models.Register, c) for c in ("code", "name", "owner_body")},
+        "risks.csv": {"title": (models.Risk, "title"), "timescale_to_target": (models.Risk, "timescale_to_target"),
+                      "register": (models.Register, "code")},
+        "actions.csv": {"due": (models.Action, "due_text"), "status_as_printed": (models.ActionUpdate, "status_as_printed"),
+                        "reported_in": (models.ActionUpdate, "reported_in")},
+        "risk_events.csv": {c: (models.RiskEvent, c) for c in ("register", "reported_in")},
+        "published_risks.csv": {c: (models.PublishedRisk, c) for c in (
+            "title", "current_rating_as_printed", "target_rating_as_printed", "direction_as_printed", "edition_body")},
+        "risk_candidates.csv": {c: (models.CandidateRisk, c) for c in ("theme", "reported_in")},
+    }
 
 
 def _check_events(result: RiskBundle, in_file: dict[str, Record], errors: BundleErrors) -> None:

@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from beacon.bundle.errors import BundleErrors
 from beacon.bundle.importer import ImportResult, PlannedChange, StalePreview, import_bundle
+from beacon.bundle.reader import check_zip
 from beacon.core import clock
 
 MAX_FILES = 500
@@ -46,6 +47,8 @@ def _safe_name(name: str) -> str:
 
 
 def _extract(zip_path: Path, target: Path) -> Path:
+    # sizes, CRCs, encryption and members stored twice, each refused naming the member (issue 11)
+    check_zip(zip_path, max_inflated=MAX_UNPACKED, max_members=MAX_FILES)
     try:
         archive = zipfile.ZipFile(zip_path)
     except zipfile.BadZipFile:

@@ -31,8 +31,8 @@ def _previewed(request, upload, reason: str = "", errors: dict | None = None, st
     except svc.BundleErrors as exc:
         svc.discard_upload(upload.token)
         if form is not None:
-            n = len(exc.messages)
-            form.add_error("bundle", f"the bundle was not imported: {n} problem{'s' if n != 1 else ''}, listed above")
+            n = exc.count  # every problem, not only those listed
+            form.add_error("bundle", f"the bundle was not imported: {n:,} problem{'s' if n != 1 else ''}, listed above")
         return _page(request, {"form": form or UploadBundleForm(), "problems": exc.messages}, status=400)
     if not preview.result.changed:  # nothing to confirm: the kept file is not needed
         svc.discard_upload(upload.token)
