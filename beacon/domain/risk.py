@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
+from .periods import MONTH_NAME
+
 __all__ = [
     "RiskRuleError",
     "Likelihood",
@@ -537,7 +539,7 @@ def direction_of_travel(
                 result = Direction.UNCHANGED
                 if wholly_after:
                     flags.append("no change in score since the baseline, but a re-rating is recorded after it")
-            return DirectionResult(result, f"score {current_score} now against {base_score} at {baseline.isoformat()}", tuple(flags))
+            return DirectionResult(result, f"score {current_score} now against {base_score} on {baseline.day} {MONTH_NAME[baseline.month]} {baseline.year}", tuple(flags))
     directions = {e.direction for e in wholly_after if e.direction in ("increased", "reduced")}
     if wholly_after and len(directions) == 1 and all(e.direction in ("increased", "reduced") for e in wholly_after):
         result = Direction(directions.pop())

@@ -14,6 +14,7 @@ retired control stays retired) are checked here, whoever calls.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -92,7 +93,8 @@ def register(body: str | None = None, on: dt.date | None = None) -> RegisterEdit
     from django.core.cache import cache
 
     on, body = on or clock.today(), body or register_body()
-    key = f"beacon:register:{body}:{on.isoformat()}:{_data_version()}"
+    # hashed: a key with spaces (a body's name, a timestamp) is refused by memcached
+    key = "beacon:register:" + hashlib.sha256(f"{body}|{on.isoformat()}|{_data_version()}".encode()).hexdigest()
     content = cache.get(key)
     if content is None:
         content = build_edition(body, on)

@@ -29,6 +29,21 @@ LABELS = {"first_name": "First name", "last_name": "Last name", "email": "Email 
           "roles": "Roles", "directorates": "Directorates", "risks": "Risks"}
 
 
+def history_rows(user) -> list[tuple]:
+    """The account's changes for people: (when, who, field label, was, now), newest first; a
+    yes/no field in words, a list with commas."""
+    from beacon.core.audit import history_of
+
+    def shown(name: str, value: str) -> str:
+        if name == "active":
+            return {"true": "Yes", "false": "No"}.get(value, value)
+        return ", ".join(v for v in (value or "").split(";") if v) if name in ("roles", "directorates", "risks") else value
+
+    return [(r.changed_at, r.changed_by, LABELS.get(r.field, r.field.replace("_", " ").capitalize()),
+             shown(r.field, r.old_value), shown(r.field, r.new_value))
+            for r in history_of(user).order_by("-changed_at", "-pk")[:50]]
+
+
 @dataclass(frozen=True)
 class UserDetails:
     """What the users page sets: names, e-mail, whether the account is active, the roles of the

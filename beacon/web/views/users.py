@@ -16,7 +16,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from beacon.core import permissions as perm
-from beacon.core.audit import history_of
 from beacon.core.stale import StaleEdit
 
 from .. import drafts
@@ -101,5 +100,5 @@ def edit(request, pk):
             return redirect("web:user_edit", pk=pk)
     errors = error_summary(message, form) if form.is_bound else {}
     context = {"form": form, "errors": errors, "adding": False, "person": target, "changes": changes,
-               "history": history_of(target).order_by("-changed_at", "-pk")[:50]}
+               "history": service.history_rows(target)}
     return render(request, "web/user_form.html", context, status=400 if request.method == "POST" else 200)
