@@ -220,6 +220,12 @@ def n_of_total(n: int, total: int, one: str, many: str, words: bool = False) -> 
     return f"{word(n)} of the {word(total)} {one if total == 1 else many}"
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``1 KPI``, ``2 KPIs``, ``1 consistency check``: a count with its noun in the right
+    number (never "KPI(s)"); ``many`` when the plural is not ``one`` + "s"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 _ROLLING_SUFFIX = re.compile(r"\s*[–-]\s*rolling 12 months\s*$", re.I)
 
 

@@ -43,6 +43,7 @@ from beacon.domain.rules import RuleSet, get_rule_set
 from beacon.reports.formats import QPR
 from beacon.reports.lint import LINT_CHECK_ID, LINT_CHECK_NAME, finding_line
 from beacon.core import clock, jsonio
+from beacon.domain.wording import counted
 
 
 class PublishError(Exception):
@@ -302,11 +303,11 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
             why = []
             checks = [c for c in blocking if c.id != RECONCILIATION_CHECK_ID]
             if checks:
-                why.append(f"{len(checks)} consistency check(s) failed")
+                why.append(f"{counted(len(checks), 'consistency check')} failed")
             if len(checks) < len(blocking):
                 why.append("figures differ from those the council published (6.3)")
             if unsigned:
-                why.append(f"{len(unsigned)} lint finding(s) on authored text need sign-off")
+                why.append(f"{counted(len(unsigned), 'lint finding')} on authored text need{'s' if len(unsigned) == 1 else ''} sign-off")
             raise PublishError(f"{period.label} cannot be published: {'; '.join(why)}", lines)
         if LINT_CHECK_ID in allow and not lint:
             raise PublishError(f"--accept-lint: there are no lint findings in {period.label}")
@@ -377,9 +378,19 @@ class Change:
             return f"{self.area} {self.key}: {parts}"
         return f"{self.area} {self.key}: {self.kind}"
 
+    def _key_words(self) -> str:
+        """The record's key for people: a commentary's key ends with its order and row number
+        (``CS / CS1 / 0 / 2``, unique in the snapshot), which mean nothing to a reader."""
+        if self.area != "commentary":
+            return self.key
+        parts = self.key.split(" / ")
+        while parts and parts[-1].isdigit():
+            parts.pop()
+        return "on " + ", ".join(parts) if parts else ""
+
     def sentence(self) -> str:
         """The change in plain words, for pages: "Value of CS1 2022/23 Q2: value removed (was 96)"."""
-        what = f"{_AREA_WORDS.get(self.area, self.area.replace('_', ' ').capitalize())} {self.key}"
+        what = f"{_AREA_WORDS.get(self.area, self.area.replace('_', ' ').capitalize())} {self._key_words()}"
         if self.kind != "changed":
             return f"{what} {self.kind}"
         parts = []

@@ -56,7 +56,7 @@ from beacon.domain.tables import total_differences, twelve_month_differences
 from beacon.domain.rag import Polarity, Rag, rate
 from beacon.domain.rules import RuleSet, get_rule_set
 from beacon.domain.severity import Severity
-from beacon.domain.wording import reported_dot
+from beacon.domain.wording import counted, reported_dot
 from beacon.performance import models
 from beacon.performance.results import KpiResult, compute_results
 from beacon.reports.lint import commentary_lint
@@ -459,7 +459,7 @@ def consistency_checks(model: QprModel, results: list[KpiResult], rule_set: Rule
             if not rag_sum == dot_sum == len(codes):
                 failures.append(f"{label}: G+A+R ({rag_sum}) and DoT counts ({dot_sum}) must both equal {len(codes)} KPIs")
             if counts.not_rated:
-                failures.append(f"{label}: {counts.not_rated} KPI(s) not rated")
+                failures.append(f"{label}: {counted(counts.not_rated, 'KPI')} not rated")
             # a KPI the rules give no direction of travel (too few values; no previous value) is
             # counted and named as such in the papers; any other KPI without one is a failure
             unexplained = [
@@ -468,7 +468,7 @@ def consistency_checks(model: QprModel, results: list[KpiResult], rule_set: Rule
                     r.dot_evidence and {FLAG_INSUFFICIENT, FLAG_NO_PREVIOUS} & set(r.dot_evidence.flags))
             ]
             if unexplained:
-                failures.append(f"{label}: {len(unexplained)} KPI(s) without a direction of travel "
+                failures.append(f"{label}: {counted(len(unexplained), 'KPI')} without a direction of travel "
                                 f"({', '.join(unexplained)})")
         sub_codes = [c for s in block.sub_areas for c in s.kpis]
         if block.sub_areas and sorted(sub_codes) != sorted(block.kpis):

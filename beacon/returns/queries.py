@@ -180,9 +180,12 @@ class LineView:
 def _last_reported(observations) -> tuple[Decimal | None, str]:
     """The value the reports show for the latest earlier quarter that has one: a quarter's value
     is its latest observation (for a monthly KPI the latest month of the quarter, as
-    ``beacon.performance.results`` takes it). ``observations``: newest first."""
+    ``beacon.performance.results`` takes it), never an illustrative one. ``observations``: newest
+    first."""
     seen: set = set()
     for obs in observations:
+        if obs.illustrative:  # a demo chart's made-up history is never a value a return follows on from
+            continue
         q = quarter_of(parse_period(obs.period))
         if q in seen:
             continue

@@ -400,7 +400,7 @@ def test_contradicting_commentary_is_a_finding_in_the_json_model_and_publish_nee
     assert accepted["6.2"]["reason"].startswith("Checked with the author")
     assert any("Performance also improved this Quarter." in x for x in accepted["6.2"]["failures"])
     assert row.model["lint"][0]["rule"] == "movement"
-    assert "accepted 1 lint finding(s)" in stdout.getvalue()
+    assert "accepted 1 lint finding" in stdout.getvalue()
 
 
 def test_accept_lint_without_findings_is_refused(demo):

@@ -14,3 +14,11 @@ from beacon.domain.wording import kpi_display_name
 ])
 def test_the_suffix_is_printed_once_from_the_flag(name, rolling, expected):
     assert kpi_display_name(name, rolling) == expected
+
+
+def test_a_count_names_its_noun_in_the_right_number():
+    from beacon.domain.wording import counted
+
+    assert [counted(n, "KPI") for n in (0, 1, 2)] == ["0 KPIs", "1 KPI", "2 KPIs"]
+    assert counted(1, "consistency check") == "1 consistency check"
+    assert counted(3, "person", "people") == "3 people"

@@ -61,3 +61,22 @@ def test_the_returns_board_never_says_not_started_about_timeliness(client_for, o
     board = client_for("lead").get(f"/returns/{NEXT_SLUG}/").content.decode()
     cells = re.findall(r"<td class=\"govuk-table__cell\">(Not yet submitted|Not started)</td>", board)
     assert cells and set(cells) == {"Not yet submitted"}
+
+
+def test_changes_since_publication_name_commentary_without_its_row_numbers():
+    from beacon.reports.publish import Change
+
+    assert Change("commentary", "CS / 0 / 2", "added").sentence() == "Commentary on CS added"
+    assert Change("commentary", "CS / CS1 / 0 / 1", "removed").sentence() == "Commentary on CS, CS1 removed"
+    assert Change("observations", "CS1 2022/23 Q2", "changed", {"value": ("96", "")}).sentence() == (
+        "Value of CS1 2022/23 Q2: value removed (was 96)")
+
+
+def test_a_return_never_offers_an_illustrative_figure_as_the_last_value(client_for, open_period):
+    from beacon.performance.models import Observation
+
+    page = client_for("owner").get(f"/returns/{NEXT_SLUG}/AA/").content.decode()
+    assert "Last value: 75%" in page
+    Observation.objects.filter(kpi__code="A1", value=75).update(illustrative=True)
+    page = client_for("owner").get(f"/returns/{NEXT_SLUG}/AA/").content.decode()
+    assert "Last value: 75%" not in page

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from beacon.bundle.importer import export_bundle
 
 from ._common import require_prepared_database
+from beacon.domain.wording import counted
 
 
 class Command(BaseCommand):
@@ -20,4 +21,4 @@ class Command(BaseCommand):
             written = export_bundle(path)
         except ValueError as exc:  # e.g. a table name too long for a workbook sheet name
             raise CommandError(f"cannot export to {path}: {exc}") from None
-        self.stdout.write(f"Exported {len(written)} file(s) to {path}")
+        self.stdout.write(f"Exported {counted(len(written), 'file')} to {path}")

@@ -7,6 +7,7 @@ from beacon.performance.management.commands._common import require_prepared_data
 from beacon.reports.lint import LINT_CHECK_ID
 from beacon.reports.publish import PublishError, publish
 from beacon.reports.qpr import RECONCILIATION_CHECK_ID
+from beacon.domain.wording import counted
 
 
 class Command(BaseCommand):
@@ -65,7 +66,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Published {result.period} by {result.published_by} at {result.published_at}")
         for c in result.overridden:
             if c["id"] == LINT_CHECK_ID:
-                self.stdout.write(f"  accepted {len(c['failures'])} lint finding(s) ({c['name']}): {c['reason']}")
+                self.stdout.write(f"  accepted {counted(len(c['failures']), 'lint finding')} ({c['name']}): {c['reason']}")
             else:
                 self.stdout.write(f"  accepted failed check {c['id']} ({c['name']}): {c['reason']}")
         from beacon.reports.models import PublishedFile
