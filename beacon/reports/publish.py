@@ -40,10 +40,10 @@ from beacon.domain.periods import Quarter, window_sort_range
 from beacon.domain.qpr_model import Check, QprModel
 from beacon.domain.records import to_plain
 from beacon.domain.rules import RuleSet, get_rule_set
+from beacon.domain.wording import counted
 from beacon.reports.formats import QPR
 from beacon.reports.lint import LINT_CHECK_ID, LINT_CHECK_NAME, finding_line
 from beacon.core import clock, jsonio
-from beacon.domain.wording import counted
 
 
 class PublishError(Exception):
