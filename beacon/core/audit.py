@@ -72,11 +72,14 @@ def identity(record: dj.Model) -> dict:
 
 
 def revision(change: Change, record: dj.Model, entity: str, key: str, name: str, old: Any, new: Any) -> Revision:
-    """An unsaved revision of one field of ``record`` (for writers that save many at once)."""
+    """An unsaved revision of one field of ``record`` (for writers that save many at once).
+    ``key`` is only a label for people (the record is identified by its type and id): one longer
+    than its column is shortened with "…", on every database alike."""
+    limit = Revision._meta.get_field("key").max_length
     return Revision(
         **identity(record),
         entity=entity,
-        key=key,
+        key=key if len(key) <= limit else key[: limit - 1] + "…",
         field=name,
         old_value=value_text(old),
         new_value=value_text(new),

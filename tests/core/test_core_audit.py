@@ -60,3 +60,16 @@ def test_every_revision_of_the_demo_names_its_record(clock):
     for r in revisions:
         model, label = expected[r.entity]
         assert isinstance(r.record, model) and label(r.record) == r.key, r
+
+
+def test_a_revision_label_longer_than_its_column_is_shortened(db):
+    """A published risk's label holds the edition's body: a long body must not break the write
+    on PostgreSQL (SQLite would have stored it whole)."""
+    from beacon.core.audit import Change, record_revision
+    from beacon.core.clock import now
+    from beacon.core.models import Directorate, Revision
+
+    d = Directorate.objects.create(code="LONG", name="Long")
+    rev = record_revision(Change(by="t", at=now()), d, "directorate", "X" * 300, "name", "a", "b")
+    stored = Revision.objects.get(pk=rev.pk)
+    assert len(stored.key) == Revision._meta.get_field("key").max_length and stored.key.endswith("…")

@@ -32,3 +32,4 @@ def test_a_conflict_says_what_changed_in_plain_words():
     assert caught.value.field_errors == {"v": "CS1 value was 96 when you opened the form and is now 98; you entered blank"}
     assert stale.merge_or_refuse("The return", {"v": "96"}, {"v": "98"}, {"v": "96"}) == {"v": "98"}
     assert stale.merge_or_refuse("The return", None, {"v": "98"}, {"v": "1"}) == {"v": "1"}
+
