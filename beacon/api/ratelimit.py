@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from beacon.core import clock
+from beacon.core.addresses import client_address
 
 
 class RateLimited(Exception):
@@ -27,15 +28,6 @@ class RateLimited(Exception):
         self.limit = limit
         self.window = window
         super().__init__(f"too many requests: at most {limit} every {window} seconds; try again in {retry_after} seconds")
-
-
-def client_address(request) -> str:
-    header = getattr(settings, "BEACON_CLIENT_ADDRESS_HEADER", "")
-    if header:
-        forwarded = [part.strip() for part in request.META.get(header, "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _count(who: str, limit: int) -> None:

@@ -44,6 +44,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from beacon.core import clock
+from beacon.core.addresses import client_address
 from beacon.domain.backoff import delay_after, wait_words
 
 WAIT_ATTRIBUTE = "beacon_sign_in_wait"  # set on a request whose sign-in was refused (seconds)
@@ -59,17 +60,6 @@ def _pair_key(username: str, address: str) -> str:
 
 def _address_key(address: str) -> str:
     return f"beacon:login:addr:{_digest(address or '-')}"
-
-
-def client_address(request) -> str:
-    if request is None:
-        return ""
-    header = getattr(settings, "BEACON_CLIENT_ADDRESS_HEADER", "")
-    if header:
-        forwarded = [part.strip() for part in request.META.get(header, "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _rules(username: str, address: str) -> list[tuple[str, int]]:
