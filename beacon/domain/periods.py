@@ -319,3 +319,32 @@ def comparison_period(quarter: Quarter, basis: str) -> Quarter:
     if basis == "same_quarter_last_year":
         return quarter.same_quarter_last_year()
     raise PeriodError(f"unknown comparison basis {basis!r} (use {' or '.join(COMPARISON_BASES)})")
+
+
+_MONTH_NUMBER = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
+    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
+_DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_DAY_NAMED_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})\s*$")
+
+
+def typed_date(text: str) -> date:
+    """A date as a person types it, or as a date field sends it: ``2022-11-15`` (what a browser's
+    date picker sends), ``15/11/2022`` (day first, as in the UK), ``15 November 2022`` or
+    ``15 Nov 2022``. Raises :class:`ValueError` saying how to write one."""
+    text = (text or "").strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    m = _DAY_MONTH_YEAR.match(text)
+    parts = (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+    if parts is None:
+        m = _DAY_NAMED_MONTH_YEAR.match(text)
+        month = _MONTH_NUMBER.get(m.group(2).lower()) if m else None
+        parts = (int(m.group(1)), month, int(m.group(3))) if month else None
+    if parts is not None:
+        try:
+            return date(parts[2], parts[1], parts[0])
+        except ValueError:
+            pass
+    raise ValueError(f"{text!r} is not a date (write it like 15/11/2022 or 15 November 2022)")

@@ -27,7 +27,7 @@ from django.db import transaction
 
 from beacon.core import audit, clock, jsonio
 from beacon.core.stale import StaleEdit, merge_or_refuse
-from beacon.domain.periods import PeriodError, Quarter
+from beacon.domain.periods import PeriodError, Quarter, typed_date
 
 FIELDS = (
     "council", "from_text", "to_text", "meeting_date", "decision_no", "subject", "classification",
@@ -199,10 +199,7 @@ def _date(text: Any) -> dt.date | None:
     text = str(text).strip()
     if not text:
         return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date (write it as YYYY-MM-DD, for example 2022-11-30)") from None
+    return typed_date(text)  # ISO from files and date pickers, or 30/11/2022 as typed
 
 
 def _email_problem(text: str) -> str | None:

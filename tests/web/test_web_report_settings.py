@@ -75,12 +75,12 @@ def test_blank_contact_rows_are_left_out_and_a_save_that_changes_nothing_keeps_n
 def test_values_are_checked_and_errors_name_the_field(data):
     with pytest.raises(svc.SettingsError) as caught:
         save({"council": "x" * 201, "meeting_date": "5 January 2023", "producer_email": "performance at kent",
-              "risk_data_to": "30/11/2022", "contacts": [AUTHOR, {**DIRECTOR, "email": "dan@"}, {"role": "r" * 201}]})
+              "risk_data_to": "31/11/2022", "contacts": [AUTHOR, {**DIRECTOR, "email": "dan@"}, {"role": "r" * 201}]})
     errors = caught.value.field_errors
     assert errors == {
         "council": "must be 200 characters or fewer (it has 201)",
         "producer_email": "'performance at kent' is not an email address (write it like name@example.org)",
-        "risk_data_to": "'30/11/2022' is not a date (write it as YYYY-MM-DD, for example 2022-11-30)",
+        "risk_data_to": "'31/11/2022' is not a date (write it like 15/11/2022 or 15 November 2022)",
         "contact-2-email": "'dan@' is not an email address (write it like name@example.org)",
         "contact-3-role": "must be 200 characters or fewer (it has 201)",
     }

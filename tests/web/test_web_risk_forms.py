@@ -118,11 +118,11 @@ def test_add_risk_and_edition_forms(client_for, risks):
     assert_govuk_errors(response.content.decode(), {"title", "owners", "current_impact", "target_likelihood",
                                                     "target_impact"})
     assert '<option value="3" selected>' in response.content.decode()  # what was chosen is kept
-    response = c.post("/risks/editions/", {"body": "", "date": "31/12/2026"})
+    response = c.post("/risks/editions/", {"body": "", "date": "sometime soon"})
     assert response.status_code == 400
     html = response.content.decode()
     assert_govuk_errors(html, {"body", "date"})
-    assert "Date: &#x27;31/12/2026&#x27; is not a date (write it as YYYY-MM-DD)" in html
+    assert "Date: &#x27;sometime soon&#x27; is not a date (write it like 15/11/2022 or 15 November 2022)" in html
     # the register's receiving body is the form's default and the preview's
     assert 'value="Cabinet"' in c.get("/risks/editions/").content.decode()
 

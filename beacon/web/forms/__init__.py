@@ -11,14 +11,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from beacon.core.stale import seal, unseal
+from beacon.domain.periods import typed_date
 
 
 def iso_date(text: str) -> dt.date:
-    """A date typed as YYYY-MM-DD (a date input's value)."""
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date (write it as YYYY-MM-DD)") from None
+    """A date from a date field: what the browser's date picker sends (YYYY-MM-DD), or what a
+    person types where there is no picker (:func:`beacon.domain.periods.typed_date`)."""
+    return typed_date(text)
 
 
 class Labelled:

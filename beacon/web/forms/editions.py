@@ -46,7 +46,7 @@ class FreezeForm(EditionServiceForm):
     body = TextField(label="Presented to", error_label="Body", required=True, widget=forms.TextInput(),
                      error_messages={"required": "name the body the edition is presented to"})
     date = ParsedField(iso_date, label="Meeting date", error_label="Date", widget=forms.TextInput(attrs={"govuk_width": "10", "govuk_type": "date"}),
-                       error_messages={"required": "enter the date of the meeting (YYYY-MM-DD)"})
+                       error_messages={"required": "enter the date of the meeting, for example 5/1/2023"})
     # the date the page questioned: a confirmation counts only for the date that was questioned
     questioned = forms.CharField(widget=forms.HiddenInput, required=False)
     confirm_date = ConfirmField(label="Freeze the edition for this date anyway", required=False)

@@ -52,9 +52,9 @@ def hints(period: Quarter) -> dict[str, str]:
         "producer": "Printed on the appendix's title page as “Produced by”. Left blank, it is not printed.",
         "producer_email": "Printed on the appendix's title page. Left blank, it is not printed.",
         "producer_phone": "Printed on the appendix's title page. Left blank, it is not printed.",
-        "risk_data_to": "The date the Corporate Risk Register overview describes, as YYYY-MM-DD (its counts are "
+        "risk_data_to": "The date the Corporate Risk Register overview describes, for example 31/12/2022 (its counts are "
                         f"at the end of that month). Left blank, the end of the quarter ({_long_date(blank['risk_data_to'])}).",
-        "risk_compare_to": "The earlier date the overview's counts are compared with, as YYYY-MM-DD. Left blank, "
+        "risk_compare_to": "The earlier date the overview's counts are compared with, for example 30/09/2022. Left blank, "
                            f"the end of the previous quarter ({_long_date(blank['risk_compare_to'])}).",
     }
 
