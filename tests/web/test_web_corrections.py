@@ -3,6 +3,7 @@ of two typed models, tested case by case), and the journey: publish, correct wit
 editions readable, the first unchanged and marked superseded, the compare page in the same words."""
 
 import pytest
+from django.utils.html import escape
 
 from beacon.domain.dot import Dot
 from beacon.domain.periods import Quarter
@@ -223,3 +224,21 @@ def test_changes_since_publication_are_in_plain_words(client_for):
     assert "Value of A1 2022/23 Q2: value changed from 75 to 85" in page
     assert "A1 value changed to 85% (was 75%)" in page and "A1 rating changed to Amber (was Red)" in page
     assert "-&gt;" not in page and "->" not in page
+
+
+def test_the_correction_page_says_why_a_check_fails_before_asking_to_accept_it(client_for):
+    q = Quarter.parse(PERIOD)
+    publish(q, "lead", _allow(q))
+    from beacon.core import clock
+    from beacon.core.audit import Change
+    from beacon.performance import services as performance
+
+    a1 = pm.Kpi.objects.get(code="A1")  # its value removed, with history: A1 is now not rated
+    performance.record_observations([performance.ObservationEntry(a1, q, None, "")],
+                                    Change(by="lead", at=clock.now(), reason="withdrawn", source="test"))
+    page = client_for("lead").get(f"/reports/{SLUG}/correct/")
+    failing = [c for c in page.context["checks"] if not c.passed]
+    assert failing and all(c.failures for c in failing)
+    body = page.content.decode()
+    for c in failing:
+        assert f"<li>{escape(c.failures[0])}</li>" in body
