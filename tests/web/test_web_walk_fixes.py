@@ -80,3 +80,10 @@ def test_a_return_never_offers_an_illustrative_figure_as_the_last_value(client_f
     Observation.objects.filter(kpi__code="A1", value=75).update(illustrative=True)
     page = client_for("owner").get(f"/returns/{NEXT_SLUG}/AA/").content.decode()
     assert "Last value: 75%" not in page
+
+
+def test_targets_and_floors_carry_their_unit_like_the_value(client_for, data):
+    page = client_for("reader").get("/performance/2022-23-Q2/directorates/AA/").content.decode()
+    row = re.search(r'href="/kpis/A1/".*?</tr>', page, re.S).group(0)
+    cells = re.findall(r'<td class="govuk-table__cell beacon-num">([^<]*)</td>', row)
+    assert cells and all(c.strip() == "–" or "%" in c for c in cells), cells

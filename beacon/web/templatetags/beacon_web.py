@@ -71,6 +71,14 @@ def unit_suffix(unit):
 
 
 @register.filter
+def with_unit(figure: str, unit) -> str:
+    """A formatted figure with its unit (``96%``); none (``–``) as it is."""
+    if figure in (None, "", "–"):
+        return figure
+    return f"{figure}{unit_suffix(unit)}"
+
+
+@register.filter
 def get(mapping, key):
     if mapping is None:
         return None
