@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "beacon.core",
     "beacon.performance",
     "beacon.risk",
+    "beacon.governance",
     "beacon.returns",
     "beacon.reports",
     "beacon.web",

@@ -20,7 +20,12 @@ Risk owner             read dashboards and the register; re-rate the risks assig
                        them and record progress on their actions
 Reader                 read dashboards and the register, download exports, compare
                        published editions
-Public (not signed in) the home page, sign-in, published reports and their open data
+Democratic services    everything on governance: bodies, people and roles, meetings,
+officer (clerk)        agendas, papers, packs and their dispatch, minutes and their
+                       approval, the cycle's placements; read exempt items
+Member                 read meetings and decisions, exempt items and the members' pack
+Public (not signed in) the home page, sign-in, published reports and their open
+                       data; meetings, papers, minutes and decisions not exempt
 Administrator          the Django admin (users, roles, assignments, tokens)
 =====================  =============================================================
 
@@ -41,7 +46,9 @@ DATA_OWNER = "Data owner"
 RISK_MANAGER = "Risk manager"
 RISK_OWNER = "Risk owner"
 READER = "Reader"
-ROLES = (LEAD, DATA_OWNER, RISK_MANAGER, RISK_OWNER, READER)
+CLERK = "Democratic services officer"
+MEMBER = "Member"
+ROLES = (LEAD, DATA_OWNER, RISK_MANAGER, RISK_OWNER, READER, CLERK, MEMBER)
 
 # action -> roles allowed (directorate-scoped actions are checked further in `can`)
 VIEW_DASHBOARDS = "view_dashboards"
@@ -59,6 +66,8 @@ VIEW_RISKS = "view_risks"  # the register, risk pages and editions
 MANAGE_RISKS = "manage_risks"  # add risks, lifecycle operations, prepare editions
 UPDATE_RISK = "update_risk"  # re-rate one risk and record progress on its actions
 MANAGE_USERS = "manage_users"  # add and edit the users of one's own area (see GRANTS)
+MANAGE_MEETINGS = "manage_meetings"  # bodies, meetings, agendas, papers, packs and minutes
+VIEW_EXEMPT = "view_exempt"  # exempt items and the members' pack
 
 RULES: dict[str, tuple[str, ...]] = {
     VIEW_DASHBOARDS: (LEAD, DATA_OWNER, RISK_MANAGER, RISK_OWNER, READER),
@@ -76,6 +85,8 @@ RULES: dict[str, tuple[str, ...]] = {
     MANAGE_RISKS: (RISK_MANAGER,),
     UPDATE_RISK: (RISK_MANAGER, RISK_OWNER),
     MANAGE_USERS: (LEAD, RISK_MANAGER),
+    MANAGE_MEETINGS: (CLERK,),
+    VIEW_EXEMPT: (CLERK, MEMBER),
 }
 SCOPED = {VIEW_RETURN, EDIT_RETURN}
 
