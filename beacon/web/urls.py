@@ -59,3 +59,7 @@ urlpatterns = [
     path("data/export/bundle.<str:fmt>", data.export, name="export"),
     path("data/upload/<str:token>/", data.confirm, name="data_confirm"),
 ]
+
+from . import urls_clerk, urls_meetings, urls_minutes  # noqa: E402  (governance: meetings, the clerk's pages, minutes)
+
+urlpatterns += urls_clerk.urlpatterns + urls_minutes.urlpatterns + urls_meetings.urlpatterns

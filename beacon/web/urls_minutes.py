@@ -1,0 +1,5 @@
+"""The governance pages' addresses (minutes): included by :mod:`beacon.web.urls`."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
