@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 from beacon.core.models import Directorate, DirectorateAssignment
-from beacon.core.permissions import DATA_OWNER, LEAD, READER, RISK_MANAGER, RISK_OWNER, ensure_groups
+from beacon.core.permissions import CLERK, DATA_OWNER, LEAD, MEMBER, READER, RISK_MANAGER, RISK_OWNER, ensure_groups
 from beacon.risk.models import RiskAssignment
 
 # username, role, directorate codes (data owners) or risk ids (risk owners), password
@@ -17,6 +17,8 @@ DEMO_USERS = [
     ("riskmanager", RISK_MANAGER, [], "beacon-risk-demo"),
     ("riskowner", RISK_OWNER, ["CRR0001", "CRR0002"], "beacon-risk-demo"),
     ("reader", READER, [], "beacon-reader-demo"),
+    ("clerk", CLERK, [], "beacon-clerk-demo"),
+    ("member", MEMBER, [], "beacon-member-demo"),
     ("admin", None, [], "beacon-admin-demo"),
 ]
 
