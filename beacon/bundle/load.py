@@ -70,3 +70,20 @@ def upsert(
     )
     ctx.count(record.file, outcome)
     return obj
+
+
+def upsert_many(ctx: LoadContext, model, rows: list[tuple[Record, dict, dict, str, str, dict | None, tuple[str, ...]]],
+                *, scope: dict | None = None) -> list:
+    """:func:`upsert` for many records of one model at once (the bulk path: a few queries per
+    file, not several per row), with the same outcome row by row. ``rows``: ``(record, lookup,
+    values, entity, key, defaults, track_creation)``; ``scope``: a filter holding every stored row
+    the lookups can find. Returns the instances, in the order of ``rows``."""
+    planned = [
+        audit.Planned(lookup=lookup, values={k: raw(v) for k, v in values.items()}, entity=entity, key=key,
+                      change=change(ctx, record.file), defaults=defaults, track_creation=track)
+        for record, lookup, values, entity, key, defaults, track in rows
+    ]
+    audit.save_many_with_history(model, planned, scope=scope)
+    for (record, *_), item in zip(rows, planned):
+        ctx.count(record.file, item.outcome)
+    return [item.obj for item in planned]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from beacon.bundle.importer import LoadContext
 from beacon.bundle.load import present as _present
-from beacon.bundle.load import record_revision, upsert
+from beacon.bundle.load import record_revision, upsert, upsert_many
 from beacon.bundle.load import same as _same
 from beacon.bundle.schema import Record
 from beacon.core.models import Directorate, SubArea
@@ -142,15 +142,22 @@ def _load_observations(parsed, ctx) -> None:
         "manual_severity": "manual_severity",
         "manual_severity_reason": "manual_severity_reason",
     }
-    for r in parsed.get("observations.csv"):
+    records = parsed.get("observations.csv")
+    stored = {}
+    if records:
+        for o in models.Observation.objects.filter(kpi__in={kpis[r["kpi"]] for r in records}).order_by():
+            stored[(o.kpi_id, o.period)] = o
+    rows = []
+    for r in records:
         period = r["period"]
-        lookup = {"kpi": kpis[r["kpi"]], "period": period.label}
+        kpi = kpis[r["kpi"]]
+        lookup = {"kpi": kpi, "period": period.label}
         values = _present(r, mapping)
         if r["status"]:
             values["status"] = r["status"]
         if "illustrative" in r.present:
             values["illustrative"] = bool(r["illustrative"])
-        existing = models.Observation.objects.filter(**lookup).first()
+        existing = stored.get((kpi.pk, period.label))
         if existing is not None and existing.status == "final" and not ctx.reason:
             changes = [n for n, v in values.items() if not _same(getattr(existing, n), v)]
             if changes:
@@ -159,17 +166,9 @@ def _load_observations(parsed, ctx) -> None:
                     f"(beacon import --reason \"...\")"
                 )
                 continue
-        upsert(
-            ctx,
-            r,
-            models.Observation,
-            lookup,
-            values,
-            "observation",
-            f"{r['kpi']} {period.label}",
-            defaults={"period_sort": period_sort(period)},
-            track_creation=("value",),
-        )
+        rows.append((r, lookup, values, "observation", f"{r['kpi']} {period.label}",
+                     {"period_sort": period_sort(period)}, ("value",)))
+    upsert_many(ctx, models.Observation, rows, scope={"kpi__in": {row[1]["kpi"] for row in rows}})
 
 
 def _load_activity(parsed, ctx) -> None:
@@ -185,22 +184,16 @@ def _load_activity(parsed, ctx) -> None:
         upsert(ctx, r, models.ActivityIndicator, {"code": r["code"]}, values, "activity_indicator", r["code"])
     indicators = {i.code: i for i in models.ActivityIndicator.objects.all()}
     columns = ("value", "lower_threshold", "upper_threshold", "benchmark", "target")
+    rows = []
     for r in parsed.get("activity_observations.csv"):
         period = r["period"]
         values = _present(r, {c: c for c in columns})
         if "illustrative" in r.present:
             values["illustrative"] = bool(r["illustrative"])
-        upsert(
-            ctx,
-            r,
-            models.ActivityObservation,
-            {"indicator": indicators[r["indicator"]], "period": period.label},
-            values,
-            "activity_observation",
-            f"{r['indicator']} {period.label}",
-            defaults={"period_sort": period_sort(period)},
-            track_creation=("value",),
-        )
+        rows.append((r, {"indicator": indicators[r["indicator"]], "period": period.label}, values,
+                     "activity_observation", f"{r['indicator']} {period.label}", {"period_sort": period_sort(period)},
+                     ("value",)))
+    upsert_many(ctx, models.ActivityObservation, rows, scope={"indicator__in": {row[1]["indicator"] for row in rows}})
 
 
 def _load_published(parsed, ctx) -> None:
