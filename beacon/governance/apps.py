@@ -5,3 +5,10 @@ class GovernanceConfig(AppConfig):
     name = "beacon.governance"
     label = "governance"
     verbose_name = "Governance"
+
+    def ready(self):
+        from beacon.bundle.importer import register
+
+        from .bundle import PART
+
+        register(PART)
