@@ -39,6 +39,7 @@ test-clock-ahead: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/results.py
+	$(PY) bench/pack.py
 
 lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock

@@ -18,6 +18,7 @@ BEACON_COMMANDS = {
     "diff": "list what changed in a published period's data since publication",
     "register": "freeze or write the Corporate Risk Register edition for a body and date (json, html, pdf, docx); "
                 "supersede or withdraw one",
+    "pack": "write a meeting's agenda pack (pdf, html; public or members'); dispatch it or a supplement",
     "backup": "back up the whole database into one archive with a manifest and checksums",
     "restore": "restore a backup into an empty database (the same kind: SQLite or PostgreSQL)",
     "demo": "set up the demo: migrate, import the demo bundles, write the QPR and register editions",

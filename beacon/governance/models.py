@@ -189,6 +189,10 @@ class Paper(models.Model):
     relevant_director = models.JSONField(default=list, blank=True)
     contacts = models.JSONField(default=list, blank=True)
     contact_block_label = models.JSONField(default=list, blank=True)
+    contact_details = models.JSONField(
+        default=list, blank=True,
+        help_text='The closing contact block when it names posts rather than people (a paper made from the report '
+                  'settings): [{"role", "name", "title", "phone", "email"}], in printed order.')
     background_documents = models.TextField(blank=True)
     appendices = models.TextField(blank=True)
     ends_with_blank_page = models.BooleanField(null=True, blank=True)
@@ -509,6 +513,8 @@ class Pack(models.Model):
     version = models.PositiveIntegerField(default=1)
     title = models.CharField(max_length=300)
     pages = models.JSONField(default=dict, help_text="Item number -> [first page, last page], as assembled.")
+    items = models.JSONField(default=list, blank=True,
+                             help_text="The item numbers this pack's agenda lists (a supplement: those it adds).")
     page_count = models.PositiveIntegerField()
     pdf = models.BinaryField()
     html = models.TextField()

@@ -1,0 +1,70 @@
+import getpass
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from beacon.domain.governance import PackAudience
+from beacon.performance.management.commands._common import require_prepared_database
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a meeting's agenda pack (governance.md §5): the agenda, unnumbered, then every paper in item order, "
+        "numbered \"Page n\" from 1, each paper starting on an odd page, the agenda's page ranges computed from the "
+        "pack. --audience members includes the exempt papers and marks every page. A dispatched pack is written as "
+        "frozen. --dispatch freezes the pack (refused, naming each failure of the checks of §12); --supplement "
+        "publishes the items added since dispatch, numbered on from the last page published."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--meeting", required=True, help="the meeting's key, e.g. CABINET-2023-01-05")
+        parser.add_argument("--format", default="pdf", choices=["pdf", "html"], help="pdf (default) or html")
+        parser.add_argument("--audience", default="public", choices=[a.value for a in PackAudience],
+                            help="public (default: no exempt papers) or members (with exempt papers)")
+        parser.add_argument("--out", help="file to write (default: standard output for html; needed for pdf)")
+        parser.add_argument("--dispatch", action="store_true", help="freeze the pack (version 1) before writing it")
+        parser.add_argument("--supplement", action="store_true",
+                            help="publish the items added since dispatch as a supplement, and write it")
+        parser.add_argument("--check", action="store_true", help="list what stops the pack from being dispatched")
+
+    def handle(self, meeting, format="pdf", audience="public", out=None, dispatch=False, supplement=False,
+               check=False, **options):
+        require_prepared_database()
+        from beacon.governance.models import Meeting, Pack
+        from beacon.reports import packs
+
+        if dispatch and supplement:
+            raise CommandError("give --dispatch or --supplement, not both")
+        row = Meeting.objects.filter(key=meeting).first()
+        if row is None:
+            raise CommandError(f"--meeting {meeting}: there is no such meeting")
+        if check:
+            problems = packs.pack_problems(row, audience)
+            self.stdout.write("\n".join(problems) if problems else "No problems: the pack can be dispatched.")
+            return
+        if format == "pdf" and not out:
+            raise CommandError("--format pdf writes a binary file: give --out FILE")
+        try:
+            if dispatch:
+                packs.dispatch(packs.DispatchPack(meeting, by=getpass.getuser()))
+            elif supplement:
+                packs.supplement(packs.DispatchSupplement(meeting, by=getpass.getuser()))
+        except packs.PackRefused as exc:
+            raise CommandError("the pack was not dispatched:\n  " + "\n  ".join(exc.problems)) from None
+        stored = Pack.objects.filter(meeting=row, audience=audience).order_by("-version").first()
+        if stored is not None:
+            data = bytes(stored.pdf) if format == "pdf" else stored.html.encode("utf-8")
+            self.stderr.write(f"The pack of {meeting} (version {stored.version}, {stored.audience}) was dispatched on "
+                              f"{stored.dispatched_at:%d/%m/%Y} by {stored.dispatched_by}: written as frozen.")
+        else:
+            assembled = packs.assemble(row, audience)
+            for problem in packs.pack_problems(row, audience, assembled):
+                self.stderr.write(f"warning: {problem}")
+            data = assembled.pdf if format == "pdf" else assembled.html.encode("utf-8")
+        if not out:
+            sys.stdout.write(data.decode("utf-8"))
+            return
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_bytes(data)
+        self.stdout.write(f"Wrote {out}")
