@@ -13,6 +13,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -28,6 +29,7 @@ from beacon.core.models import ApiToken
 from beacon.core.stale import StaleEdit, version
 from beacon.domain.periods import Month, PeriodError, Quarter, parse_period
 from beacon.domain.records import to_plain
+from beacon.governance import queries as gov_queries
 from beacon.performance import models as pm
 from beacon.returns import queries as return_queries
 from beacon.returns import services as return_services
@@ -38,6 +40,7 @@ from beacon.risk import services as risk_services
 from beacon.risk.commands import Rerate, RiskError, rating_of
 from beacon.risk.models import Risk
 from beacon.reports import dashboards
+from beacon.reports import governance_open_data as gov_data
 
 
 _LONDON = ZoneInfo("Europe/London")
@@ -606,3 +609,163 @@ def rerate_risk(request, risk_id: str, body: RerateIn, response: HttpResponse):
         now = _risk_out(risk_services.detail(risk).snapshot, risk)
         return api.create_response(request, {"detail": exc.message, "current": now}, status=412)
     return _one_risk(risk, response)
+
+
+# --- governance (issue 12): bodies, meetings, decisions and recorded votes ---------------------
+# Public: they answer without a token (counted against the caller's address, as any request
+# without a valid token); a token that is sent must be valid. Exempt items (their papers,
+# reasons, minutes, decisions and votes) only for a token whose user may VIEW_EXEMPT (clerks
+# and members); the shapes are the open data's (Open Civic Data events and vote events).
+
+
+class PublicOrBearer(BearerToken):
+    """No ``Authorization`` header: the public (an anonymous user); otherwise a bearer token as
+    everywhere else (an invalid or expired one is refused, never read as the public)."""
+
+    def __call__(self, request):
+        if not request.headers.get(self.header, "").strip():
+            ratelimit.count_address(request)
+            return AnonymousUser()
+        return super().__call__(request)
+
+
+_PUBLIC = PublicOrBearer()
+
+
+def _gov_exempt(request) -> bool:
+    return gov_queries.may_view_exempt(request.auth)
+
+
+def _gov_link(request):
+    from django.urls import NoReverseMatch, reverse
+
+    def link(key: str, pack=None) -> str:
+        try:
+            if pack is None:
+                return request.build_absolute_uri(reverse("web:meeting", args=[key]))
+            return request.build_absolute_uri(reverse("web:pack_file", args=[key, pack.version, pack.audience, "pdf"]))
+        except NoReverseMatch:  # the API served without the pages
+            return ""
+
+    return link
+
+
+def _gov_body(code: str | None) -> str:
+    from beacon.governance.models import Body
+
+    if not code:
+        return ""
+    return dashboards.check_filter("body", code, list(Body.objects.order_by("code").values_list("code", flat=True)))
+
+
+def _gov_date(parameter: str, value: str | None) -> date | None:
+    from beacon.domain.periods import typed_date
+
+    if not value:
+        return None
+    try:
+        return typed_date(value)
+    except ValueError:
+        raise dashboards.FilterError(parameter, value, (), f"{parameter}: {value!r} is not a date (write it as YYYY-MM-DD)") from None
+
+
+class GovBodyOut(Schema):
+    code: str
+    name: str
+    kind: str
+    parent: str
+    status: str
+    meetings: int
+    next_meeting: str
+
+
+@api.get("/governance/bodies", response=list[GovBodyOut], auth=_PUBLIC, tags=["governance"])
+def gov_bodies(request):
+    """Every body (council, cabinet, committees...), with its number of meetings and the next one."""
+    from beacon.core import clock
+
+    return [to_plain(b) for b in gov_queries.bodies(clock.today())]
+
+
+@api.get("/governance/meetings", response=list[dict], auth=_PUBLIC, tags=["governance"])
+@paginate(PageNumberPagination, page_size=50)
+def gov_meetings(request, body: str | None = None, date_from: str | None = None, date_to: str | None = None):
+    """Meetings in date order as Open Civic Data events, each with its agenda; filter by body
+    code and a date range (``date_from``, ``date_to``: YYYY-MM-DD). Exempt items keep only their
+    title and the Schedule 12A paragraph unless the token's user may see exempt items."""
+    code = _gov_body(body)
+    start, end = _gov_date("date_from", date_from), _gov_date("date_to", date_to)
+    exempt, link = _gov_exempt(request), _gov_link(request)
+    summaries = gov_queries.meeting_summaries(body=code, date_from=start, date_to=end)
+    return _LazyEvents(summaries, exempt, link)
+
+
+class _LazyEvents:
+    """A list of meetings that builds each event only for the page asked for."""
+
+    def __init__(self, summaries, exempt, link):
+        self.summaries, self.exempt, self.link = summaries, exempt, link
+
+    def __len__(self):
+        return len(self.summaries)
+
+    def __getitem__(self, index):
+        chosen = self.summaries[index]
+        build = lambda s: gov_data.event(gov_queries.meeting_view(s.key, self.exempt), self.exempt, self.link)  # noqa: E731
+        return [build(s) for s in chosen] if isinstance(index, slice) else build(chosen)
+
+
+@api.get("/governance/meetings/{key}", response=dict, auth=_PUBLIC, tags=["governance"])
+def gov_meeting(request, key: str):
+    """One meeting: the Open Civic Data event (agenda, documents, decisions in ``extras``), its
+    minutes (attendance by category, each minute with its number, item and outcome) and its
+    recorded votes (vote events)."""
+    exempt, link = _gov_exempt(request), _gov_link(request)
+    try:
+        view = gov_queries.meeting_view(key, exempt)
+    except gov_queries.NotFound:
+        raise Http404("no such meeting") from None
+    minutes = None
+    if view.minutes is not None:
+        mins = view.minutes
+        minutes = {
+            "heading": mins.heading, "status": mins.status,
+            "approved_at": mins.approved_at.key if mins.approved_at else None,
+            "approved_at_minute": mins.approved_at_minute,
+            "attendance": [{"category": a.category, "label": a.label,
+                            "people": [{"id": p.person.key, "name": p.name_as_printed, "role": p.role_text} for p in a.people]}
+                           for a in mins.attendance],
+            "minutes": [{"number": mi.number, "item": mi.item_number, "title": mi.title, "exempt": mi.exempt,
+                         "withheld": mi.withheld, "exempt_label": mi.exempt_label, "paragraphs": list(mi.paragraphs),
+                         "outcome": mi.outcome, "resolutions": [r.text for r in mi.resolutions],
+                         "in_attendance": [{"id": a.person.key, "name": a.name_as_printed, "role": a.role_text}
+                                           for a in mi.in_attendance]}
+                        for mi in mins.minutes],
+        }
+    return {"event": gov_data.event(view, exempt, link), "minutes": minutes,
+            "votes": [gov_data.vote_event(view.summary, mo, link) for mo in view.motions if mo.recorded_vote]}
+
+
+@api.get("/governance/decisions", response=dict, auth=_PUBLIC, tags=["governance"])
+def gov_decisions(request, q: str | None = None, body: str | None = None, date_from: str | None = None,
+                  date_to: str | None = None, verb: str | None = None, page: int = 1):
+    """Decisions (resolutions), latest first, 25 a page: filter by words (``q``), body code, a
+    date range (YYYY-MM-DD) and verb (note, approve, agree, endorse, consider_and_endorse, elect)."""
+    from beacon.domain.governance import ResolutionVerb
+
+    query = gov_queries.DecisionQuery(
+        text=(q or "")[:200], body=_gov_body(body), date_from=_gov_date("date_from", date_from),
+        date_to=_gov_date("date_to", date_to),
+        verb=dashboards.check_filter("verb", verb, [v.value for v in ResolutionVerb]), page=page)
+    result = gov_queries.decisions(query, _gov_exempt(request))
+    return {"count": result.total, "page": result.page, "pages": result.pages,
+            "results": [{"id": r.identifier, "event": r.meeting.key, "organization": r.meeting.body_name,
+                         "start_date": r.meeting.date.isoformat(), "minute_number": r.minute_number,
+                         "agenda_item": r.item_number, "minute_title": r.minute_title, "classification": r.verb,
+                         "text": r.text, "source": r.source} for r in result.rows]}
+
+
+@api.get("/governance/votes", response=list[dict], auth=_PUBLIC, tags=["governance"])
+def gov_votes(request, body: str | None = None):
+    """Recorded votes as Open Civic Data vote events (``votes`` by name, ``counts`` per option)."""
+    return gov_data.vote_events(_gov_exempt(request), _gov_link(request), body=_gov_body(body))

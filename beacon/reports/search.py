@@ -187,3 +187,33 @@ def _risks(words: list[str], user) -> list[Hit]:
         if _matches(" ".join((r.risk_id, r.title, directorates, " ".join(r.owner_directorates or []))), words):
             hits.append(Hit(r.risk_id, r.title, directorates, "risk", (r.risk_id,)))
     return _exact_first(hits, words)
+
+
+# --- governance (issue 12): meetings, papers and decisions, each linked to its meeting's page ---
+# Public, like the meeting pages; a paper or decision of an exempt item only for those who may
+# see exempt items (beacon.governance.queries decides).
+
+
+def _governance_hits(found) -> list[Hit]:
+    return [Hit(f.code, f.title, "", "meeting", (f.key,), note=f.note) for f in found]
+
+
+@searchable("meetings", "Meetings")
+def _meetings(words: list[str], user) -> list[Hit]:
+    from beacon.governance import queries as gq
+
+    return _governance_hits(gq.find_meetings(words, MAX_HITS))
+
+
+@searchable("papers", "Papers")
+def _papers(words: list[str], user) -> list[Hit]:
+    from beacon.governance import queries as gq
+
+    return _governance_hits(gq.find_papers(words, gq.may_view_exempt(user), MAX_HITS))
+
+
+@searchable("decisions", "Decisions")
+def _decisions(words: list[str], user) -> list[Hit]:
+    from beacon.governance import queries as gq
+
+    return _governance_hits(gq.find_decisions(words, gq.may_view_exempt(user), MAX_HITS))

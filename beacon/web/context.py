@@ -30,6 +30,7 @@ def navigation(request):
     if perm.can(user, perm.VIEW_RETURNS):
         items.append(("Returns", reverse("web:returns"), "/returns/"))
     items.append(("Reports", reverse("web:reports"), "/reports/"))
+    items.append(("Meetings", reverse("web:meetings"), "/meetings/"))  # public: exempt items only for members and clerks
     if perm.can(user, perm.EXPORT_DATA):
         items.append(("Data", reverse("web:data"), "/data/"))
     items.append(("Search", reverse("web:search"), "/search/"))  # it finds only what the person may see
@@ -41,7 +42,7 @@ def navigation(request):
         items.append(("Administration", reverse("admin:index"), "/admin/"))
     path = request.path
     if not user.is_authenticated:
-        items = [i for i in items if i[0] in ("Reports", "Search")]
+        items = [i for i in items if i[0] in ("Reports", "Meetings", "Search")]
     nav = [{"label": label, "url": url, "active": path.startswith(prefix)} for label, url, prefix in items]
     expires_in = session_expires_in(request)
     warning = min(settings.BEACON_SESSION_WARNING_SECONDS, settings.SESSION_COOKIE_AGE)
