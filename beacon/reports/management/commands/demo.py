@@ -14,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Set up the demo on the configured database: prepare it (migrate), import the demo bundle "
         "(Kent County Council, 2022/23 Q2) and the risk register bundles, and write the demo reports "
-        "(the QPR and the register editions) to the output folder."
+        "(the QPR and the register editions) to the output folder; publish the QPR, import the governance "
+        "bundle (Cabinet, 5 January 2023) and the cycle's rules, and dispatch and write that meeting's agenda pack."
     )
 
     def add_arguments(self, parser):
@@ -44,6 +45,43 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo Corporate Risk Register editions (Cabinet 05/01/2023, CYPE Cabinet Committee 08/03/2023):")
         for target in registers:
             self.stdout.write(f"  {target.resolve()}")
+        pack_files = self._governance(out_dir)
+        self.stdout.write("\nDemo agenda pack (Cabinet, 5 January 2023):")
+        for target in pack_files:
+            self.stdout.write(f"  {target.resolve()}")
         self.stdout.write("")
         call_command("demo_users", stdout=self.stdout)
         self.stdout.write("Run `beacon serve` and sign in at http://127.0.0.1:8000/")
+
+    def _governance(self, out_dir: Path) -> list[Path]:
+        """Publish the QPR (the pack carries a published edition), import the governance bundle and
+        the cycle's rules, dispatch the 5 January 2023 Cabinet pack and write it. A pack already
+        dispatched is frozen: it is written as stored, and its meeting's records are not imported
+        again (the dispatch recorded the pages it computed on the agenda)."""
+        from beacon.demo import DEMO_GOVERNANCE_BUNDLE, DEMO_MEETING, DEMO_PUBLISH_ACCEPTED
+        from beacon.domain.periods import Quarter
+        from beacon.governance import cycle
+        from beacon.governance.models import Meeting, Pack
+        from beacon.reports import packs
+        from beacon.reports.publish import current_edition, publish
+
+        period = Quarter.parse(DEMO_PERIOD)
+        if current_edition(period) is None:
+            publish(period, "demo", DEMO_PUBLISH_ACCEPTED)
+            self.stdout.write(f"Published the {DEMO_PERIOD} QPR (accepted check: "
+                              + "; ".join(f"{k} {v}" for k, v in DEMO_PUBLISH_ACCEPTED.items()) + ").")
+        if not Pack.objects.filter(meeting__key=DEMO_MEETING).exists():
+            self.stdout.write(import_bundle(DEMO_GOVERNANCE_BUNDLE, user="demo").report())
+        cycle.load_rules(by="demo")
+        meeting = Meeting.objects.get(key=DEMO_MEETING)
+        if not Pack.objects.filter(meeting=meeting).exists():
+            packs.dispatch(packs.DispatchPack(DEMO_MEETING, by="demo"))
+        folder = out_dir / "meetings" / DEMO_MEETING
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for pack in Pack.objects.filter(meeting=meeting).order_by("audience", "version"):
+            stem = f"pack-v{pack.version}-{pack.audience}"
+            (folder / f"{stem}.pdf").write_bytes(bytes(pack.pdf))
+            (folder / f"{stem}.html").write_text(pack.html, encoding="utf-8")
+            written += [folder / f"{stem}.pdf", folder / f"{stem}.html"]
+        return written
