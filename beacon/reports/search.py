@@ -47,6 +47,8 @@ class Kind:
     key: str
     label: str  # the heading of its results: "KPIs"
     find: Callable[[list[str], object], list[Hit]]
+    code_label: str = "Code"  # the heading of the code column
+    where_label: str = "Directorate"  # the heading of the Hit.directorate column; "" leaves it out
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class Group:
     label: str
     hits: tuple[Hit, ...]
     more: bool = False  # more than MAX_HITS matched
+    code_label: str = "Code"
+    where_label: str = "Directorate"
 
 
 @dataclass(frozen=True)
@@ -73,11 +77,12 @@ class Results:
 KINDS: dict[str, Kind] = {}
 
 
-def searchable(key: str, label: str):
-    """Register a searchable kind (in the order the results are shown)."""
+def searchable(key: str, label: str, *, code_label: str = "Code", where_label: str = "Directorate"):
+    """Register a searchable kind (in the order the results are shown), with the headings of its
+    code column and of its third column (``""``: none)."""
 
     def register(find):
-        KINDS[key] = Kind(key, label, find)
+        KINDS[key] = Kind(key, label, find, code_label, where_label)
         return find
 
     return register
@@ -97,7 +102,8 @@ def search(query: str, user) -> Results:
     for kind in KINDS.values():
         hits = kind.find(words, user)
         if hits:
-            groups.append(Group(kind.key, kind.label, tuple(hits[:MAX_HITS]), more=len(hits) > MAX_HITS))
+            groups.append(Group(kind.key, kind.label, tuple(hits[:MAX_HITS]), more=len(hits) > MAX_HITS,
+                                code_label=kind.code_label, where_label=kind.where_label))
     return Results(query, tuple(words), tuple(groups))
 
 
@@ -198,21 +204,21 @@ def _governance_hits(found) -> list[Hit]:
     return [Hit(f.code, f.title, "", "meeting", (f.key,), note=f.note) for f in found]
 
 
-@searchable("meetings", "Meetings")
+@searchable("meetings", "Meetings", code_label="Reference", where_label="")
 def _meetings(words: list[str], user) -> list[Hit]:
     from beacon.governance import queries as gq
 
     return _governance_hits(gq.find_meetings(words, MAX_HITS))
 
 
-@searchable("papers", "Papers")
+@searchable("papers", "Papers", code_label="Reference", where_label="")
 def _papers(words: list[str], user) -> list[Hit]:
     from beacon.governance import queries as gq
 
     return _governance_hits(gq.find_papers(words, gq.may_view_exempt(user), MAX_HITS))
 
 
-@searchable("decisions", "Decisions")
+@searchable("decisions", "Decisions", code_label="Reference", where_label="")
 def _decisions(words: list[str], user) -> list[Hit]:
     from beacon.governance import queries as gq
 

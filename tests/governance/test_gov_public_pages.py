@@ -219,3 +219,18 @@ def test_packs_public_for_everyone_members_pack_only_for_exempt_readers(gov, use
     assert Client().get("/meetings/CABINET-2023-01-05/pack-v2-public.pdf").status_code == 404
     assert Client().get("/meetings/CABINET-2023-01-05/pack-v1-public.docx").status_code == 404
     assert Client().get("/meetings/CABINET-2023-01-05/pack-v1-other.pdf").status_code == 404
+
+
+
+def test_search_results_for_meetings_are_headed_reference_without_a_directorate_column(gov):
+    html = Client().get("/search/", {"q": "Cabinet"}).content.decode()
+    meetings = html[html.index('id="results-meetings"'):]
+    meetings = meetings[:meetings.index("</table>")]
+    assert ">Reference</th>" in meetings
+    assert "Directorate" not in meetings
+
+
+def test_the_clerk_finds_the_clerks_pages_and_the_minutes_from_the_meetings_pages(gov, users):
+    clerk = client(users, "clerk")
+    assert 'href="/meetings/add/"' in clerk.get("/meetings/").content.decode()
+    assert 'href="/meetings/add/"' not in Client().get("/meetings/").content.decode()

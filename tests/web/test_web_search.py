@@ -67,8 +67,8 @@ def test_search_respects_permissions(client_for, users, risks):
     assert "Risks" not in _groups(client_for("norole").get("/search/?q=cyber").content.decode())
     assert "Risks" in _groups(client_for("riskowner").get("/search/?q=cyber").content.decode())
     # the form says what it searches
-    assert "Search KPIs and activity indicators in the published reports" in public.get("/search/").content.decode()
-    assert "Search KPIs, activity indicators and risks" in client_for("reader").get("/search/").content.decode()
+    assert "Search KPIs and activity indicators in the published reports, meetings, papers and decisions" in public.get("/search/").content.decode()
+    assert "Search KPIs, activity indicators, risks, meetings, papers and decisions" in client_for("reader").get("/search/").content.decode()
 
 
 def test_the_search_form_works_without_javascript(client_for):

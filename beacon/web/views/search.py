@@ -12,9 +12,9 @@ from beacon.reports import search as svc
 def scope(user) -> str:
     """What the search box searches, for its label: risks only for those who may view them."""
     if perm.can(user, perm.VIEW_RISKS):
-        return "KPIs, activity indicators and risks"
-    return "KPIs and activity indicators" if perm.can(user, perm.VIEW_DASHBOARDS) else \
-        "KPIs and activity indicators in the published reports"
+        return "KPIs, activity indicators, risks, meetings, papers and decisions"
+    return "KPIs, activity indicators, meetings, papers and decisions" if perm.can(user, perm.VIEW_DASHBOARDS) else \
+        "KPIs and activity indicators in the published reports, meetings, papers and decisions"
 
 
 def search(request):
