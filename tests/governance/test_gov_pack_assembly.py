@@ -106,8 +106,8 @@ def test_the_minutes_are_rendered_from_the_records_without_inventing_text(assemb
     assert ("MINUTES of a meeting of the Cabinet held in the Council Chamber on Thursday, 1 December 2022. "
             "PRESENT: Mr R W Gough (Chairman), Mrs C Bell, Mr P M Hill, OBE and Mr P J Oakford") in text
     assert "1. Apologies (Item 1) There were no apologies for absence." in text
-    assert ("3. Revenue and Capital Budget Monitoring Report (quarter 2) (Item 4) The text of this minute "
-            "(11 paragraphs) is not held in Beacon: only its outcome was recorded. No decision recorded.") in text
+    assert ("3. Revenue and Capital Budget Monitoring Report (quarter 2) (Item 4) The record of discussion for this "
+            "item (11 paragraphs) is not reproduced in this pack. No decision recorded.") in text
     assert ("Sarah Hammond (Corporate Director, Children's Young People and Education) was in attendance for this "
             "item.") in text
     assert "(1) Mr Love introduced the report. (2) Mrs Hammond outlined the actions underway. (3) RESOLVED to note" in text

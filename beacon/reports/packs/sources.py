@@ -471,8 +471,8 @@ def minutes_context(meeting: gm.Meeting) -> dict:
         if not text:
             not_held = max(mi.paragraphs - (len(outcome_lines) if outcome_lines else 0), 0)
             if not_held:
-                held_note = (f"The text of this minute ({not_held} paragraph{'s' if not_held != 1 else ''}) is not held "
-                             "in Beacon: only its outcome was recorded.")
+                held_note = (f"The record of discussion for this item ({not_held} paragraph{'s' if not_held != 1 else ''}) "
+                             "is not reproduced in this pack.")
         numbered = [{"number": i, "text": t} for i, t in enumerate(text, start=1)]
         items.append({
             "number": mi.minute_number,
