@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .governance import VoteChoice
+from .periods import date_words  # noqa: F401  (the one date style, re-exported for governance)
 
 # --- Page ranges (§5) ------------------------------------------------------------------------
 
@@ -142,12 +143,7 @@ class Name:
         return " ".join(p for p in (self.title, self.surname) if p) if self.title else self.full
 
 
-# --- Dates (§6: "Beacon renders one style") ---------------------------------------------------
-
-
-def date_words(day: dt.date) -> str:
-    """The one style Beacon prints dates in: "5 January 2023"."""
-    return f"{day.day} {day:%B %Y}"
+# --- Dates (§6: one style; date_words is beacon.domain.periods') -----------------------------
 
 
 def long_date(day: dt.date) -> str:

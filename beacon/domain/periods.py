@@ -327,6 +327,11 @@ _DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d
 _DAY_NAMED_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})\s*$")
 
 
+def date_words(day: date) -> str:
+    """The one style dates are printed in: "5 January 2023"."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def typed_date(text: str) -> date:
     """A date as a person types it, or as a date field sends it: ``2022-11-15`` (what a browser's
     date picker sends), ``15/11/2022`` (day first, as in the UK), ``15 November 2022`` or

@@ -30,7 +30,8 @@ from typing import Any
 
 from beacon.core import jsonio
 
-__all__ = ["OutputFormat", "Formats", "UnknownFormat", "QPR", "REGISTER", "BUNDLE", "REGISTRIES"]
+__all__ = ["OutputFormat", "Formats", "UnknownFormat", "QPR", "REGISTER", "BUNDLE", "PACK", "GOVERNANCE_OPEN_DATA",
+           "REGISTRIES"]
 
 
 class UnknownFormat(ValueError):
@@ -239,8 +240,42 @@ def _bundle_xlsx(_=None, **options) -> bytes:
         return path.read_bytes()
 
 
+# --- a meeting's agenda pack (renders a dispatched Pack or an AssembledPack: both carry .pdf, .html) --
+PACK = Formats("agenda pack")
+
+
+@PACK.register("pdf", label="PDF document (tagged, with bookmarks)", content_type=PDF)
+def _pack_pdf(pack, **options) -> bytes:
+    return bytes(pack.pdf)
+
+
+@PACK.register("html", label="Web page", short_label="Web page", content_type=HTML, binary=False)
+def _pack_html(pack, **options) -> bytes:
+    return pack.html.encode("utf-8")
+
+
+# --- the meetings' open data (renders a dataset name of beacon.reports.governance_open_data) -----
+GOVERNANCE_OPEN_DATA = Formats("meetings open data")
+
+
+@GOVERNANCE_OPEN_DATA.register("json", label="Open data (JSON)", content_type=JSON, binary=False, open_data=True)
+def _governance_json(name, **options) -> bytes:
+    from .governance_open_data import dataset_json
+
+    return dataset_json(name, **options)
+
+
+@GOVERNANCE_OPEN_DATA.register("csv", label="Open data (CSV)", content_type=CSV, binary=False, inline=False,
+                               open_data=True)
+def _governance_csv(name, **options) -> bytes:
+    from .governance_open_data import dataset_csv
+
+    return dataset_csv(name, **options)
+
+
 # the registries by the name the templates use (``{% output_formats "qpr" as formats %}``)
-REGISTRIES: dict[str, Formats] = {"qpr": QPR, "register": REGISTER, "bundle": BUNDLE}
+REGISTRIES: dict[str, Formats] = {"qpr": QPR, "register": REGISTER, "bundle": BUNDLE, "pack": PACK,
+                                  "meetings_open_data": GOVERNANCE_OPEN_DATA}
 
 
 # --- a quarterly return as a spreadsheet to fill in (renders a Return) ---------------------------

@@ -43,6 +43,7 @@ from django.db.models import Q
 
 from beacon.core.audit import value_text
 from beacon.core.models import Revision
+from beacon.domain.periods import date_words
 from beacon.domain.risk import Rating
 
 from . import models
@@ -281,9 +282,7 @@ ENTERING = ("new", "escalated", "re_escalated")
 LEAVING = ("closed", "withdrawn", "delegated", "de_escalated")
 
 
-def long_date(day: dt.date) -> str:
-    """``5 January 2023``."""
-    return f"{day.day} {day:%B %Y}"
+long_date = date_words  # "5 January 2023": the one date style (beacon.domain.periods)
 
 
 def _membership(event: models.RiskEvent) -> str | None:

@@ -85,7 +85,8 @@ def test_an_edition_leaves_out_and_flags_the_ids_the_overview_cannot_place(jan):
 
 def test_each_rule_is_defined_once():
     """grep finds one definition: the rating in force, membership of the register, the labels."""
-    wanted = {"rating_on", "register_on", "_membership", "_placed_on", "heat_map", "counts_by_level", "long_date"}
+    wanted = {"rating_on", "register_on", "_membership", "_placed_on", "heat_map", "counts_by_level", "long_date",
+              "date_words"}
     found: dict[str, list[str]] = {}
     for path in BEACON.rglob("*.py"):
         for node in ast.parse(path.read_text(encoding="utf-8")).body:  # module-level functions

@@ -152,7 +152,14 @@ def test_the_bundle_loader_writes_through_the_same_service(db, monkeypatch, demo
         written.append(kwargs["entity"])
         return save(model, lookup, values, **kwargs)
 
+    save_many = audit.save_many_with_history
+
+    def spy_many(model, planned, **kwargs):  # the bulk path (observations): the same rule, many rows at once
+        written.extend(p.entity for p in planned)
+        return save_many(model, planned, **kwargs)
+
     monkeypatch.setattr(audit, "save_with_history", spy)
+    monkeypatch.setattr(audit, "save_many_with_history", spy_many)
     import_bundle(demo_dir, user="demo-test")
     assert written.count("observation") == pm.Observation.objects.count() > 0
     assert {"directorate", "kpi", "target"} <= set(written)

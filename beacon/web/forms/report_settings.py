@@ -16,7 +16,7 @@ from django import forms
 
 from beacon.core import jsonio
 from beacon.core.stale import StaleEdit, seal
-from beacon.domain.periods import Quarter
+from beacon.domain.periods import Quarter, date_words
 from beacon.reports.settings_service import CONTACT_KEYS, CONTACT_LABELS, FIELDS, LABELS, blank_prints
 
 from . import StaleSafeForm, TextField
@@ -30,8 +30,7 @@ WIDTHS = {"meeting_date": "20", "decision_no": "10", "classification": "20", "el
 
 
 def _long_date(iso: str) -> str:
-    day = dt.date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
+    return date_words(dt.date.fromisoformat(iso))
 
 
 def hints(period: Quarter) -> dict[str, str]:

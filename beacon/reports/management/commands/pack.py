@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from beacon.domain.governance import PackAudience
+from beacon.reports.formats import PACK
 from beacon.performance.management.commands._common import require_prepared_database
 
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--meeting", required=True, help="the meeting's key, e.g. CABINET-2023-01-05")
-        parser.add_argument("--format", default="pdf", choices=["pdf", "html"], help="pdf (default) or html")
+        parser.add_argument("--format", default="pdf", choices=PACK.names, help=f"{PACK.choices_text()} (default: pdf)")
         parser.add_argument("--audience", default="public", choices=[a.value for a in PackAudience],
                             help="public (default: no exempt papers) or members (with exempt papers)")
         parser.add_argument("--out", help="file to write (default: standard output for html; needed for pdf)")
@@ -43,8 +44,9 @@ class Command(BaseCommand):
             problems = packs.pack_problems(row, audience)
             self.stdout.write("\n".join(problems) if problems else "No problems: the pack can be dispatched.")
             return
-        if format == "pdf" and not out:
-            raise CommandError("--format pdf writes a binary file: give --out FILE")
+        output = PACK[format]
+        if output.binary and not out:
+            raise CommandError(f"--format {format} writes a binary file: give --out FILE")
         try:
             if dispatch:
                 packs.dispatch(packs.DispatchPack(meeting, by=getpass.getuser()))
@@ -54,14 +56,14 @@ class Command(BaseCommand):
             raise CommandError("the pack was not dispatched:\n  " + "\n  ".join(exc.problems)) from None
         stored = Pack.objects.filter(meeting=row, audience=audience).order_by("-version").first()
         if stored is not None:
-            data = bytes(stored.pdf) if format == "pdf" else stored.html.encode("utf-8")
+            data = output.render(stored)
             self.stderr.write(f"The pack of {meeting} (version {stored.version}, {stored.audience}) was dispatched on "
                               f"{stored.dispatched_at:%d/%m/%Y} by {stored.dispatched_by}: written as frozen.")
         else:
             assembled = packs.assemble(row, audience)
             for problem in packs.pack_problems(row, audience, assembled):
                 self.stderr.write(f"warning: {problem}")
-            data = assembled.pdf if format == "pdf" else assembled.html.encode("utf-8")
+            data = output.render(assembled)
         if not out:
             sys.stdout.write(data.decode("utf-8"))
             return
