@@ -233,7 +233,7 @@ ATTENDED = frozenset({
 })
 """Whole-meeting categories whose people may speak without a warning."""
 
-VOTING = frozenset({AttendanceCategory.PRESENT, AttendanceCategory.SUBSTITUTE})
+VOTING = frozenset({AttendanceCategory.PRESENT, AttendanceCategory.SUBSTITUTE, AttendanceCategory.ALSO_PRESENT})
 """Categories of a present member, who may vote (virtual and late are flags beside present)."""
 
 

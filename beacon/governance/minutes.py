@@ -42,7 +42,6 @@ from beacon.domain.governance import (
     ResolutionForm,
     ResolutionSource,
     ResolutionVerb,
-    Section,
     VoteChoice,
 )
 from beacon.domain.governance_rules import Name, date_words, vote_count_problems
@@ -56,7 +55,8 @@ __all__ = [
     "start_minutes", "save_attendance", "save_minute", "remove_minute", "record_motion", "remove_motion",
     "record_declaration", "remove_declaration", "place_minutes", "approve_minutes", "note_minutes",
     "attendance_values", "minute_values", "minutes_view", "display_name", "entry_of", "next_meetings",
-    "next_free_minute", "MEETING_CATEGORIES",
+    "next_free_minute", "MEETING_CATEGORIES", "meeting_name", "is_approved", "approving_minute", "ApprovingMinute",
+    "voters_present", "HistoryRow", "history_row",
 ]
 
 SOURCE = "minutes"
@@ -254,10 +254,24 @@ def _full_name(person: gm.Person) -> str:
                 tuple(person.honours or ())).full or person.key
 
 
+def meeting_name(meeting: gm.Meeting) -> str:
+    """A meeting as people name it: its body and its date in words ("Cabinet, 5 January 2023")."""
+    return f"{meeting.body.name}, {date_words(meeting.date)}"
+
+
+def is_approved(minutes: gm.Minutes | None) -> bool:
+    """The one test of whether minutes are approved (and so read-only): frozen by Beacon, or
+    (imported) marked approved or naming the meeting that approved them."""
+    if minutes is None:
+        return False
+    return (minutes.frozen_at is not None or minutes.status == MinutesStatus.APPROVED
+            or minutes.approved_at_meeting_id is not None)
+
+
 def _meeting(key: str, failure: str = "The minutes") -> gm.Meeting:
     meeting = gm.Meeting.objects.select_related("body").filter(key=key).first()
     if meeting is None:
-        raise MinutesError(f"{failure}: there is no meeting {key}")
+        raise MinutesError(f"{failure}: there is no such meeting")
     return meeting
 
 
@@ -266,17 +280,18 @@ def _locked_minutes(meeting: gm.Meeting, *, editing: bool = True) -> gm.Minutes:
     (``editing``)."""
     minutes = gm.Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None:
-        raise MinutesError(f"The minutes of {meeting.key} have not been started")
+        raise MinutesError(f"The minutes of {meeting_name(meeting)} have not been started")
     if editing:
         _not_frozen(minutes, meeting)
     return minutes
 
 
 def _not_frozen(minutes: gm.Minutes, meeting: gm.Meeting) -> None:
-    if minutes.frozen_at is not None:
+    if is_approved(minutes):
         at = minutes.approved_at_meeting
-        where = f" at {at.key}, minute {minutes.approved_at_minute}" if at else ""
-        raise MinutesFrozen(f"The minutes of {meeting.key} were approved{where} and are frozen: nothing can be changed")
+        where = f" at {meeting_name(at)}, minute {minutes.approved_at_minute}" if at else ""
+        raise MinutesFrozen(f"The minutes of {meeting_name(meeting)} were approved{where} and are frozen: "
+                            "nothing can be changed")
 
 
 def _people(keys, failure: str, field_name: str) -> dict[str, gm.Person]:
@@ -349,10 +364,9 @@ def start_minutes(command: StartMinutes) -> gm.Minutes:
     with transaction.atomic():
         meeting = _meeting(command.meeting_key, "Start the minutes")
         if meeting.status == MeetingStatus.CANCELLED:
-            raise MinutesError(f"Start the minutes: {meeting.key} was cancelled, so it has no minutes")
+            raise MinutesError(f"Start the minutes: the meeting of {meeting_name(meeting)} was cancelled, so it has no minutes")
         if meeting.date > clock.today():
-            raise MinutesError(f"Start the minutes: {meeting.key} is on {date_words(meeting.date)}, "
-                               "which has not come yet")
+            raise MinutesError(f"Start the minutes: the meeting of {meeting_name(meeting)} has not been held yet")
         gm.Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         existing = gm.Minutes.objects.filter(meeting=meeting).first()
         if existing is not None:
@@ -363,7 +377,7 @@ def start_minutes(command: StartMinutes) -> gm.Minutes:
         chosen = sorted(items) if command.item_numbers is None else sorted(set(command.item_numbers))
         unknown = [n for n in chosen if n not in items]
         if unknown:
-            raise MinutesError("Start the minutes", {"items": f"item {unknown[0]} is not on the agenda of {meeting.key}"})
+            raise MinutesError("Start the minutes", {"items": f"item {unknown[0]} is not on the agenda of {meeting_name(meeting)}"})
         # minutes written already (the approval of the previous minutes, recorded at this meeting
         # before its own minutes were started) keep their numbers; the others are numbered around them
         written = {m.item_number: m.minute_number for m in gm.MinuteItem.objects.filter(meeting=meeting)
@@ -455,7 +469,7 @@ def save_attendance(command: SaveAttendance) -> gm.Minutes:
         submitted["chair"] = command.chair
         everyone = {p.key: p for p in gm.Person.objects.filter(key__in=[k.removeprefix("person:") for k in submitted])}
         labels = {f"person:{k}": f"Attendance of {display_name(p)}" for k, p in everyone.items()} | {"chair": "Chair"}
-        merged = merge_or_refuse(f"The attendance of {meeting.key}", command.opened, current, submitted, labels)
+        merged = merge_or_refuse(f"The attendance of {meeting_name(meeting)}", command.opened, current, submitted, labels)
         wanted = {k.removeprefix("person:"): entry_of(k.removeprefix("person:"), v)
                   for k, v in {**current, **merged}.items() if k.startswith("person:")}
         chair = merged.get("chair", current.get("chair", ""))
@@ -554,7 +568,7 @@ LABELS = {"title": "Title", "number": "Minute number", "item_number": "Agenda it
 def _minute(meeting: gm.Meeting, number: int, failure: str) -> gm.MinuteItem:
     minute = gm.MinuteItem.objects.select_related("meeting").filter(meeting=meeting, minute_number=number).first()
     if minute is None:
-        raise MinutesError(f"{failure}: {meeting.key} has no minute {number}")
+        raise MinutesError(f"{failure}: the minutes of {meeting_name(meeting)} have no minute {number}")
     return minute
 
 
@@ -613,7 +627,7 @@ def save_minute(command: SaveMinute) -> gm.MinuteItem:
         item_number = int(merged["item_number"]) if merged["item_number"] else None
         agenda = set(gm.AgendaItem.objects.filter(meeting=meeting).values_list("number", flat=True))
         if item_number is not None and agenda and item_number not in agenda:
-            errors["item_number"] = f"item {item_number} is not on the agenda of {meeting.key}"
+            errors["item_number"] = f"item {item_number} is not on the agenda of {meeting_name(meeting)}"
         kind = merged["outcome_kind"]
         if kind not in OutcomeKind._value2member_map_:
             errors["outcome_kind"] = "choose what the minute records"
@@ -723,10 +737,24 @@ def remove_minute(command: RemoveMinute) -> None:
 _VOTE_FIELDS = {VoteChoice.FOR: "for_count", VoteChoice.AGAINST: "against_count", VoteChoice.ABSTAIN: "abstain_count"}
 
 
+def voters_present(meeting: gm.Meeting) -> list[gm.Person]:
+    """The members who may vote at a meeting: members recorded present, as a substitute or also
+    present (:data:`beacon.domain.minutes.VOTING`), in the order of the attendance."""
+    rows = gm.Attendance.objects.filter(meeting=meeting, person__is_member=True).select_related("person")
+    facts = rules.AttendanceFacts(tuple(rules.AttendanceRow(r.person.key, AttendanceCategory(r.category))
+                                        for r in rows), frozenset(r.person.key for r in rows))
+    present = facts.present_members()
+    out: dict[str, gm.Person] = {}
+    for r in sorted(rows, key=lambda r: (r.position or 0, r.pk)):
+        if r.person.key in present:
+            out.setdefault(r.person.key, r.person)
+    return list(out.values())
+
+
 def record_motion(command: RecordMotion) -> gm.Motion:
     """Record a motion with its proposer, seconder and outcome. A recorded vote's printed counts
-    must equal the names listed (refused, naming the difference); a voter who is not a present
-    member is a warning on the minutes page, not a refusal."""
+    must equal the names listed (refused, naming the difference); a voter who is not recorded as
+    a member present is refused at the list naming them."""
     failure = f"Record a motion at minute {command.minute_number}"
     with transaction.atomic():
         meeting = _meeting(command.meeting_key, failure)
@@ -758,13 +786,21 @@ def record_motion(command: RecordMotion) -> gm.Motion:
                 errors["votes_for"] = f"{', '.join(twice)} voted more than once"
             if not voters:
                 errors["votes_for"] = "a recorded vote lists the names of those who voted"
+            present = {p.key for p in voters_present(meeting)}
+            named = {p.key: display_name(p) for p in gm.Person.objects.filter(key__in=voters)}
+            for choice in VoteChoice:
+                absent = [named.get(p, p) for p in names[choice] if p not in present]
+                if absent:
+                    errors[f"votes_{choice.value}"] = (
+                        f"{rules.name_list(absent)} {'is' if len(absent) == 1 else 'are'} not recorded as a member "
+                        "present at the meeting: record the attendance first")
         elif any(names.values()):
             errors["recorded_vote"] = "names of voters are listed only for a recorded vote: tick recorded vote"
         parent = None
         if command.parent_key:
             parent = gm.Motion.objects.filter(key=command.parent_key, meeting=meeting).first()
             if parent is None:
-                errors["parent"] = f"there is no motion {command.parent_key} at this meeting"
+                errors["parent"] = "choose a motion recorded at this minute"
         if command.kind == MotionKind.AMENDMENT and not command.parent_key:
             errors["parent"] = "choose the motion this amends"
         if errors:
@@ -815,9 +851,9 @@ def remove_motion(command: RemoveMotion) -> None:
         _locked_minutes(meeting)
         motion = gm.Motion.objects.filter(key=command.motion_key, meeting=meeting).first()
         if motion is None:
-            raise MinutesError(f"Remove the motion: there is no motion {command.motion_key} at {meeting.key}")
+            raise MinutesError("Remove the motion: it is not one of this meeting's motions")
         if motion.amendments.exists() or motion.resolutions.exists():
-            raise MinutesError(f"Remove the motion: {motion.key} has amendments or resolutions; remove those first")
+            raise MinutesError("Remove the motion: it has amendments or resolutions; remove those first")
         change = _change(command, "Motion removed")
         for vote in motion.votes.select_related("person"):
             _delete_with_history(change, vote, "vote", f"{motion.key} {vote.person.key}", ("vote",))
@@ -864,7 +900,7 @@ def record_declaration(command: RecordDeclaration) -> gm.Declaration:
             errors["action"] = "choose whether they withdrew or remained"
         agenda = set(gm.AgendaItem.objects.filter(meeting=meeting).values_list("number", flat=True))
         if command.item_number is not None and agenda and command.item_number not in agenda:
-            errors["item_number"] = f"item {command.item_number} is not on the agenda of {meeting.key}"
+            errors["item_number"] = f"item {command.item_number} is not on the agenda of {meeting_name(meeting)}"
         if errors:
             raise MinutesError(failure, errors)
         person = _people([command.person], failure, "person")[command.person]
@@ -916,14 +952,14 @@ def place_minutes(command: PlaceMinutes) -> gm.Paper:
         noting = _is_parent(meeting, on)
         minutes = _locked_minutes(meeting, editing=not noting)
         if on.body_id != meeting.body_id and not noting:
-            raise MinutesError(f"{failure}: {on.key} is a meeting of the {on.body.name}; the minutes of "
-                               f"{meeting.key} go to a later meeting of the {meeting.body.name}"
+            raise MinutesError(f"{failure}: {meeting_name(on)} is a meeting of the {on.body.name}; the minutes of "
+                               f"{meeting_name(meeting)} go to a later meeting of the {meeting.body.name}"
                                + (f", or for noting to the {meeting.body.parent.name}" if meeting.body.parent_id else ""))
         if on.date <= meeting.date:
-            raise MinutesError(f"{failure}: {on.key} is not after {meeting.key}")
+            raise MinutesError(f"{failure}: {meeting_name(on)} is not after {meeting_name(meeting)}")
         if on.status == MeetingStatus.CANCELLED:
-            raise MinutesError(f"{failure}: {on.key} was cancelled")
-        if noting and minutes.status != MinutesStatus.APPROVED:
+            raise MinutesError(f"{failure}: the meeting of {meeting_name(on)} was cancelled")
+        if noting and not is_approved(minutes):
             raise MinutesError(f"{failure}: the minutes of a subsidiary body are approved by that body before its "
                                f"parent notes them")
         ref = f"minutes:{meeting.key}"
@@ -932,7 +968,7 @@ def place_minutes(command: PlaceMinutes) -> gm.Paper:
             return placed
         category = ItemCategory.MINUTES_FOR_NOTING if noting else ItemCategory.MINUTES
         title = rules.noting_title(meeting.body.name, meeting.date) if noting else rules.minutes_title(meeting.date)
-        change = _change(command, f"Minutes of {meeting.key} placed on {on.key}")
+        change = _change(command, f"Minutes of {meeting_name(meeting)} placed on {meeting_name(on)}")
         item = _minutes_item(on, category, title, change, failure)
         key = f"{on.key}-{item.number:02d}"
         if gm.Paper.objects.filter(key=key).exists():  # keys are never reused (an item moved down keeps its paper's)
@@ -944,7 +980,7 @@ def place_minutes(command: PlaceMinutes) -> gm.Paper:
             track_creation=("subject", "document_ref"))
         save_with_history(gm.AgendaItem, {"pk": item.pk}, {"paper": paper}, entity="agenda item",
                           key=f"{on.key} {item.number}", change=change)
-        if minutes.frozen_at is None:
+        if not is_approved(minutes):
             save_with_history(gm.Minutes, {"pk": minutes.pk}, {"printed_as_paper": paper}, entity="minutes",
                               key=meeting.key, change=change)
         return paper
@@ -960,7 +996,7 @@ def _minutes_item(on: gm.Meeting, category: str, title: str, change: Change, fai
         if item.category == category and item.paper_id is None:
             return item
     if any(i.category == category and i.title == title for i in items):
-        raise MinutesError(f"{failure}: {on.key}'s item \u201c{title}\u201d already has a paper")
+        raise MinutesError(f"{failure}: the item \u201c{title}\u201d of {meeting_name(on)} already has a paper")
     leading = 0
     for item in items:
         if item.category != ItemCategory.STANDING:
@@ -969,7 +1005,7 @@ def _minutes_item(on: gm.Meeting, category: str, title: str, change: Change, fai
     number = leading + 1
     later = [i for i in items if i.number >= number]
     if later and gm.Pack.objects.filter(meeting=on).exists():
-        raise MinutesError(f"{failure}: {on.key}'s pack has been dispatched, so its items cannot be renumbered; "
+        raise MinutesError(f"{failure}: the pack of {meeting_name(on)} has been dispatched, so its items cannot be renumbered; "
                            "add a minutes item to its agenda first")
     for item in reversed(later):  # move the later items down one, the last first (numbers are unique)
         save_with_history(gm.AgendaItem, {"pk": item.pk}, {"number": item.number + 1}, entity="agenda item",
@@ -1017,10 +1053,58 @@ def _put_resolution(at: gm.Meeting, minute: gm.MinuteItem, text: str, verb: Reso
                       entity="minute", key=f"{at.key} {minute.minute_number}", change=change)
 
 
+@dataclass(frozen=True)
+class ApprovingMinute:
+    """Where the approval of some minutes is recorded: the approving meeting's agenda item that
+    carries them and the minute number of that item (``exists``: the minute is written)."""
+
+    meeting_key: str
+    meeting_name: str
+    item_number: int
+    minute_number: int
+    exists: bool
+
+    @property
+    def label(self) -> str:
+        return f"Minute {self.minute_number} of {self.meeting_name} (agenda item {self.item_number})"
+
+
+def _minutes_item_at(meeting: gm.Meeting, at: gm.Meeting, minutes: gm.Minutes | None) -> gm.AgendaItem | None:
+    """The agenda item of ``at`` whose paper carries the minutes of ``meeting``."""
+    papers = gm.Paper.objects.filter(meeting=at, document_ref=f"minutes:{meeting.key}")
+    item = gm.AgendaItem.objects.filter(meeting=at, paper__in=papers).order_by("number").first()
+    if item is None and minutes is not None and minutes.printed_as_paper_id:
+        item = gm.AgendaItem.objects.filter(meeting=at, paper_id=minutes.printed_as_paper_id).first()
+    return item
+
+
+def approving_minute(meeting: gm.Meeting, at: gm.Meeting) -> ApprovingMinute | None:
+    """The one minute of ``at`` that may record the approval of ``meeting``'s minutes: the minute
+    of its agenda item carrying them (the minutes item); when that minute is not written yet, the
+    number it will have (its place in a per-meeting series not yet started, else the series' next
+    free number). None: the minutes are not on ``at``'s agenda."""
+    minutes = gm.Minutes.objects.filter(meeting=meeting).first()
+    item = _minutes_item_at(meeting, at, minutes)
+    if item is None:
+        return None
+    written = gm.MinuteItem.objects.filter(meeting=at, item_number=item.number).order_by("minute_number").first()
+    if written is not None:
+        return ApprovingMinute(at.key, meeting_name(at), item.number, written.minute_number, True)
+    own = gm.Minutes.objects.filter(meeting=at).first()
+    number = next_free_minute(at)
+    if own is None:  # not started: one minute an item so far
+        guess = gm.AgendaItem.objects.filter(meeting=at, number__lte=item.number).count()
+        if not _in_series(at, Numbering.PER_MEETING).filter(minute_number=guess).exists():
+            number = guess
+    return ApprovingMinute(at.key, meeting_name(at), item.number, number, False)
+
+
 def approve_minutes(command: ApproveMinutes) -> gm.Minutes:
     """Record the approving meeting's resolution that the minutes "were a correct record and that
     they be signed by the Chairman" (one resolution for two meetings held the same day), set the
-    minutes approved, signed by that meeting's presiding person, and freeze them."""
+    minutes approved, signed by that meeting's presiding person, and freeze them. The approving
+    meeting must have been held, must have the minutes on its agenda, and the resolution goes in
+    the minute of that item (:func:`approving_minute`); any other number is refused."""
     failure = "Approve the minutes"
     with transaction.atomic():
         meeting = _meeting(command.meeting_key, failure)
@@ -1029,19 +1113,29 @@ def approve_minutes(command: ApproveMinutes) -> gm.Minutes:
         if at.body_id != meeting.body_id:
             raise MinutesError(f"{failure}: the minutes of the {meeting.body.name} are approved by a meeting of the "
                                f"{meeting.body.name}, not the {at.body.name}"
-                               + (" (its parent notes them)" if _is_parent(meeting, at) else ""))
+                               + (" (its parent notes them)" if _is_parent(meeting, at) else ""),
+                               {"at_meeting": f"choose a meeting of the {meeting.body.name}"})
         if at.date <= meeting.date:
-            raise MinutesError(f"{failure}: {at.key} is not after {meeting.key}")
-        if command.minute_number < 1:
-            raise MinutesError(failure, {"minute_number": "enter the approving meeting's minute number"})
+            raise MinutesError(failure, {"at_meeting": f"{meeting_name(at)} is not after {meeting_name(meeting)}"})
+        if at.status == MeetingStatus.CANCELLED:
+            raise MinutesError(failure, {"at_meeting": f"the meeting of {meeting_name(at)} was cancelled"})
+        if at.date > clock.today():
+            raise MinutesError(failure, {"at_meeting": f"the meeting of {meeting_name(at)} has not been held yet: "
+                                                       "record the approval after it has met"})
+        expected = approving_minute(meeting, at)
+        if expected is None:
+            raise MinutesError(failure, {"at_meeting": f"the minutes are not on the agenda of {meeting_name(at)}: "
+                                                       "put them on its agenda first"})
+        if command.minute_number != expected.minute_number:
+            raise MinutesError(failure, {"minute_number": (
+                f"the approval is recorded in minute {expected.minute_number} of {meeting_name(at)}, the minute "
+                f"of agenda item {expected.item_number} that carries these minutes")})
         if at.presiding_id is None:
-            raise MinutesError(failure, {"at_meeting": f"record who chaired {at.key} (its attendance) first: they sign "
-                                                       "the minutes"})
-        change = _change(command, f"Approved at {at.key}, minute {command.minute_number}")
-        paper = minutes.printed_as_paper
-        item = gm.AgendaItem.objects.filter(paper=paper).first() if paper is not None else None
+            raise MinutesError(failure, {"at_meeting": f"record who chaired the meeting of {meeting_name(at)} (its "
+                                                       "attendance) first: they sign the minutes"})
+        change = _change(command, f"Approved at {meeting_name(at)}, minute {command.minute_number}")
         minute = _approving_minute(at, command.minute_number, rules.minutes_title(meeting.date),
-                                   item.number if item else None, change, failure)
+                                   expected.item_number, change, failure)
         same_day = [m for m in gm.Minutes.objects.filter(approved_at_meeting=at, approved_at_minute=minute.minute_number)
                     .select_related("meeting") if m.meeting.date == meeting.date]
         held = [m.meeting.date for m in same_day] + [meeting.date]
@@ -1070,12 +1164,12 @@ def note_minutes(command: NoteMinutes) -> gm.Minutes:
         at = _meeting(command.at_meeting_key, failure)
         minutes = _locked_minutes(meeting, editing=False)
         if not _is_parent(meeting, at):
-            raise MinutesError(f"{failure}: {at.key} is not a meeting of the {meeting.body.name}'s parent body")
-        if minutes.status != MinutesStatus.APPROVED:
+            raise MinutesError(f"{failure}: {meeting_name(at)} is not a meeting of the {meeting.body.name}'s parent body")
+        if not is_approved(minutes):
             raise MinutesError(f"{failure}: the {meeting.body.name} approves its minutes before its parent notes them")
         if minutes.noted_at_meeting_id is not None:
-            raise MinutesError(f"{failure}: they were noted at {minutes.noted_at_meeting.key} already")
-        change = _change(command, f"Noted at {at.key}, minute {command.minute_number}")
+            raise MinutesError(f"{failure}: they were noted at {meeting_name(minutes.noted_at_meeting)} already")
+        change = _change(command, f"Noted at {meeting_name(at)}, minute {command.minute_number}")
         paper = gm.Paper.objects.filter(meeting=at, document_ref=f"minutes:{meeting.key}").first()
         item = gm.AgendaItem.objects.filter(paper=paper).first() if paper is not None else None
         minute = _approving_minute(at, command.minute_number, rules.noting_title(meeting.body.name, meeting.date),
@@ -1111,9 +1205,12 @@ class MotionView:
 
     @property
     def moved(self) -> str:
+        """"Mr A proposed, and Mr B seconded, the motion that:" before the motion's words; when
+        the words already begin "That ...", "... the motion:" (never "that: That")."""
+        that = "" if self.text.lstrip().lower().startswith("that ") else " that"
         if self.seconder:
-            return f"{self.proposer} proposed, and {self.seconder} seconded, the motion that:"
-        return f"{self.proposer} proposed the motion that:"
+            return f"{self.proposer} proposed, and {self.seconder} seconded, the motion{that}:"
+        return f"{self.proposer} proposed the motion{that}:"
 
 
 @dataclass(frozen=True)
@@ -1197,7 +1294,9 @@ def minutes_view(meeting_key: str, *, public: bool = False) -> MinutesView | Non
     facts = rules.AttendanceFacts(tuple(rules.AttendanceRow(r.person.key, AttendanceCategory(r.category), r.minute_number)
                                         for r in rows), members)
     items = list(gm.MinuteItem.objects.filter(meeting=meeting).order_by("minute_number"))
-    exempt = set(gm.AgendaItem.objects.filter(meeting=meeting, section=Section.EXEMPT).values_list("number", flat=True))
+    from .queries import _exempt_numbers  # the meeting page's rule: the exempt section, or an exempt paper
+
+    exempt = _exempt_numbers(meeting)
     if public:
         items = [m for m in items if m.item_number not in exempt]
     else:  # the unrestricted items, then the exempt ones (their own heading)
@@ -1228,19 +1327,19 @@ def minutes_view(meeting_key: str, *, public: bool = False) -> MinutesView | Non
     agenda = gm.AgendaItem.objects.filter(meeting=meeting).values_list("number", flat=True)
     approved = ""
     if minutes.approved_at_meeting_id:
-        approved = (f"Approved as a correct record at {minutes.approved_at_meeting.key} "
-                    f"({date_words(minutes.approved_at_meeting.date)}), minute {minutes.approved_at_minute}"
+        approved = (f"Approved as a correct record at the meeting of {meeting_name(minutes.approved_at_meeting)}, "
+                    f"minute {minutes.approved_at_minute}"
                     + (f"; signed by {display_name(minutes.signed_by)}" if minutes.signed_by_id else "") + ".")
     noted = ""
     if minutes.noted_at_meeting_id:
-        noted = f"Noted at {minutes.noted_at_meeting.key}, minute {minutes.noted_at_minute}."
+        noted = f"Noted at the meeting of {meeting_name(minutes.noted_at_meeting)}, minute {minutes.noted_at_minute}."
     placed = minutes.printed_as_paper.meeting.key if minutes.printed_as_paper_id else ""
-    status = MinutesStatus(minutes.status) if minutes.status else MinutesStatus.DRAFT
+    status = MinutesStatus.APPROVED if is_approved(minutes) else MinutesStatus.DRAFT
     declarations = tuple(r.text or declaration_sentence(r.person, r.item_number, r.interest_type, r.action)
                          for r in gm.Declaration.objects.filter(meeting=meeting).select_related("person").order_by("pk"))
     return MinutesView(
         meeting.key, minutes.heading or rules.minutes_heading(meeting.body.name, meeting.venue, meeting.date),
-        status, status.label, minutes.numbering, minutes.frozen_at is not None, tuple(lists), tuple(views),
+        status, status.label, minutes.numbering, is_approved(minutes), tuple(lists), tuple(views),
         tuple(w.message for w in warnings), tuple(rules.items_without_minutes(agenda, [m.item_number for m in items])),
         approved, noted, placed, declarations)
 
@@ -1260,3 +1359,41 @@ def next_free_minute(meeting: gm.Meeting) -> int:
     own = gm.Minutes.objects.filter(meeting=meeting).first()
     top = _in_series(meeting, own.numbering if own else "").aggregate(n=Max("minute_number"))["n"]
     return (top or 0) + 1
+
+
+# --- a minute's history, in words ------------------------------------------------------------
+
+_HISTORY_FIELDS = {"title": "Title", "minute_number": "Minute number", "item_number": "Agenda item",
+                   "text": "Paragraphs", "paragraphs": "Number of paragraphs", "outcome_kind": "Outcome",
+                   "outcome": "Outcome text", "speakers": "Speakers", "presiding": "Chair"}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    changed_at: dt.datetime
+    changed_by: str
+    field: str
+    old_value: str
+    new_value: str
+
+
+def _history_value(name: str, value: str) -> str:
+    if not value:
+        return ""
+    if name == "outcome_kind":
+        return OutcomeKind(value).label if value in OutcomeKind._value2member_map_ else value
+    if name == "speakers":
+        keys = [k for k in value.split(";") if k]
+        people = {p.key: display_name(p) for p in gm.Person.objects.filter(key__in=keys)}
+        return rules.name_list([people.get(k, k) for k in keys])
+    if name == "item_number":
+        return f"Item {value}"
+    return value
+
+
+def history_row(revision) -> HistoryRow:
+    """One revision of a minute as its page shows it: the field's label and its values in words
+    (the outcome's label, speakers by name)."""
+    name = revision.field
+    return HistoryRow(revision.changed_at, revision.changed_by, _HISTORY_FIELDS.get(name, name.replace("_", " ").capitalize()),
+                      _history_value(name, revision.old_value), _history_value(name, revision.new_value))

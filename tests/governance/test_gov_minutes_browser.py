@@ -39,6 +39,13 @@ def test_a_clerk_writes_places_and_approves_the_minutes(browser, minutes_site):
     clerk.click("button:has-text('Start the minutes')")
     assert "The draft minutes were started from the agenda." in clerk.page.content()
 
+    # the public reads the draft, marked Draft; a meeting with no minutes says so (a 404)
+    public = Visitor(browser, minutes_site, checked)
+    public.go(f"/meetings/{DEC}/minutes/")
+    assert "Draft" in public.page.locator("#minutes-heading + p").inner_text()
+    public.go(f"/meetings/{JAN}/minutes/")
+    assert public.page.locator("h1").inner_text() == "There are no minutes of this meeting yet"
+
     # attendance: nine present, Mr Gough in the chair
     clerk.click("a:has-text('Record the attendance')")
     clerk.page.select_option("#chair", "gough-r")
@@ -88,7 +95,7 @@ def test_a_clerk_writes_places_and_approves_the_minutes(browser, minutes_site):
     clerk.click("button:has-text('Put the minutes on this agenda')")
     assert "Minutes of the meeting held on 1 December 2022" in clerk.page.content()
     clerk.page.select_option("#approve-at_meeting", JAN)
-    clerk.page.fill("#approve-minute_number", "3")
+    clerk.page.select_option("#approve-minute_number", "4")  # the minute of item 4, which carries them
     clerk.click("button:has-text('Record the approval')")
     assert "They are now frozen." in clerk.page.content()
     assert "are frozen" in clerk.page.locator("#frozen").inner_text()

@@ -165,3 +165,12 @@ def test_numbering_around_never_reuses_a_number(items, written, first, taken):
     assert not set(numbers) & set(taken)
     assert numbers == sorted(numbers) and all(n >= first for n in numbers)
     assert sorted(i for _, i in pairs) == sorted(i for i in items if i not in written)
+
+
+def test_members_present_substitute_or_also_present_may_vote_and_no_one_else():
+    cats = A
+    rows = tuple(r.AttendanceRow(p, c) for p, c in (
+        ("a", cats.PRESENT), ("b", cats.SUBSTITUTE), ("c", cats.ALSO_PRESENT), ("d", cats.APOLOGIES),
+        ("e", cats.IN_ATTENDANCE), ("f", cats.PRESENT)))
+    facts = r.AttendanceFacts(rows, frozenset("abcde"))  # f is an officer, not a member
+    assert facts.present_members() == {"a", "b", "c"}

@@ -84,7 +84,7 @@ def test_a_running_series_continues_from_the_bodys_previous_minutes(cab):
 
 def test_a_future_or_cancelled_meeting_has_no_minutes(cab, clock):
     clock.set("2022-11-30")
-    with pytest.raises(svc.MinutesError, match="has not come yet"):
+    with pytest.raises(svc.MinutesError, match="has not been held yet"):
         _start()
 
 
@@ -177,7 +177,7 @@ def test_a_recorded_vote_whose_count_is_wrong_is_refused_naming_the_difference(c
     _start()
     _attend()
     cmd = dict(proposer="oakford-p", seconder="hill-p", text="That the strategy be approved.", outcome="carried",
-               recorded_vote=True, votes_for=("gough-r", "bell-c", "love-r"), votes_against=("murphy-d",),
+               recorded_vote=True, votes_for=("gough-r", "bell-c", "carey-s"), votes_against=("murphy-d",),
                for_count=4, against_count=1, abstain_count=0)
     with pytest.raises(svc.MinutesError) as exc:
         svc.record_motion(svc.RecordMotion(DEC, 7, "clerk", **cmd))
@@ -187,10 +187,30 @@ def test_a_recorded_vote_whose_count_is_wrong_is_refused_naming_the_difference(c
     assert motion.key == "CABINET-2022-12-01-M7"
     assert motion.votes.count() == 4
     view = svc.minutes_view(DEC)
-    assert "Minute 7: Mr R Love voted but is not recorded as a member present at the meeting" in view.warnings
     mv = view.minutes[6].motions[0]
-    assert mv.moved == "Mr Oakford proposed, and Mr Hill seconded, the motion that:"
-    assert mv.votes[0] == svc.VoteList("For", 3, ("Mr Gough", "Mrs Bell", "Mr Love"))
+    assert mv.moved == "Mr Oakford proposed, and Mr Hill seconded, the motion:"  # its words begin "That"
+    assert mv.votes[0] == svc.VoteList("For", 3, ("Mr Gough", "Mrs Bell", "Miss Carey"))
+
+
+def test_a_voter_not_recorded_present_is_refused_at_their_list(cab):
+    _start()
+    _attend(extra=(svc.AttendanceEntry("love-r", "apologies"),))
+    assert "love-r" not in {p.key for p in svc.voters_present(cab["december"])}
+    cmd = dict(proposer="oakford-p", seconder="hill-p", text="That the strategy be approved.", outcome="carried",
+               recorded_vote=True, votes_for=("gough-r",), votes_abstain=("love-r",),
+               for_count=1, against_count=0, abstain_count=1)
+    with pytest.raises(svc.MinutesError) as exc:
+        svc.record_motion(svc.RecordMotion(DEC, 7, "clerk", **cmd))
+    assert exc.value.field_errors == {"votes_abstain": "Mr R Love is not recorded as a member present at the meeting: "
+                                                       "record the attendance first"}
+    assert not gm.Motion.objects.exists()
+
+
+def test_the_motion_reads_that_once():
+    plain = svc.MotionView("k", "Motion", "Mr A", "", "the report be noted.", "Carried", False, ())
+    assert plain.moved == "Mr A proposed the motion that:"
+    that = svc.MotionView("k", "Motion", "Mr A", "Mr B", "That the report be noted.", "Carried", False, ())
+    assert that.moved == "Mr A proposed, and Mr B seconded, the motion:"
 
 
 def test_placed_on_the_next_meeting_as_its_first_paper(cab):
@@ -222,20 +242,31 @@ def test_an_existing_minutes_item_takes_the_paper(cab):
 def test_approved_then_frozen(cab, clock):
     _start()
     svc.place_minutes(svc.PlaceMinutes(DEC, JAN, "clerk"))
-    minutes = svc.approve_minutes(svc.ApproveMinutes(DEC, JAN, 3, "clerk"))
-    assert (minutes.status, minutes.approved_at_meeting.key, minutes.approved_at_minute) == ("approved", JAN, 3)
+    # the minutes are item 4 of January's agenda; its minutes are not started: item 4's minute is 4
+    assert svc.approving_minute(cab["december"], cab["january"]) == svc.ApprovingMinute(
+        JAN, "Cabinet, 5 January 2023", 4, 4, False)
+    for wrong in (3, 99):  # any other number is refused at its field, and nothing is written
+        with pytest.raises(svc.MinutesError) as exc:
+            svc.approve_minutes(svc.ApproveMinutes(DEC, JAN, wrong, "clerk"))
+        assert exc.value.field_errors == {"minute_number": (
+            "the approval is recorded in minute 4 of Cabinet, 5 January 2023, the minute of agenda item 4 that "
+            "carries these minutes")}
+    assert not gm.MinuteItem.objects.filter(meeting__key=JAN).exists()
+    assert gm.Minutes.objects.get(meeting__key=DEC).frozen_at is None
+    minutes = svc.approve_minutes(svc.ApproveMinutes(DEC, JAN, 4, "clerk"))
+    assert (minutes.status, minutes.approved_at_meeting.key, minutes.approved_at_minute) == ("approved", JAN, 4)
     assert minutes.signed_by.key == "gough-r" and minutes.frozen_at is not None
-    res = gm.Resolution.objects.get(meeting__key=JAN, minute_number=3)
+    res = gm.Resolution.objects.get(meeting__key=JAN, minute_number=4)
     assert res.text == ("RESOLVED that the minutes of the meeting held on 1 December 2022 were a correct record and "
                         "that they be signed by the Chairman.")
     assert (res.verb, res.source) == ("approve", "procedural")
-    minute = gm.MinuteItem.objects.get(meeting__key=JAN, minute_number=3)
+    minute = gm.MinuteItem.objects.get(meeting__key=JAN, minute_number=4)
     assert minute.item_number == 4 and minute.outcome_kind == "resolved"
     for edit in (lambda: _save(4, title="Changed"), lambda: _attend(), _start_again,
                  lambda: svc.record_motion(svc.RecordMotion(DEC, 4, "clerk", proposer="gough-r", text="x", outcome="carried")),
                  lambda: svc.remove_minute(svc.RemoveMinute(DEC, 4, "clerk")),
                  lambda: svc.record_declaration(svc.RecordDeclaration(DEC, "clerk", "gough-r")),
-                 lambda: svc.approve_minutes(svc.ApproveMinutes(DEC, JAN, 3, "clerk"))):
+                 lambda: svc.approve_minutes(svc.ApproveMinutes(DEC, JAN, 4, "clerk"))):
         with pytest.raises(svc.MinutesFrozen):
             edit()
     assert gm.MinuteItem.objects.get(meeting__key=DEC, minute_number=4).title.startswith("Revenue")
@@ -251,19 +282,32 @@ def test_one_resolution_approves_two_meetings_held_the_same_day(cab):
     second = gm.Meeting.objects.create(key="CABINET-2022-12-01-B", body=cabinet, date=dt.date(2022, 12, 1), status="held")
     _start()
     svc.start_minutes(svc.StartMinutes(second.key, "clerk"))
-    svc.approve_minutes(svc.ApproveMinutes(DEC, JAN, 3, "clerk"))
-    svc.approve_minutes(svc.ApproveMinutes(second.key, JAN, 3, "clerk"))
-    res = list(gm.Resolution.objects.filter(meeting__key=JAN, minute_number=3))
+    paper = svc.place_minutes(svc.PlaceMinutes(DEC, JAN, "clerk"))
+    gm.Minutes.objects.filter(meeting=second).update(printed_as_paper=paper)  # one paper carries both
+    svc.approve_minutes(svc.ApproveMinutes(DEC, JAN, 4, "clerk"))
+    svc.approve_minutes(svc.ApproveMinutes(second.key, JAN, 4, "clerk"))
+    res = list(gm.Resolution.objects.filter(meeting__key=JAN, minute_number=4))
     assert len(res) == 1
     assert res[0].text.startswith("RESOLVED that the minutes of the meetings held on 1 December 2022 were a correct record")
-    assert set(gm.Minutes.objects.filter(approved_at_minute=3).values_list("meeting__key", flat=True)) == {DEC, second.key}
+    assert set(gm.Minutes.objects.filter(approved_at_minute=4).values_list("meeting__key", flat=True)) == {DEC, second.key}
 
 
-def test_approval_needs_the_approving_meetings_chair_and_its_own_body(cab):
+def test_approval_needs_the_approving_meeting_held_with_its_chair_and_its_own_body(cab, clock):
     _start()
+    later = "CABINET-2023-02-02"
+    svc.place_minutes(svc.PlaceMinutes(DEC, later, "clerk"))
+    number = svc.approving_minute(cab["december"], cab["later"]).minute_number
+    with pytest.raises(svc.MinutesError) as exc:  # 2 February 2023 has not come (today is 20 January)
+        svc.approve_minutes(svc.ApproveMinutes(DEC, later, number, "clerk"))
+    assert exc.value.field_errors == {"at_meeting": "the meeting of Cabinet, 2 February 2023 has not been held yet: "
+                                                    "record the approval after it has met"}
+    clock.set("2023-02-10")
     with pytest.raises(svc.MinutesError) as exc:
-        svc.approve_minutes(svc.ApproveMinutes(DEC, "CABINET-2023-02-02", 2, "clerk"))
-    assert "record who chaired" in exc.value.field_errors["at_meeting"]
+        svc.approve_minutes(svc.ApproveMinutes(DEC, later, number, "clerk"))
+    assert "record who chaired the meeting of Cabinet, 2 February 2023" in exc.value.field_errors["at_meeting"]
+    with pytest.raises(svc.MinutesError) as exc:  # January has not got these minutes on its agenda
+        svc.approve_minutes(svc.ApproveMinutes(DEC, JAN, 4, "clerk"))
+    assert "not on the agenda of Cabinet, 5 January 2023" in exc.value.field_errors["at_meeting"]
     council = gm.Body.objects.create(code="COUNCIL", name="County Council", kind="full_council")
     gm.Meeting.objects.create(key="COUNCIL-2023-01-10", body=council, date=dt.date(2023, 1, 10), status="held",
                               presiding=cab["people"]["hill-p"])
@@ -283,7 +327,8 @@ def test_a_subsidiary_bodys_minutes_are_approved_by_it_then_noted_by_its_parent(
         svc.place_minutes(svc.PlaceMinutes(one.key, JAN, "clerk"))
     with pytest.raises(svc.MinutesError, match="its parent notes them"):
         svc.approve_minutes(svc.ApproveMinutes(one.key, JAN, 5, "clerk"))
-    svc.approve_minutes(svc.ApproveMinutes(one.key, two.key, 2, "clerk"))
+    svc.place_minutes(svc.PlaceMinutes(one.key, two.key, "clerk"))
+    svc.approve_minutes(svc.ApproveMinutes(one.key, two.key, 1, "clerk"))
     paper = svc.place_minutes(svc.PlaceMinutes(one.key, JAN, "clerk"))
     item = gm.AgendaItem.objects.get(paper=paper)
     assert item.category == "minutes_for_noting"
@@ -325,7 +370,7 @@ def test_a_dispatched_agenda_is_not_renumbered(cab):
     gm.Pack.objects.create(meeting=cab["january"], title="pack", page_count=1, pdf=b"", html="", sha256="x",
                            dispatched_by="clerk", dispatched_at=dt.datetime(2022, 12, 22, tzinfo=dt.timezone.utc))
     _start()
-    with pytest.raises(svc.MinutesError, match="pack has been dispatched"):
+    with pytest.raises(svc.MinutesError, match="the pack of Cabinet, 5 January 2023 has been dispatched"):
         svc.place_minutes(svc.PlaceMinutes(DEC, JAN, "clerk"))
     assert not gm.Paper.objects.filter(document_ref=f"minutes:{DEC}").exists()
 
@@ -393,3 +438,54 @@ def test_the_minutes_go_to_a_later_meeting_of_their_own_body(cab):
                                         status="held")
     with pytest.raises(svc.MinutesError, match="is not after"):
         svc.place_minutes(svc.PlaceMinutes(DEC, earlier.key, "clerk"))
+
+
+@pytest.mark.parametrize("imported", [{"status": "approved"}, {"approved_at_meeting_key": JAN}])
+def test_imported_approved_minutes_are_approved_and_read_only(cab, imported):
+    _start()
+    values = {"status": imported.get("status", "draft"), "frozen_at": None}
+    if "approved_at_meeting_key" in imported:
+        values |= {"approved_at_meeting": cab["january"], "approved_at_minute": 4}
+    gm.Minutes.objects.filter(meeting__key=DEC).update(**values)  # as the importer leaves them: not frozen by Beacon
+    minutes = gm.Minutes.objects.get(meeting__key=DEC)
+    assert svc.is_approved(minutes)
+    view = svc.minutes_view(DEC)
+    assert view.frozen and view.status == "approved" and view.status_label == "Approved"
+    with pytest.raises(svc.MinutesFrozen):
+        _save(4, title="Changed")
+    with pytest.raises(svc.MinutesFrozen):
+        svc.place_minutes(svc.PlaceMinutes(DEC, JAN, "clerk"))
+
+
+def test_the_public_reading_hides_an_item_with_an_exempt_paper_as_the_meeting_page_does(cab):
+    paper = gm.Paper.objects.get(key="CABINET-2022-12-01-06")
+    gm.Paper.objects.filter(pk=paper.pk).update(classification="exempt")
+    _start()
+    assert 6 not in [m.number for m in svc.minutes_view(DEC, public=True).minutes]
+    assert 6 in [m.number for m in svc.minutes_view(DEC).minutes]
+
+
+def test_messages_name_meetings_in_words(cab):
+    _start()
+    with pytest.raises(svc.MinutesError) as exc:
+        svc.place_minutes(svc.PlaceMinutes(DEC, DEC, "clerk"))
+    assert str(exc.value) == "Place the minutes: Cabinet, 1 December 2022 is not after Cabinet, 1 December 2022"
+    svc.place_minutes(svc.PlaceMinutes(DEC, JAN, "clerk"))
+    svc.approve_minutes(svc.ApproveMinutes(DEC, JAN, 4, "clerk"))
+    with pytest.raises(svc.MinutesFrozen) as exc:
+        _save(4, title="Changed")
+    assert exc.value.message == ("The minutes of Cabinet, 1 December 2022 were approved at Cabinet, 5 January 2023, "
+                                 "minute 4 and are frozen: nothing can be changed")
+    assert svc.minutes_view(DEC).approved == ("Approved as a correct record at the meeting of Cabinet, 5 January 2023, "
+                                              "minute 4; signed by Mr R W Gough.")
+
+
+def test_a_minutes_history_reads_in_words(cab):
+    _start()
+    _attend()
+    _save(4, outcome_kind="noted", outcome="RESOLVED to note the report.", speakers=("oakford-p", "love-r"))
+    minute = gm.MinuteItem.objects.get(meeting__key=DEC, minute_number=4)
+    rows = {r.field: r for r in (svc.history_row(x) for x in history_of(minute))}
+    assert rows["Outcome"].new_value == "Noted"
+    assert rows["Speakers"].new_value == "Mr P J Oakford and Mr R Love"
+    assert "outcome_kind" not in rows and "speakers" not in rows

@@ -128,8 +128,19 @@ def test_the_journey_from_the_agenda_to_approval(cab, clerk):
     assert paper.meeting.key == JAN and paper.subject == "Minutes of the meeting held on 1 December 2022"
     page = clerk.get(_url("minutes_edit", key=DEC)).content.decode()
     assert 'name="approve-minute_number"' in page
-    r = clerk.post(_url("minutes_approve", key=DEC), {"approve-at_meeting": JAN, "approve-minute_number": "3"})
+    # the one minute offered is January's minute of the item carrying these minutes; any other is refused
+    assert '<option value="4" selected>Minute 4 of Cabinet, 5 January 2023 (agenda item 4)</option>' in page
+    assert re.search(r'<select[^>]*approve-at_meeting.*?</select>', page, re.S).group(0).count("<option") == 1
+    assert '>Cabinet, 5 January 2023</option>' in page and "(CABINET-" not in page
+    r = clerk.post(_url("minutes_approve", key=DEC), {"approve-at_meeting": JAN, "approve-minute_number": "99"})
+    assert r.status_code == 400
+    assert '<a href="#approve-minute_number">' in r.content.decode()
+    assert gm.Minutes.objects.get(meeting__key=DEC).frozen_at is None
+    assert not gm.MinuteItem.objects.filter(meeting__key=JAN, minute_number=99).exists()
+    r = clerk.post(_url("minutes_approve", key=DEC), {"approve-at_meeting": JAN, "approve-minute_number": "4"})
     assert r.status_code == 302
+    assert "approved at the meeting of Cabinet, 5 January 2023, minute 4" in clerk.get(
+        _url("minutes_edit", key=DEC)).content.decode()
     minutes = gm.Minutes.objects.get(meeting__key=DEC)
     assert minutes.status == "approved" and minutes.frozen_at is not None
 
@@ -145,10 +156,57 @@ def test_the_journey_from_the_agenda_to_approval(cab, clerk):
     assert Client().get(_url("minutes", key=DEC)).status_code == 200
 
 
-def test_draft_minutes_are_not_public(cab, clerk):
+def test_draft_minutes_are_public_marked_draft_without_exempt_items(cab, clerk):
+    gm.AgendaItem.objects.filter(meeting=cab["december"], number=6).update(section="exempt")
     _start(clerk)
-    assert Client().get(_url("minutes", key=DEC)).status_code == 302
-    assert clerk.get(_url("minutes", key=DEC)).status_code == 200
+    r = Client().get(_url("minutes", key=DEC))
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "govuk-tag--yellow\">Draft</strong>" in html and 'id="draft"' in html
+    assert "Developer Contributions Guide" not in html and "EXEMPT ITEMS" not in html
+    assert "Write the minutes" not in html
+    assert "Developer Contributions Guide" in clerk.get(_url("minutes", key=DEC)).content.decode()
+
+
+def test_a_meeting_with_no_minutes_is_a_404_about_minutes(cab):
+    r = Client().get(_url("minutes", key=JAN))
+    assert r.status_code == 404
+    html = r.content.decode()
+    assert "There are no minutes of this meeting yet" in html and "KPI" not in html
+    assert Client().get(_url("minutes", key="CABINET-2099-01-01")).status_code == 404
+
+
+def test_the_vote_lists_offer_only_members_present(cab, clerk):
+    _start(clerk)
+    people = cab["people"]
+    dec = cab["december"]
+    for i, key in enumerate(PRESENT[:3], start=1):
+        gm.Attendance.objects.create(meeting=dec, person=people[key], category="present", position=i)
+    gm.Attendance.objects.create(meeting=dec, person=people["love-r"], category="also_present", position=1)
+    gm.Attendance.objects.create(meeting=dec, person=people["hill-p"], category="apologies", position=1)
+    page = clerk.get(_url("minute_edit", key=DEC, number=7)).content.decode()
+    listed = set(re.findall(r'name="motion-votes_abstain" type="checkbox" value="([^"]+)"', page))
+    assert listed == {*PRESENT[:3], "love-r"}
+    motion = {"form": "motion", "motion-kind": "recommendation", "motion-proposer": "oakford-p",
+              "motion-text": "That the strategy be approved.", "motion-outcome": "carried",
+              "motion-recorded_vote": "1", "motion-votes_for": [PRESENT[0]], "motion-for_count": "1",
+              "motion-votes_abstain": ["hill-p"], "motion-against_count": "0", "motion-abstain_count": "1"}
+    r = clerk.post(_url("minute_edit", key=DEC, number=7), motion)
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert '<a href="#motion-votes_abstain">' in html and "recorded as present at the meeting" in html
+    assert "Saved" not in html
+    assert not gm.Motion.objects.exists()
+
+
+def test_the_approval_needs_the_approving_meeting_held(cab, clerk):
+    _start(clerk)
+    clerk.post(_url("minutes_place", key=DEC), {"place-on_meeting": "CABINET-2023-02-02"})
+    page = clerk.get(_url("minutes_edit", key=DEC)).content.decode()
+    assert 'id="approve-none"' in page  # 2 February 2023 has not been held: nothing offered
+    r = clerk.post(_url("minutes_approve", key=DEC), {"approve-at_meeting": "CABINET-2023-02-02",
+                                                      "approve-minute_number": "4"})
+    assert r.status_code == 400 and gm.Minutes.objects.get(meeting__key=DEC).frozen_at is None
 
 
 def test_a_field_error_names_the_field_in_the_summary(cab, clerk):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 
+from beacon.core import clock
 from beacon.core.stale import StaleEdit, seal
 from beacon.domain.governance import (
     DeclarationAction,
@@ -271,13 +272,16 @@ class MotionForm(ServiceErrors, GovukForm):
         super().__init__(*args, **kwargs)
         self.minute = minute
         self.fields["parent"].choices = [("", "Not an amendment"), *(
-            (m.key, f"{m.key}: {m.text[:60]}") for m in gm.Motion.objects.filter(
-                meeting=minute.meeting, minute_number=minute.minute_number))]
+            (m.key, f"Motion {i}: {m.text[:60]}") for i, m in enumerate(gm.Motion.objects.filter(
+                meeting=minute.meeting, minute_number=minute.minute_number).order_by("pk"), start=1))]
         self.fields["proposer"].choices = people_choices()
         self.fields["seconder"].choices = people_choices("Not seconded")
-        members = people_choices(members_only=True)[1:]
+        # only the members recorded present (present, substitute, also present) may vote
+        members = [(p.key, svc.display_name(p)) for p in svc.voters_present(minute.meeting)]
         for name in ("votes_for", "votes_against", "votes_abstain"):
             self.fields[name].choices = members
+            self.fields[name].error_messages["invalid_choice"] = (
+                "tick only members recorded as present at the meeting (record the attendance first)")
 
     def command(self, by: str) -> svc.RecordMotion:
         d = self.cleaned_data
@@ -316,9 +320,7 @@ class DeclarationForm(ServiceErrors, GovukForm):
 
 
 def _meeting_label(m: gm.Meeting) -> str:
-    from beacon.domain.governance_rules import date_words
-
-    return f"{m.body.name}, {date_words(m.date)} ({m.key})"
+    return svc.meeting_name(m)
 
 
 class PlaceForm(ServiceErrors, GovukForm):
@@ -336,7 +338,9 @@ class PlaceForm(ServiceErrors, GovukForm):
 
 
 class ResolveForm(ServiceErrors, GovukForm):
-    """The approving (or noting) meeting and the minute of its resolution."""
+    """The approving (or noting) meeting and the minute of its resolution. For an approval, only
+    held meetings with these minutes on their agenda are offered, each with the one minute that
+    may record it (the minute of the minutes item)."""
 
     at_meeting = Choice(label="Meeting", choices=(), required=True, message="choose the meeting")
     minute_number = Whole(label="Its minute number", required=True, message="enter the minute number")
@@ -351,25 +355,24 @@ class ResolveForm(ServiceErrors, GovukForm):
         later = list(gm.Meeting.objects.filter(body_id=body, date__gt=meeting.date).select_related("body")
                      .exclude(status="cancelled").order_by("date", "key")[:6])
         self.fields["at_meeting"].label = "Meeting that noted them" if noting else "Meeting that approved them"
-        self.fields["at_meeting"].choices = [(m.key, _meeting_label(m)) for m in later]
-        minutes = getattr(meeting, "minutes", None)
-        placed = minutes.printed_as_paper if minutes is not None else None
-        if not self.is_bound and later:
-            at = placed.meeting if placed is not None and placed.meeting.body_id == body else later[0]
-            self.initial = {"at_meeting": at.key, "minute_number": self._minute_for(at)}
-
-    def _minute_for(self, at: gm.Meeting) -> int:
-        """The approving meeting's minute for the minutes item, if written; else its next number."""
-        item = gm.AgendaItem.objects.filter(meeting=at, paper__document_ref=f"minutes:{self.meeting.key}").first()
-        if item is not None:
-            minute = gm.MinuteItem.objects.filter(meeting=at, item_number=item.number).first()
-            if minute is not None:
-                return minute.minute_number
-            if not gm.MinuteItem.objects.filter(meeting=at).exists():  # per meeting, one minute an item so far
-                return gm.AgendaItem.objects.filter(meeting=at, number__lte=item.number).count()
-        return svc.next_free_minute(at)
+        self.options: list[svc.ApprovingMinute] = []
+        if noting:
+            self.fields["at_meeting"].choices = [(m.key, svc.meeting_name(m)) for m in later]
+            if not self.is_bound and later:
+                self.initial = {"at_meeting": later[0].key, "minute_number": svc.next_free_minute(later[0])}
+            return
+        held = [m for m in later if m.date <= clock.today()]
+        self.options = [o for o in (svc.approving_minute(meeting, m) for m in held) if o is not None]
+        self.fields["at_meeting"].choices = [(o.meeting_key, o.meeting_name) for o in self.options]
+        self.fields["minute_number"] = Choice(label="The minute recording the approval", required=True,
+                                              message="choose the minute", choices=[
+                                                  (str(o.minute_number), o.label) for o in self.options])
+        self.fields["minute_number"].error_messages["invalid_choice"] = (
+            "choose the minute of the agenda item that carries these minutes")
+        if not self.is_bound and self.options:
+            self.initial = {"at_meeting": self.options[0].meeting_key, "minute_number": str(self.options[0].minute_number)}
 
     def command(self, by: str):
         d = self.cleaned_data
         kind = svc.NoteMinutes if self.noting else svc.ApproveMinutes
-        return kind(self.meeting.key, d["at_meeting"], d["minute_number"], by)
+        return kind(self.meeting.key, d["at_meeting"], int(d["minute_number"]), by)

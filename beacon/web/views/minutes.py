@@ -7,8 +7,6 @@ views ask :mod:`beacon.core.permissions` first."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,6 +15,7 @@ from beacon.core.audit import history_of
 from beacon.core.stale import StaleEdit
 from beacon.governance import minutes as svc
 from beacon.governance import models as gm
+from beacon.governance import queries
 
 from ..forms import error_summary
 from ..forms.minutes import (
@@ -39,19 +38,15 @@ def _minutes(meeting: gm.Meeting) -> gm.Minutes | None:
 
 
 def read(request, key: str):
-    """The minutes as they read: approved minutes for everyone; a draft for the clerk and members."""
+    """The minutes as they read, for everyone: approved, or the draft marked Draft (the meeting
+    page and the next meeting's pack publish the draft too); the minutes of exempt items only for
+    those who may see exempt business. A meeting with no minutes yet is a 404 saying so."""
     meeting = _meeting(key)
-    view = svc.minutes_view(key, public=not perm.can(request.user, perm.VIEW_EXEMPT))
+    can_manage = perm.can(request.user, perm.MANAGE_MEETINGS)
+    view = svc.minutes_view(key, public=not queries.may_view_exempt(request.user))
     if view is None:
-        raise Http404("These minutes have not been written")
-    if not view.frozen and not (perm.can(request.user, perm.MANAGE_MEETINGS) or perm.can(request.user, perm.VIEW_EXEMPT)):
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied("draft minutes")
-    return render(request, "web/minutes/read.html", {"meeting": meeting, "view": view,
-                                                     "can_manage": perm.can(request.user, perm.MANAGE_MEETINGS)})
+        return render(request, "web/minutes/none.html", {"meeting": meeting, "can_manage": can_manage}, status=404)
+    return render(request, "web/minutes/read.html", {"meeting": meeting, "view": view, "can_manage": can_manage})
 
 
 def _edit_page(request, meeting: gm.Meeting, *, start=None, declaration=None, place=None, approve=None, note=None,
@@ -110,7 +105,7 @@ def attendance(request, key: str):
     minutes = _minutes(meeting)
     if minutes is None:
         return redirect("web:minutes_edit", key=key)
-    if minutes.frozen_at is not None:
+    if svc.is_approved(minutes):
         return _edit_page(request, meeting)
     form = AttendanceForm(request.POST if request.method == "POST" else None, meeting=meeting,
                           opened_values=svc.attendance_values(meeting))
@@ -140,7 +135,7 @@ def _minute_page(request, meeting, minute, form, motion, status=200):
     errors = error_summary(None, *bound)
     view = svc.minutes_view(meeting.key)
     mv = next((m for m in view.minutes if m.number == minute.minute_number), None)
-    history = history_of(minute).order_by("-changed_at", "-pk")[:30]
+    history = [svc.history_row(r) for r in history_of(minute).order_by("-changed_at", "-pk")[:30]]
     return render(request, "web/minutes/minute.html", {
         "meeting": meeting, "minute": minute, "form": form, "motion": motion, "errors": errors, "mv": mv,
         "history": history,
@@ -155,7 +150,7 @@ def minute(request, key: str, number: int):
     minutes = _minutes(meeting)
     if minutes is None:
         return redirect("web:minutes_edit", key=key)
-    if minutes.frozen_at is not None:
+    if svc.is_approved(minutes):
         return _edit_page(request, meeting)
     m = _minute_or_404(meeting, number)
     posted = request.POST if request.method == "POST" else None
@@ -263,8 +258,8 @@ def place(request, key: str):
             form.add_service_error(exc)
         else:
             item = gm.AgendaItem.objects.filter(paper=paper).first()
-            messages.success(request, f"The minutes are item {item.number if item else paper.item} of "
-                                      f"{paper.meeting.key}'s agenda: \u201c{paper.subject}\u201d.")
+            messages.success(request, f"The minutes are item {item.number if item else paper.item} of the agenda "
+                                      f"of {svc.meeting_name(paper.meeting)}: \u201c{paper.subject}\u201d.")
             return redirect("web:minutes_edit", key=key)
     return _edit_page(request, meeting, place=form)
 
@@ -293,10 +288,11 @@ def _resolve(request, key: str, noting: bool):
         except svc.MinutesError as exc:
             form.add_service_error(exc)
         else:
+            at = svc.meeting_name(_meeting(command.at_meeting_key))
             if noting:
-                messages.success(request, f"The minutes were noted at {command.at_meeting_key}, minute {command.minute_number}.")
+                messages.success(request, f"The minutes were noted at the meeting of {at}, minute {command.minute_number}.")
             else:
-                messages.success(request, f"The minutes were approved at {command.at_meeting_key}, minute "
+                messages.success(request, f"The minutes were approved at the meeting of {at}, minute "
                                           f"{command.minute_number}. They are now frozen.")
             return redirect("web:minutes_edit", key=key)
     return _edit_page(request, meeting, **{("note" if noting else "approve"): form})
