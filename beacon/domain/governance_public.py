@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from .governance import MeetingStatus, MotionOutcome, VoteChoice
+from .governance import MeetingStatus, MotionOutcome, PathwayRole, PathwayStatus, VoteChoice
 
 # --- Exempt items (Local Government Act 1972, Schedule 12A, Part 1) --------------------------
 
@@ -38,6 +38,58 @@ def exemption_label(paragraph: int | None) -> str:
     described = SCHEDULE_12A.get(paragraph)
     label = f"Exempt under paragraph {paragraph} of Part 1 of Schedule 12A to the Local Government Act 1972"
     return f"{label}: {described.lower()[0]}{described[1:]}" if described else label
+
+
+# --- A paper's cover details in words ----------------------------------------------------------
+
+
+def decision_number_text(number: str | None, as_printed: str = "") -> str:
+    """The decision number as the cover header prints it: as printed ("n/a", "22/00123"), else the
+    number, else "N/A" (a paper with no decision number never reads "None")."""
+    return (as_printed or "").strip() or (number or "").strip() or "N/A"
+
+
+def contact_rows(labels: Iterable[str], count: int) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """How a paper's closing contact block reads: (heading, positions of the contacts under it).
+    One label per contact ("Report Author", "Relevant Director") labels each contact; one label is
+    the heading of them all ("Contact details"); none, or labels that do not match the contacts,
+    read "Contact details". No contacts, no rows."""
+    labels = [label.strip() for label in labels if label and label.strip()]
+    if count <= 0:
+        return ()
+    if len(labels) == count:
+        return tuple((label, (i,)) for i, label in enumerate(labels))
+    heading = labels[0] if len(labels) == 1 else "Contact details"
+    return ((heading, tuple(range(count))),)
+
+
+_PATHWAY_WORDS: dict[tuple[PathwayRole, PathwayStatus], str] = {
+    (PathwayRole.PAST, PathwayStatus.DONE): "considered before this meeting",
+    (PathwayRole.PAST, PathwayStatus.PLANNED): "due before this meeting",
+    (PathwayRole.PAST, PathwayStatus.SKIPPED): "not taken before this meeting",
+    (PathwayRole.CURRENT, PathwayStatus.DONE): "considered at this meeting",
+    (PathwayRole.CURRENT, PathwayStatus.PLANNED): "to be considered at this meeting",
+    (PathwayRole.CURRENT, PathwayStatus.SKIPPED): "not taken at this meeting",
+    (PathwayRole.FUTURE, PathwayStatus.DONE): "considered after this meeting",
+    (PathwayRole.FUTURE, PathwayStatus.PLANNED): "to be considered after this meeting",
+    (PathwayRole.FUTURE, PathwayStatus.SKIPPED): "not to be taken after this meeting",
+}
+
+
+def pathway_step_words(role: PathwayRole | str, status: PathwayStatus | str, skip_reason: str = "") -> str:
+    """A step of a paper's pathway in words, seen from the meeting whose paper it is ("to be
+    considered after this meeting"), never the codes "future, planned"; a skipped step says why."""
+    words = _PATHWAY_WORDS[(PathwayRole(role), PathwayStatus(status))]
+    reason = (skip_reason or "").strip()
+    return f"{words} ({reason})" if reason and PathwayStatus(status) == PathwayStatus.SKIPPED else words
+
+
+def pack_name(audience_label: str, version: int) -> str:
+    """What a dispatched pack is called on the meeting page: the first "Public pack", later ones
+    "Supplement 1 to the public pack" (each version has its own name)."""
+    if version <= 1:
+        return audience_label
+    return f"Supplement {version - 1} to the {audience_label[0].lower()}{audience_label[1:]}"
 
 
 # --- Times -------------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from beacon.core import permissions as perm
 from beacon.domain import governance as g
-from beacon.domain.governance_public import exemption_label, time_words
+from beacon.domain.governance_public import (contact_rows, decision_number_text, exemption_label, pack_name,
+                                             pathway_step_words, time_words)
 from beacon.domain.governance_rules import Name, date_words, long_date
 
 from . import models as m
@@ -200,6 +201,7 @@ class PathwayStepView:
     role: str  # "Past", "Current", "Future"
     status: str  # "Done", "Planned", "Skipped"
     skip_reason: str
+    words: str = ""  # the step in words: "to be considered after this meeting"
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,14 @@ class PaperView:
     relevant_directors: tuple[PersonRef, ...] = ()
     contacts_label: str = ""  # the closing block's heading as printed: "Contact details", "Report Author"
     contacts: tuple[PersonRef, ...] = ()
+    decision_no_text: str = "N/A"  # as the cover header prints it: never "None"
+    contact_rows: tuple[ContactRow, ...] = ()  # the closing block: each heading with its contacts
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    label: str  # "Report Author", "Contact details"
+    people: tuple[PersonRef, ...]
 
 
 @dataclass(frozen=True)
@@ -241,6 +251,8 @@ class AgendaItemView:
     pages: str  # "(Pages 1 - 6)", ""
     paper: PaperView | None
     withheld: bool  # exempt and hidden from this reader
+    pack_version: int | None = None  # the latest dispatched pack this reader may read that holds this item's pages
+    pack_audience: str = ""  # its audience (public / members): the web page version is pack_file(.., "html")#item-N
 
 
 @dataclass(frozen=True)
@@ -264,8 +276,9 @@ class PackLink:
     audience: str  # public / members
     label: str  # "Public pack", "Members' pack (includes exempt items)"
     page_count: int
-    dispatched: str  # "22 December 2022"
+    dispatched: str  # "22 December 2022": when Beacon produced and dispatched this pack
     supplement: bool
+    name: str = ""  # "Public pack", "Supplement 1 to the public pack"
 
 
 @dataclass(frozen=True)
@@ -441,8 +454,10 @@ def _paper_view(paper: m.Paper) -> PaperView:
     key_decision = "" if paper.is_key_decision is None else ("Yes" if paper.is_key_decision else "No")
     steps = tuple(PathwayStepView(
         s.step, s.body.name, s.meeting.key if s.meeting_id else "", date_words(s.meeting.date) if s.meeting_id else "",
-        g.PathwayRole(s.role).label, g.PathwayStatus(s.status).label, s.skip_reason)
+        g.PathwayRole(s.role).label, g.PathwayStatus(s.status).label, s.skip_reason,
+        pathway_step_words(s.role, s.status, s.skip_reason))
         for s in paper.pathway.select_related("body", "meeting"))
+    contacts = tuple(person_ref(people[k]) for k in paper.contacts or [] if k in people)
     return PaperView(
         key=paper.key, kind=g.PaperKind(paper.kind).label, subject=paper.subject,
         from_lines=tuple(paper.from_as_printed or [person_ref(people[k]).full_name for k in paper.from_people or [] if k in people]),
@@ -457,7 +472,9 @@ def _paper_view(paper: m.Paper) -> PaperView:
         background_documents=paper.background_documents, appendices=paper.appendices,
         relevant_directors=tuple(person_ref(people[k]) for k in paper.relevant_director or [] if k in people),
         contacts_label=" / ".join(paper.contact_block_label or []),
-        contacts=tuple(person_ref(people[k]) for k in paper.contacts or [] if k in people))
+        contacts=contacts, decision_no_text=decision_number_text(paper.decision_no, paper.decision_no_as_printed),
+        contact_rows=tuple(ContactRow(label, tuple(contacts[i] for i in positions))
+                           for label, positions in contact_rows(paper.contact_block_label or [], len(contacts))))
 
 
 def _exempt_numbers(meeting: m.Meeting) -> set[int]:
@@ -488,8 +505,33 @@ def _pack_links(meeting: m.Meeting, exempt: bool) -> tuple[PackLink, ...]:
             continue
         audience = g.PackAudience(p.audience)
         out.append(PackLink(p.version, audience.value, audience.label, p.page_count,
-                            date_words(p.dispatched_at.astimezone(_LONDON).date()), p.version > 1))
+                            date_words(p.dispatched_at.astimezone(_LONDON).date()), p.version > 1,
+                            pack_name(audience.label, p.version)))
     return tuple(out)
+
+
+def _item_packs(meeting: m.Meeting, exempt: bool) -> dict[tuple[int, str], int]:
+    """(item number, audience) -> the latest version of the dispatched packs this reader may read
+    that hold that item's pages."""
+    out: dict[tuple[int, str], int] = {}
+    for p in meeting.packs.only("version", "audience", "pages", "meeting_id").order_by("version"):
+        if p.audience == g.PackAudience.MEMBERS and not exempt:
+            continue
+        for number in (p.pages or {}):
+            if str(number).isdigit():
+                out[(int(number), p.audience)] = p.version
+    return out
+
+
+def _pack_for(in_pack: dict[tuple[int, str], int], number: int, is_exempt: bool) -> dict:
+    """Where an item's pages are in the packs: the public pack for an open item (else the
+    members' pack), the members' pack for an exempt one."""
+    audiences = (g.PackAudience.MEMBERS,) if is_exempt else (g.PackAudience.PUBLIC, g.PackAudience.MEMBERS)
+    for audience in audiences:
+        version = in_pack.get((number, audience.value))
+        if version is not None:
+            return {"pack_version": version, "pack_audience": audience.value}
+    return {}
 
 
 def meeting_view(key: str, exempt: bool) -> MeetingView:
@@ -510,6 +552,7 @@ def meeting_view(key: str, exempt: bool) -> MeetingView:
             a.unrestricted_note or "During these items the meeting is likely to be open to the public",
             a.exempt_note)
 
+    in_pack = _item_packs(meeting, exempt)
     items = []
     withheld = 0
     for it in meeting.items.select_related("paper__to_body").order_by("number"):
@@ -526,7 +569,8 @@ def meeting_view(key: str, exempt: bool) -> MeetingView:
             exempt_reason="" if hide else it.exempt_reason,
             public_interest_reason="" if hide else it.public_interest_reason,
             category=g.ItemCategory(it.category).label, is_oral=it.is_oral, pages=pages,
-            paper=None if (hide or it.paper_id is None) else _paper_view(it.paper), withheld=hide))
+            paper=None if (hide or it.paper_id is None) else _paper_view(it.paper), withheld=hide,
+            **({} if hide else _pack_for(in_pack, it.number, is_exempt))))
 
     resolutions = [r for r in meeting.resolutions.select_related("meeting").order_by("minute_number", "seq")
                    if r.minute_number not in hidden_minutes]
@@ -881,6 +925,7 @@ class Found:
     code: str
     title: str
     note: str = ""
+    anchor: str = ""  # where on the meeting page: "item-7", "minute-12" ("" for the meeting itself)
 
 
 def _all_words(words: list[str], *fields: str) -> Q:
@@ -919,12 +964,14 @@ def find_papers(words: list[str], exempt: bool, limit: int) -> list[Found]:
     out = []
     for p in qs.distinct()[: limit + 1]:
         out.append(Found("paper", p.meeting.key, p.key, p.subject,
-                         f"item {p.item}, {p.meeting.body.name}, {date_words(p.meeting.date)}"))
+                         f"item {p.item}, {p.meeting.body.name}, {date_words(p.meeting.date)}",
+                         anchor=f"item-{p.item}" if p.item is not None else ""))
     return out
 
 
 def find_decisions(words: list[str], exempt: bool, limit: int) -> list[Found]:
     page = decisions(DecisionQuery(text=" ".join(words), page_size=limit + 1), exempt)
     return [Found("decision", r.meeting.key, r.identifier, r.text,
-                  f"minute {r.minute_number}, {r.meeting.body_name}, {date_words(r.meeting.date)}") for r in page.rows]
+                  f"minute {r.minute_number}, {r.meeting.body_name}, {date_words(r.meeting.date)}",
+                  anchor=f"minute-{r.minute_number}") for r in page.rows]
 

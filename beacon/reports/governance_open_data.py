@@ -36,7 +36,6 @@ DATASETS = {
     "decisions": "Decisions (resolutions)",
     "votes": "Recorded votes (Open Civic Data vote events)",
 }
-FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 
 
 def _no_link(key: str, pack: q.PackLink | None = None) -> str:
@@ -216,13 +215,22 @@ def _cell(value) -> str:
 
 
 def dataset(name: str, fmt: str, link: Link = _no_link) -> bytes:
-    """One published dataset (``DATASETS``) as ``json`` or ``csv``: never any exempt content."""
-    if name not in DATASETS or fmt not in FORMATS:
+    """One published dataset (``DATASETS``) in a format of ``beacon.reports.formats.GOVERNANCE_OPEN_DATA``
+    (``json`` or ``csv``): never any exempt content."""
+    from .formats import GOVERNANCE_OPEN_DATA
+
+    if name not in DATASETS or fmt not in GOVERNANCE_OPEN_DATA:
         raise KeyError(f"no dataset {name}.{fmt}")
-    if fmt == "json":
-        records = {"meetings": lambda: events(False, link), "agenda-items": lambda: agenda_item_rows(False),
-                   "decisions": lambda: decision_rows(False), "votes": lambda: vote_events(False, link)}[name]()
-        return jsonio.dumps({"dataset": name, "title": DATASETS[name], "results": records}).encode("utf-8")
+    return GOVERNANCE_OPEN_DATA.render(fmt, name, link=link)
+
+
+def dataset_json(name: str, link: Link = _no_link) -> bytes:
+    records = {"meetings": lambda: events(False, link), "agenda-items": lambda: agenda_item_rows(False),
+               "decisions": lambda: decision_rows(False), "votes": lambda: vote_events(False, link)}[name]()
+    return jsonio.dumps({"dataset": name, "title": DATASETS[name], "results": records}).encode("utf-8")
+
+
+def dataset_csv(name: str, link: Link = _no_link) -> bytes:
     rows = {"meetings": lambda: _event_rows(link), "agenda-items": lambda: agenda_item_rows(False),
             "decisions": lambda: decision_rows(False), "votes": lambda: _vote_rows(False)}[name]()
     out = io.StringIO()

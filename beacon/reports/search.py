@@ -40,6 +40,7 @@ class Hit:
     page: str
     args: tuple[str, ...]
     note: str = ""  # e.g. "in the report for Quarter 2, 2022/23"
+    anchor: str = ""  # a place on that page: "item-7" (the link goes to "#item-7")
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ def _risks(words: list[str], user) -> list[Hit]:
 
 
 def _governance_hits(found) -> list[Hit]:
-    return [Hit(f.code, f.title, "", "meeting", (f.key,), note=f.note) for f in found]
+    return [Hit(f.code, f.title, "", "meeting", (f.key,), note=f.note, anchor=f.anchor) for f in found]
 
 
 @searchable("meetings", "Meetings", code_label="Reference", where_label="")

@@ -23,6 +23,7 @@ from beacon.domain.periods import typed_date
 from beacon.governance import models as gm
 from beacon.governance import queries as q
 from beacon.reports import governance_open_data as od
+from beacon.reports.formats import GOVERNANCE_OPEN_DATA, PACK
 
 from .files import DOCUMENT_CSP
 
@@ -84,8 +85,8 @@ def _date_param(request, name: str, errors: dict) -> dt.date | None:
     try:
         return typed_date(raw)
     except ValueError:
-        errors[name] = ("Enter the date from as a date, like 1 December 2022" if name == "from"
-                        else "Enter the date to as a date, like 5 January 2023")
+        errors[name] = ("Meetings from must be a real date, like 1 December 2022" if name == "from"
+                        else "Meetings to must be a real date, like 5 January 2023")
         return None
 
 
@@ -105,14 +106,15 @@ def decisions(request):
     date_from = _date_param(request, "from", errors)
     date_to = _date_param(request, "to", errors)
     if date_from and date_to and date_to < date_from:
-        errors["to"] = "The date to must be the same as or after the date from"
+        errors["to"] = "Meetings to must be the same as or after meetings from"
     try:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
-    query = q.DecisionQuery(text=text, body=body, date_from=date_from, date_to=None if "to" in errors else date_to,
-                            verb=verb, page=page)
-    result = q.decisions(query, _exempt(request))
+    # a refused filter gives no results: a list without it would look like the answer to the search
+    result = None if errors else q.decisions(
+        q.DecisionQuery(text=text, body=body, date_from=date_from, date_to=date_to, verb=verb, page=page),
+        _exempt(request))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "web/meetings/decisions.html", {
@@ -136,19 +138,17 @@ def body_ical(request, code: str):
 
 
 def pack_file(request, key: str, version: int, audience: str, fmt: str):
-    if fmt not in ("pdf", "html"):
+    output = PACK.get(fmt)
+    if output is None:
         raise Http404("no such format")
     try:
         found = q.pack(key, version, audience, _exempt(request))
     except q.NotFound:
         raise Http404("no such pack") from None
-    name = f"{key}-pack-v{version}-{audience}.{fmt}"
-    if fmt == "pdf":
-        response = HttpResponse(bytes(found.pdf), content_type="application/pdf")
-    else:
-        response = HttpResponse(found.html.encode("utf-8"), content_type="text/html; charset=utf-8")
+    response = HttpResponse(output.render(found), content_type=output.content_type)
+    if not output.binary:  # the web page version: shown under the documents' policy
         response["Content-Security-Policy"] = DOCUMENT_CSP
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Content-Disposition"] = f'inline; filename="{output.filename(f"{key}-pack-v{version}-{audience}")}"'
     if audience == g.PackAudience.MEMBERS:
         response["Cache-Control"] = "private, no-store"
     return response
@@ -163,7 +163,7 @@ def open_data_file(request, name: str, fmt: str):
         content = od.dataset(name, fmt, _link(request))
     except KeyError:
         raise Http404("no such dataset") from None
-    response = HttpResponse(content, content_type=od.FORMATS[fmt])
-    disposition = "inline" if fmt == "json" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}.{fmt}"'
+    output = GOVERNANCE_OPEN_DATA[fmt]
+    response = HttpResponse(content, content_type=output.content_type)
+    response["Content-Disposition"] = f'{"inline" if output.inline else "attachment"}; filename="{output.filename(name)}"'
     return response

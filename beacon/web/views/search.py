@@ -21,7 +21,8 @@ def search(request):
     query = request.GET.get("q", "").strip()[:200]
     results = svc.search(query, request.user)
     groups = [
-        {"group": g, "hits": [{"hit": h, "url": reverse(f"web:{h.page}", args=h.args)} for h in g.hits]}
+        {"group": g, "hits": [{"hit": h, "url": reverse(f"web:{h.page}", args=h.args) + (f"#{h.anchor}" if h.anchor else "")}
+                              for h in g.hits]}
         for g in results.groups
     ]
     return render(request, "web/search.html", {"query": query, "results": results, "groups": groups,
