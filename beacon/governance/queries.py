@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Q
 
+from beacon.core.words import all_words
 from beacon.core import permissions as perm
 from beacon.domain import governance as g
 from beacon.domain.governance_public import (contact_rows, decision_number_text, exemption_label, pack_name,
@@ -928,15 +929,6 @@ class Found:
     anchor: str = ""  # where on the meeting page: "item-7", "minute-12" ("" for the meeting itself)
 
 
-def _all_words(words: list[str], *fields: str) -> Q:
-    out = Q()
-    for w in words:
-        one = Q()
-        for f in fields:
-            one |= Q(**{f"{f}__icontains": w})
-        out &= one
-    return out
-
 
 def find_meetings(words: list[str], limit: int) -> list[Found]:
     """Meetings whose body, venue, key or date in words match every word."""
@@ -954,7 +946,7 @@ def find_meetings(words: list[str], limit: int) -> list[Found]:
 def find_papers(words: list[str], exempt: bool, limit: int) -> list[Found]:
     """Papers whose subject, summary or key match every word; an exempt item's paper only for a
     reader who may see exempt items."""
-    qs = m.Paper.objects.select_related("meeting__body").filter(_all_words(words, "subject", "summary", "key")).order_by(
+    qs = m.Paper.objects.select_related("meeting__body").filter(all_words(words, "subject", "summary", "key")).order_by(
         "-meeting__date", "item")
     if not exempt:
         exempt_item = m.AgendaItem.objects.filter(meeting=OuterRef("meeting"), number=OuterRef("item"),

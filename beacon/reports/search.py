@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from beacon.core.words import all_words
 from beacon.core import permissions as perm
 from beacon.core.models import Directorate
 from beacon.domain.periods import Quarter
@@ -118,15 +119,6 @@ def _exact_first(hits: list[Hit], words: list[str]) -> list[Hit]:
     return sorted(hits, key=lambda h: h.code.casefold() != code)  # stable: catalogue order otherwise
 
 
-def _db_filter(words: list[str], *fields: str) -> Q:
-    out = Q()
-    for w in words:
-        one = Q()
-        for f in fields:
-            one |= Q(**{f"{f}__icontains": w})
-        out &= one
-    return out
-
 
 def _published_entries(kind: str, words: list[str]) -> list[Hit]:
     """KPIs or activity indicators of the published reports, each linked to the newest report
@@ -160,7 +152,7 @@ def _kpis(words: list[str], user) -> list[Hit]:
     if not perm.can(user, perm.VIEW_DASHBOARDS):
         return _published_entries("kpi", words)
     qs = Kpi.objects.select_related("directorate").filter(
-        _db_filter(words, "code", "name", "short_name", "directorate__name", "directorate__code")
+        all_words(words, "code", "name", "short_name", "directorate__name", "directorate__code")
     ).order_by("directorate__display_order", "display_order", "code")
     hits = [Hit(k.code, k.name, k.directorate.name, "kpi", (k.code,)) for k in qs[: MAX_HITS + 1]]
     return _exact_first(hits, words)
@@ -173,7 +165,7 @@ def _indicators(words: list[str], user) -> list[Hit]:
     if not perm.can(user, perm.VIEW_DASHBOARDS):
         return _published_entries("activity", words)
     qs = ActivityIndicator.objects.select_related("directorate").filter(
-        _db_filter(words, "code", "name", "directorate__name", "directorate__code")
+        all_words(words, "code", "name", "directorate__name", "directorate__code")
     ).order_by("directorate__display_order", "display_order", "code")
     hits = [Hit(i.code, i.name, i.directorate.name, "indicator", (i.code,)) for i in qs[: MAX_HITS + 1]]
     return _exact_first(hits, words)
