@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 
 from beacon.core.words import all_words
 from beacon.core import permissions as perm
