@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .governance_rules import date_words
 from .periods import PeriodError, Quarter
 
 SCHEDULED = "scheduled"
@@ -108,6 +109,12 @@ class MeetingSlot:
     body: str  # the body's code
     date: dt.date
     status: str = SCHEDULED
+    body_name: str = ""  # as people read it ("Cabinet"); the code when not given
+
+    @property
+    def label(self) -> str:
+        """The meeting in words: "Cabinet, 5 January 2023"."""
+        return f"{self.body_name or self.body}, {date_words(self.date)}"
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,7 @@ class RouteStep:
     step: int
     body: str
     dispatch_days: int = 14
+    body_name: str = ""  # as people read it; the code when not given
 
 
 def dispatch_deadline(meeting_date: dt.date, dispatch_days: int) -> dt.date:
@@ -125,14 +133,14 @@ def dispatch_deadline(meeting_date: dt.date, dispatch_days: int) -> dt.date:
 def unsuitable(slot: MeetingSlot, step: RouteStep, not_before: dt.date, today: dt.date) -> str | None:
     """Why ``slot`` does not suit ``step`` (None: it suits)."""
     if slot.body != step.body:
-        return f"{slot.key} is not a meeting of {step.body}"
+        return f"{slot.label} is not a meeting of {step.body_name or step.body}"
     if slot.status != SCHEDULED:
-        return f"{slot.key} is {slot.status}, not scheduled"
+        return f"{slot.label} is {slot.status}, not scheduled"
     if slot.date < not_before:
-        return f"{slot.key} is on {slot.date.isoformat()}, before {not_before.isoformat()}"
+        return f"{slot.label} is before {date_words(not_before)}"
     deadline = dispatch_deadline(slot.date, step.dispatch_days)
     if deadline < today:
-        return f"{slot.key}: its agenda had to be dispatched by {deadline.isoformat()}"
+        return f"{slot.label}: its agenda had to be dispatched by {date_words(deadline)}"
     return None
 
 
@@ -196,9 +204,10 @@ def plan_route(steps: Sequence[RouteStep], slots: Iterable[MeetingSlot], start: 
             continue
         slot = next_suitable(slots, step, not_before, today)
         if slot is None:
-            reason = f"no scheduled meeting of {step.body} on or after {not_before.isoformat()} can still take it"
+            reason = (f"no scheduled meeting of {step.body_name or step.body} on or after {date_words(not_before)} can "
+                      "still take it")
             out.append(Planned(step.step, step.body, False, reason=reason))
-            waiting = f"waits for step {step.step} ({step.body})"
+            waiting = f"waits for step {step.step} ({step.body_name or step.body})"
             continue
         out.append(Planned(step.step, step.body, False, slot.key, dispatch_deadline(slot.date, step.dispatch_days)))
         not_before = slot.date + dt.timedelta(days=1)
@@ -215,7 +224,7 @@ def move_problem(slot: MeetingSlot, step: RouteStep, previous: dt.date | None, f
     if problem:
         return problem
     if following is not None and slot.date >= following:
-        return f"{slot.key} is not before the next step's meeting on {following.isoformat()}"
+        return f"{slot.label} is not before the next step's meeting on {date_words(following)}"
     return None
 
 

@@ -258,6 +258,28 @@ class MoveItem(Command):
     failure: ClassVar = "The item was not moved"
 
 
+@dataclass(frozen=True)
+class RemoveItem(Command):
+    """Take item ``number`` off the agenda (one not yet in a dispatched pack, with no paper): the
+    items after it move up one while no pack is dispatched."""
+
+    meeting: str = ""
+    number: int = 0
+
+    labels: ClassVar = ITEM_LABELS
+    failure: ClassVar = "The item was not removed"
+
+
+@dataclass(frozen=True)
+class MakeRoomForReport(Command):
+    """Free the number before the agenda's first exempt item for a new report (§4.3: exempt items
+    come last), moving the exempt items down one."""
+
+    meeting: str = ""
+
+    failure: ClassVar = "The paper was not placed"
+
+
 # --- pathways (§10) --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AddPathwayStep(Command):

@@ -14,16 +14,17 @@ page passes it.
 from __future__ import annotations
 
 import datetime as dt
-import json
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
-from beacon.core import audit, clock
+from beacon.core import audit, clock, jsonio
 from beacon.domain import cycle as rules
 from beacon.domain import governance as g
+from beacon.domain.governance_rules import date_words
 
 from . import models as m
 from .commands import Command, GovernanceError
@@ -38,7 +39,7 @@ def load_rules(path: str | Path = DEFAULT_RULES, by: str = "setup") -> list[m.Cy
     code), "ask", "dispatch_days", "directorate", "note"}]}``) and save them, each change with its
     history. All or nothing: a rule naming an unknown body or artefact refuses the file, naming the
     rule."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    data = jsonio.loads(Path(path).read_text(encoding="utf-8"))
     entries = data.get("rules") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise GovernanceError(f"{Path(path).name}: expected {{\"rules\": [...]}}")
@@ -110,12 +111,12 @@ def routes_for(ref: rules.DocumentRef, directorate: str = "") -> dict[str, list[
 
 # --- placements ------------------------------------------------------------------------------
 def _slots() -> list[rules.MeetingSlot]:
-    return [rules.MeetingSlot(mt.key, mt.body.code, mt.date, mt.status)
+    return [rules.MeetingSlot(mt.key, mt.body.code, mt.date, mt.status, mt.body.name)
             for mt in m.Meeting.objects.select_related("body").filter(status=g.MeetingStatus.SCHEDULED)]
 
 
 def _step(rule: m.CycleRule) -> rules.RouteStep:
-    return rules.RouteStep(rule.step, rule.body.code, rule.dispatch_days)
+    return rules.RouteStep(rule.step, rule.body.code, rule.dispatch_days, rule.body.name)
 
 
 def _key(placement: m.Placement) -> str:
@@ -143,6 +144,7 @@ def propose_placements(document_ref: str, by: str, *, document_date: dt.date | N
     meetings = {mt.key: mt for mt in m.Meeting.objects.filter(key__in=[s.key for s in slots])}
     with transaction.atomic():
         for artefact, route in routes.items():
+            _adopt_papers(ref.text, artefact, route, change)
             locked = m.Placement.objects.select_for_update(of=("self",)).select_related("meeting")
             held = {p.rule_id: p for p in locked.filter(document_ref=ref.text, rule__in=route)}
             fixed = {}
@@ -163,6 +165,38 @@ def propose_placements(document_ref: str, by: str, *, document_date: dt.date | N
                     track_creation=("status",))
             _sync_pathways(ref.text, route, change)
     return placements_of(document_ref)
+
+
+def _adopt_papers(document_ref: str, artefact: str, route: list[m.CycleRule], change: audit.Change) -> None:
+    """A paper already made for the document (by "create a paper") on a meeting of a step's body
+    is that step's accepted placement: the route plans around it rather than proposing the step
+    again. Steps already accepted or skipped keep their decision."""
+    papers = list(m.Paper.objects.select_related("meeting", "meeting__body").filter(
+        document_ref=document_ref).exclude(meeting__status=g.MeetingStatus.CANCELLED).order_by("meeting__date", "pk"))
+    taken = set(m.Placement.objects.filter(document_ref=document_ref, paper__isnull=False).values_list("paper_id", flat=True))
+    decided = set(m.Placement.objects.filter(document_ref=document_ref, rule__in=route).exclude(
+        status=g.PlacementStatus.PROPOSED).values_list("rule_id", flat=True))
+    for rule in route:
+        if rule.pk in decided:
+            continue
+        paper = next((p for p in papers if p.meeting.body_id == rule.body_id and p.pk not in taken), None)
+        if paper is None:
+            continue
+        audit.save_with_history(m.Placement, {"document_ref": document_ref, "rule": rule}, {
+            "meeting": paper.meeting, "paper": paper, "status": g.PlacementStatus.ACCEPTED.value,
+            "dispatch_deadline": rules.dispatch_deadline(paper.meeting.date, rule.dispatch_days),
+            "decided_by": change.by, "decided_at": change.at},
+            entity="placement", key=f"{document_ref} {artefact} step {rule.step}", change=change,
+            track_creation=("status",))
+        taken.add(paper.pk)
+
+
+def unplaced_papers(document_ref: str) -> list[m.Paper]:
+    """The document's papers on an agenda that no placement carries (made by "create a paper"
+    before any placement was proposed or accepted), by meeting date."""
+    return list(m.Paper.objects.select_related("meeting", "meeting__body").filter(document_ref=document_ref)
+                .exclude(pk__in=m.Placement.objects.filter(paper__isnull=False).values("paper_id"))
+                .order_by("meeting__date", "pk"))
 
 
 def placements_of(document_ref: str) -> list[m.Placement]:
@@ -245,7 +279,7 @@ def accept_placement(command: AcceptPlacement, make_paper: Callable[[m.Placement
         if p.meeting is None:
             raise GovernanceError(f"{command.failure}: no meeting is proposed; move it to a meeting first")
         problem = rules.unsuitable(rules.MeetingSlot(p.meeting.key, p.meeting.body.code, p.meeting.date,
-                                                     p.meeting.status), _step(p.rule), p.meeting.date, clock.today())
+                                                     p.meeting.status, p.meeting.body.name), _step(p.rule), p.meeting.date, clock.today())
         if problem:
             raise GovernanceError(f"{command.failure}: {problem}")
         paper = m.Paper.objects.filter(meeting=p.meeting, document_ref=p.document_ref).first() or make_paper(p)
@@ -271,7 +305,8 @@ def move_placement(command: MovePlacement) -> m.Placement:
         p = _placement(command)
         if p.status == g.PlacementStatus.SKIPPED or p.paper_id:
             raise GovernanceError(f"{command.failure}: it is {g.PlacementStatus(p.status).label.lower()}"
-                                  + (f" and its paper is on the agenda of {p.meeting.key}" if p.paper_id else ""))
+                                  + (f" and its paper is on the agenda of {p.meeting.body.name}, "
+                                     f"{date_words(p.meeting.date)}" if p.paper_id else ""))
         target = m.Meeting.objects.select_related("body").filter(key=command.meeting).first()
         if target is None:
             raise command.error({"meeting": f"there is no meeting {command.meeting}" if command.meeting
@@ -287,7 +322,8 @@ def move_placement(command: MovePlacement) -> m.Placement:
             start = rules.document_date(ref)
         except rules.CycleError:
             start = target.date
-        problem = rules.move_problem(rules.MeetingSlot(target.key, target.body.code, target.date, target.status),
+        problem = rules.move_problem(rules.MeetingSlot(target.key, target.body.code, target.date, target.status,
+                                                       target.body.name),
                                      _step(p.rule), previous, following, start, clock.today())
         if problem:
             raise command.error({"meeting": problem})
@@ -317,6 +353,6 @@ def skip_placement(command: SkipPlacement) -> m.Placement:
 
 
 def meeting_choices(placement: m.Placement) -> list[m.Meeting]:
-    """The scheduled meetings of the step's body, for the page's "move to" list."""
+    """The scheduled meetings of the step's body still to come, for the page's "move to" list."""
     return list(m.Meeting.objects.select_related("body").filter(
-        body=placement.rule.body, status=g.MeetingStatus.SCHEDULED).order_by("date", "key"))
+        body=placement.rule.body, status=g.MeetingStatus.SCHEDULED, date__gte=clock.today()).order_by("date", "key"))

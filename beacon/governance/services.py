@@ -36,8 +36,10 @@ from .commands import (
     EditMeeting,
     EndRole,
     GovernanceError,
+    MakeRoomForReport,
     MarkHeld,
     MoveItem,
+    RemoveItem,
     SaveAgenda,
     SaveBody,
     SavePerson,
@@ -62,6 +64,11 @@ def _text(value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def named(mt: m.Meeting) -> str:
+    """A meeting as people name it: "Cabinet, 5 January 2023"."""
+    return f"{mt.body.name}, {date_words(mt.date)}"
 
 
 # --- finding records -------------------------------------------------------------------------
@@ -233,7 +240,7 @@ def meeting_values(mt: m.Meeting) -> dict[str, str]:
 
 def _not_past(mt: m.Meeting, command) -> None:
     if mt.status == g.MeetingStatus.CANCELLED:
-        raise GovernanceError(f"{command.failure}: {mt.key} was cancelled")
+        raise GovernanceError(f"{command.failure}: {named(mt)} was cancelled")
 
 
 def edit_meeting(command: EditMeeting) -> m.Meeting:
@@ -243,7 +250,7 @@ def edit_meeting(command: EditMeeting) -> m.Meeting:
         submitted = {"date": _text(command.date), "start_time": _text(command.start_time),
                      "scheduled_end": _text(command.scheduled_end), "venue": " ".join(command.venue.split()),
                      "type": command.type, "presiding": command.presiding}
-        merged = dict(merge_or_refuse(f"The meeting {mt.key}", command.opened, meeting_values(mt), submitted,
+        merged = dict(merge_or_refuse(f"The meeting {named(mt)}", command.opened, meeting_values(mt), submitted,
                                       command.labels))
         problems = {}
         try:
@@ -286,7 +293,7 @@ def cancel_meeting(command: CancelMeeting) -> m.Meeting:
     with transaction.atomic():
         mt = meeting(command.meeting, command, lock=True)
         if mt.status != g.MeetingStatus.SCHEDULED:
-            raise GovernanceError(f"{command.failure}: {mt.key} is {g.MeetingStatus(mt.status).label.lower()}, "
+            raise GovernanceError(f"{command.failure}: {named(mt)} is {g.MeetingStatus(mt.status).label.lower()}, "
                                   "not scheduled")
         moved = None
         if command.moved_to:
@@ -296,7 +303,7 @@ def cancel_meeting(command: CancelMeeting) -> m.Meeting:
             if moved.pk == mt.pk:
                 raise command.error({"moved_to": "choose another meeting than the one cancelled"})
             if moved.status != g.MeetingStatus.SCHEDULED:
-                raise command.error({"moved_to": f"{moved.key} is {moved.status}, not scheduled"})
+                raise command.error({"moved_to": f"{named(moved)} is {g.MeetingStatus(moved.status).label.lower()}, not scheduled"})
         change = _change(command, command.reason.strip())
         audit.save_with_history(m.Meeting, {"pk": mt.pk}, {
             "status": g.MeetingStatus.CANCELLED.value, "note": command.reason.strip(), "business_moved_to": moved},
@@ -322,9 +329,9 @@ def mark_held(command: MarkHeld) -> m.Meeting:
     with transaction.atomic():
         mt = meeting(command.meeting, command, lock=True)
         if mt.status != g.MeetingStatus.SCHEDULED:
-            raise GovernanceError(f"{command.failure}: {mt.key} is {mt.status}, not scheduled")
+            raise GovernanceError(f"{command.failure}: {named(mt)} is {g.MeetingStatus(mt.status).label.lower()}, not scheduled")
         if mt.date > clock.today():
-            raise GovernanceError(f"{command.failure}: {mt.key} is on {date_words(mt.date)}, still to come")
+            raise GovernanceError(f"{command.failure}: {named(mt)} is still to come")
         change = _change(command)
         audit.save_with_history(m.Meeting, {"pk": mt.pk}, {"status": g.MeetingStatus.HELD.value}, entity="meeting",
                                 key=mt.key, change=change)
@@ -354,7 +361,7 @@ def save_agenda(command: SaveAgenda) -> m.Agenda:
         _not_past(mt, command)
         agenda = agenda_of(mt)
         submitted = {name: _text(getattr(command, name)).strip() for name in SaveAgenda.FIELDS}
-        merged = dict(merge_or_refuse(f"The agenda of {mt.key}", command.opened, agenda_values(agenda), submitted,
+        merged = dict(merge_or_refuse(f"The agenda of {named(mt)}", command.opened, agenda_values(agenda), submitted,
                                       command.labels))
         problems = {}
         dispatch = dt.date.fromisoformat(merged["dispatch_date"]) if merged["dispatch_date"] else None
@@ -445,7 +452,7 @@ def add_item(command: AddItem) -> m.AgendaItem:
 def _item(mt: m.Meeting, number: int, command) -> m.AgendaItem:
     item = mt.items.select_for_update().filter(number=number).first()
     if item is None:
-        raise GovernanceError(f"{command.failure}: {mt.key} has no item {number}")
+        raise GovernanceError(f"{command.failure}: the agenda of {named(mt)} has no item {number}")
     return item
 
 
@@ -472,7 +479,7 @@ def edit_item(command: EditItem) -> m.AgendaItem:
                      "exempt_paragraph": _text(command.exempt_paragraph),
                      "public_interest_reason": command.public_interest_reason.strip(),
                      "exempt_reason": command.exempt_reason.strip()}
-        merged = dict(merge_or_refuse(f"Item {item.number} of {mt.key}", command.opened, item_values(item), submitted,
+        merged = dict(merge_or_refuse(f"Item {item.number} of {named(mt)}", command.opened, item_values(item), submitted,
                                       command.labels))
         paragraph = int(merged["exempt_paragraph"]) if merged["exempt_paragraph"] else None
         values = _item_fields(command, merged["title"], merged["category"], merged["exempt"] == "true", paragraph,
@@ -491,39 +498,90 @@ def edit_item(command: EditItem) -> m.AgendaItem:
 def move_item(command: MoveItem) -> list[m.AgendaItem]:
     """Item ``number`` becomes item ``to``; the others keep their order and the agenda is numbered
     on without gaps (:func:`beacon.domain.cycle.renumber`). A paper follows its item's number.
-    Refused once a pack is dispatched: its page references cite the numbers."""
+    Once a pack is dispatched its items keep their numbers (its page references cite them): only
+    items added since move, among themselves."""
     with transaction.atomic():
         mt = meeting(command.meeting, command, lock=True)
         _not_past(mt, command)
         _item(mt, command.number, command)
         pack = dispatched(mt)
-        if pack is not None:
-            raise GovernanceError(f"{command.failure}: the pack was dispatched on "
-                                  f"{date_words(pack.dispatched_at.date())}; its items keep their numbers")
         items = {i.number: i for i in mt.items.select_for_update()}
         try:
             mapping = rules.renumber(list(items), command.number, command.to)
         except rules.CycleError as exc:
             raise command.error({"to": str(exc)}) from None
         moved = {old: new for old, new in mapping.items() if old != new}
+        if pack is not None:
+            frozen = sorted(old for old in moved if in_dispatched_pack(items[old]))
+            if frozen or command.number in {n for n in items if in_dispatched_pack(items[n])}:
+                raise GovernanceError(f"{command.failure}: the pack was dispatched on "
+                                      f"{date_words(pack.dispatched_at.date())}; its items keep their numbers (an "
+                                      "item added since moves only among the items added since)")
         if not moved:
             return []
+        _renumber(mt, items, moved, _change(command))
+        return [items[old] for old in moved]
+
+
+def _renumber(mt: m.Meeting, items: dict[int, m.AgendaItem], moved: dict[int, int], change: audit.Change) -> None:
+    """Give the items ``moved`` (old number -> new) their new numbers, with history; a paper
+    follows its item's number."""
+    if not moved:
+        return
+    offset = max([*items, *moved.values()]) + 1
+    # two passes, so that no two items hold one number at once
+    for old in moved:
+        m.AgendaItem.objects.filter(pk=items[old].pk).update(number=offset + old)
+    for old, new in moved.items():
+        item = items[old]
+        m.AgendaItem.objects.filter(pk=item.pk).update(number=new)
+        audit.record_revision(change, item, "agenda item", _item_key(mt, new), "number", old, new)
+        if item.paper_id:
+            audit.save_with_history(m.Paper, {"pk": item.paper_id}, {"item": new}, entity="paper",
+                                    key=item.paper.key, change=change)
+        item.refresh_from_db()
+
+
+def remove_item(command: RemoveItem) -> None:
+    """Take an item off the agenda: refused for an item in a dispatched pack or with a paper (its
+    paper keeps it); while no pack is dispatched the items after it move up one. An item added
+    after dispatch can so be taken off again before its supplement goes out."""
+    with transaction.atomic():
+        mt = meeting(command.meeting, command, lock=True)
+        _not_past(mt, command)
+        item = _item(mt, command.number, command)
+        if in_dispatched_pack(item):
+            raise GovernanceError(f"{command.failure}: item {item.number} was in the pack dispatched on "
+                                  f"{date_words(dispatched(mt).dispatched_at.date())}, which is published as it was")
+        if item.paper_id or m.Paper.objects.filter(meeting=mt, item=item.number).exists():
+            raise GovernanceError(f"{command.failure}: item {item.number} has a paper; an item with a paper stays "
+                                  "on the agenda")
         change = _change(command)
-        offset = max(max(items), max(mapping.values())) + 1
-        # two passes, so that no two items hold one number at once
-        for old in moved:
-            m.AgendaItem.objects.filter(pk=items[old].pk).update(number=offset + old)
-        out = []
-        for old, new in moved.items():
-            item = items[old]
-            m.AgendaItem.objects.filter(pk=item.pk).update(number=new)
-            audit.record_revision(change, item, "agenda item", _item_key(mt, new), "number", old, new)
-            if item.paper_id:
-                audit.save_with_history(m.Paper, {"pk": item.paper_id}, {"item": new}, entity="paper",
-                                        key=item.paper.key, change=change)
-            item.refresh_from_db()
-            out.append(item)
-        return out
+        audit.record_revision(change, item, "agenda item", _item_key(mt, item.number), "removed", item.title, None)
+        number = item.number
+        item.delete()
+        if dispatched(mt) is None:
+            items = {i.number: i for i in mt.items.select_for_update()}
+            _renumber(mt, items, {n: n - 1 for n in sorted(items) if n > number}, change)
+        _refresh_exempt_note(mt, change)
+
+
+def make_room_for_report(command: MakeRoomForReport) -> int | None:
+    """The number a new report item takes so that it comes before the exempt items (§4.3): the
+    first exempt item's, the exempt items from it moving down one (with history). None when the
+    meeting has no exempt item, or once its pack is dispatched (items keep their numbers; the new
+    item is numbered next, for a supplement)."""
+    with transaction.atomic():
+        mt = meeting(command.meeting, command, lock=True)
+        if dispatched(mt) is not None:
+            return None
+        items = {i.number: i for i in mt.items.select_for_update().select_related("paper")}
+        exempt = sorted(n for n, i in items.items() if i.section == g.Section.EXEMPT)
+        if not exempt:
+            return None
+        first = exempt[0]
+        _renumber(mt, items, {n: n + 1 for n in sorted(items) if n >= first}, _change(command))
+        return first
 
 
 # --- pathways --------------------------------------------------------------------------------
@@ -539,11 +597,11 @@ def add_pathway_step(command: AddPathwayStep) -> m.Pathway:
             if mt is None:
                 raise command.error({"meeting": f"there is no meeting {command.meeting}"})
             if mt.body_id != body.pk:
-                raise command.error({"meeting": f"{mt.key} is not a meeting of {body.name}"})
+                raise command.error({"meeting": f"{named(mt)} is not a meeting of {body.name}"})
         step = max(paper.pathway.values_list("step", flat=True), default=0) + 1
         status = g.PathwayStatus(command.status).value
         if mt is not None and mt.status == g.MeetingStatus.CANCELLED and status == g.PathwayStatus.PLANNED:
-            raise command.error({"meeting": f"{mt.key} was cancelled"})
+            raise command.error({"meeting": f"{named(mt)} was cancelled"})
         row, _ = audit.save_with_history(m.Pathway, {"paper": paper, "step": step}, {
             "body": body, "meeting": mt, "role": g.PathwayRole(command.role).value, "status": status,
             "note": command.note.strip()}, entity="pathway", key=f"{paper.key} step {step}", change=_change(command),

@@ -110,13 +110,13 @@ def test_a_step_moves_only_to_a_meeting_that_keeps_the_order(gov):
     first, second = cycle.propose_placements("register:Cabinet@2023-01-05", BY)
     with pytest.raises(GovernanceError) as exc:
         cycle.move_placement(cycle.MovePlacement(by=BY, placement=second.pk, meeting="CABINET-2023-02-09"))
-    assert exc.value.field_errors["meeting"] == "Meeting: CABINET-2023-02-09 is not a meeting of GAC"
+    assert exc.value.field_errors["meeting"] == "Meeting: Cabinet, 9 February 2023 is not a meeting of Governance & Audit Committee"
     moved = cycle.move_placement(cycle.MovePlacement(by=BY, placement=second.pk, meeting="GAC-2023-03-14"))
     assert (moved.meeting.key, moved.dispatch_deadline, moved.status) == ("GAC-2023-03-14", dt.date(2023, 2, 28), "proposed")
     late = services.add_meeting(AddMeeting(by=BY, body="CABINET", date=dt.date(2023, 3, 20)))
     with pytest.raises(GovernanceError) as exc:  # Cabinet after the G&A meeting would break the order
         cycle.move_placement(cycle.MovePlacement(by=BY, placement=first.pk, meeting=late.key))
-    assert "is not before the next step's meeting on 2023-03-14" in exc.value.field_errors["meeting"]
+    assert "is not before the next step's meeting on 14 March 2023" in exc.value.field_errors["meeting"]
 
 
 def test_skipping_and_cancelling_leave_the_route_going_straight_on(gov):

@@ -188,7 +188,7 @@ def test_a_pathway_step_is_skipped_with_its_reason(gov):
     services.add_pathway_step(AddPathwayStep(by=BY, paper="P1", body="GAC"))
     with pytest.raises(GovernanceError) as exc:
         services.add_pathway_step(AddPathwayStep(by=BY, paper="P1", body="GAC", meeting=cab.key))
-    assert exc.value.field_errors["meeting"] == "Meeting: CABINET-2023-01-05 is not a meeting of Governance & Audit Committee"
+    assert exc.value.field_errors["meeting"] == "Meeting: Cabinet, 5 January 2023 is not a meeting of Governance & Audit Committee"
     row = services.skip_pathway_step(SkipPathwayStep(by=BY, paper="P1", step=1, reason="Taken at Council instead"))
     assert (row.status, row.skip_reason) == ("skipped", "Taken at Council instead")
 

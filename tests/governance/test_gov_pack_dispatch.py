@@ -158,29 +158,84 @@ def test_without_exempt_papers_only_the_public_pack_is_dispatched():
 
 
 def test_a_supplement_keeps_the_published_pages_and_numbers_on():
-    meeting = make_cabinet()
+    meeting = make_cabinet(exempt=False)
     packs.dispatch(packs.DispatchPack(MEETING, by="clerk", now=NOW))
     with pytest.raises(packs.PackRefused) as caught:
         packs.supplement(packs.DispatchSupplement(MEETING, by="clerk", now=NOW))
     assert caught.value.problems == ["no item was added to the agenda since the pack was dispatched: there is "
                                      "nothing to supplement"]
-    late = gm.Paper.objects.create(key=f"{MEETING}-07", meeting=meeting, item=7, subject="Winter pressures")
-    gm.AgendaItem.objects.create(meeting=meeting, number=7, title="Winter pressures", category=g.ItemCategory.REPORT,
+    late = gm.Paper.objects.create(key=f"{MEETING}-06", meeting=meeting, item=6, subject="Winter pressures")
+    gm.AgendaItem.objects.create(meeting=meeting, number=6, title="Winter pressures", category=g.ItemCategory.REPORT,
                                  paper=late)
     attach(late.key, "winter.pdf", pdf_with_pages(2, "Winter page"))
     made = packs.supplement(packs.DispatchSupplement(MEETING, by="clerk", now=NOW))
     assert [(p.audience, p.version) for p in made] == [("public", 2)]
     public = made[0]
-    # the members' pack of version 1 ended on page 8: the supplement starts on page 9, in both packs
-    assert public.pages == {"3": [1, 2], "5": [3, 6], "6": [7, 8], "7": [9, 10]}
-    assert public.items == [7]
+    # version 1 ended on page 6: the supplement starts on page 7
+    assert public.pages == {"3": [1, 2], "5": [3, 6], "6": [7, 8]}
+    assert public.items == [6]
     texts = pages_text(bytes(public.pdf))
-    assert "SUPPLEMENTARY AGENDA" in texts[0] and "Winter pressures (Pages 9 - 10)" in texts[0]
+    assert "SUPPLEMENTARY AGENDA" in texts[0] and "Winter pressures (Pages 7 - 8)" in texts[0]
     assert "Budget consultation" not in texts[0]
-    assert [t.rsplit("Page ", 1)[-1] for t in texts[-2:]] == ["9", "10"]
+    assert [t.rsplit("Page ", 1)[-1] for t in texts[-2:]] == ["7", "8"]
     version1 = gm.Pack.objects.get(meeting=meeting, audience="public", version=1)
     assert version1.pages == {"3": [1, 2], "5": [3, 6]}  # unchanged
-    assert (item(7).page_from, item(7).page_to) == (9, 10)
+    assert (item(6).page_from, item(6).page_to) == (7, 8)
+
+
+def test_a_supplement_is_refused_while_any_check_fails_and_the_new_item_can_be_put_right():
+    """Walk defect 2: a report added after dispatch, numbered after exempt item 6, made the pack page
+    say a problem stopped dispatch, yet the supplement went out. It is refused now, naming the
+    problem; the item added since (not in the dispatched pack) can be edited or taken off."""
+    from beacon.governance import services
+    from beacon.governance.commands import EditItem, RemoveItem
+
+    meeting = make_cabinet()
+    packs.dispatch(packs.DispatchPack(MEETING, by="clerk", now=NOW))
+    late = gm.AgendaItem.objects.create(meeting=meeting, number=7, title="Winter pressures",
+                                        category=g.ItemCategory.REPORT, is_oral=True)
+    wrong = ("item 6 (Property disposal) is exempt but numbered before unrestricted item 7: exempt items come after "
+             "the unrestricted ones, under EXEMPT ITEMS")
+    assert wrong in packs.pack_problems(meeting)
+    with pytest.raises(packs.PackRefused) as caught:
+        packs.supplement(packs.DispatchSupplement(MEETING, by="clerk", now=NOW))
+    assert caught.value.problems == [wrong]
+    assert gm.Pack.objects.filter(meeting=meeting).count() == 2  # version 1 only, public and members'
+    # the item added since can be edited (here made exempt, with its reason) ...
+    values = services.item_values(late)
+    services.edit_item(EditItem(by="clerk", meeting=MEETING, number=7, title="Winter pressures", category="report",
+                                is_oral=True, exempt=True, exempt_paragraph=3,
+                                public_interest_reason="Disclosure would harm the negotiation",
+                                exempt_reason="Commercial terms", opened=values))
+    assert packs.pack_problems(meeting) == []
+    # ... or taken off the agenda; an item of the dispatched pack cannot be
+    services.remove_item(RemoveItem(by="clerk", meeting=MEETING, number=7))
+    assert not gm.AgendaItem.objects.filter(meeting=meeting, number=7).exists()
+    from beacon.governance.commands import GovernanceError
+    with pytest.raises(GovernanceError, match="was in the pack dispatched"):
+        services.remove_item(RemoveItem(by="clerk", meeting=MEETING, number=4))
+
+
+def test_the_agenda_header_and_report_items_without_papers_are_checked():
+    """Walk defect 4: no dispatch date, signatory or contact officer each stop dispatch; a report
+    item with no paper that is not oral is named for the clerk to confirm (the reference meeting's
+    item 5 went out so, its report to follow)."""
+    meeting = make_cabinet()
+    gm.Agenda.objects.filter(meeting=meeting).update(dispatch_date=None, signatory=None, contact_officer=None)
+    gm.AgendaItem.objects.create(meeting=meeting, number=7, title="Winter pressures", category=g.ItemCategory.REPORT)
+    gm.AgendaItem.objects.filter(meeting=meeting, number=6).update(number=8)
+    gm.Paper.objects.filter(key=f"{MEETING}-06").update(item=8)
+    assert refused() == [
+        "the agenda has no dispatch date: record the date it is sent out (Manage the meeting, Agenda)",
+        "the agenda has no signatory: record who signs it (Manage the meeting, Agenda)",
+        'the agenda has no contact officer: record who to ask about it, printed as "Ask for" (Manage the meeting, '
+        'Agenda)']
+    assert packs.pack_warnings(meeting) == [
+        "item 7 (Winter pressures) is a report but has no paper and is not marked oral: the agenda will list it without "
+        "pages, and its report must follow in a supplement. Create or upload its paper, or mark the item oral, if it "
+        "should not"]
+    gm.AgendaItem.objects.filter(meeting=meeting, number=7).update(is_oral=True)
+    assert packs.pack_warnings(meeting) == []
 
 
 def test_a_supplement_before_dispatch_is_refused():

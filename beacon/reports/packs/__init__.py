@@ -44,7 +44,7 @@ from .sources import Part
 
 PackAudience = g.PackAudience
 
-__all__ = ["AssembledPack", "PackRefused", "DispatchPack", "DispatchSupplement", "PackAudience", "pack_problems",
+__all__ = ["AssembledPack", "PackRefused", "DispatchPack", "DispatchSupplement", "PackAudience", "pack_problems", "pack_warnings",
            "assemble", "dispatch", "supplement", "entries_of"]
 
 
@@ -117,8 +117,18 @@ def pack_problems(meeting: gm.Meeting, audience=PackAudience.PUBLIC, assembled: 
     problems: list[str] = []
     if meeting.status == g.MeetingStatus.CANCELLED:
         problems.append(f"the meeting of {date_words(meeting.date)} is cancelled: it has no pack")
-    if not gm.Agenda.objects.filter(meeting=meeting).exists():
+    agenda = gm.Agenda.objects.filter(meeting=meeting).first()
+    if agenda is None:
         problems.append("the meeting has no agenda record (heading, dispatch date, signatory, contact officer)")
+    else:
+        if agenda.dispatch_date is None:
+            problems.append("the agenda has no dispatch date: record the date it is sent out (Manage the meeting, "
+                            "Agenda)")
+        if agenda.signatory_id is None:
+            problems.append("the agenda has no signatory: record who signs it (Manage the meeting, Agenda)")
+        if agenda.contact_officer_id is None:
+            problems.append("the agenda has no contact officer: record who to ask about it, printed as \"Ask for\" "
+                            "(Manage the meeting, Agenda)")
     entries = entries_of(meeting)
     if not entries:
         problems.append("the agenda has no items")
@@ -149,6 +159,17 @@ def pack_problems(meeting: gm.Meeting, audience=PackAudience.PUBLIC, assembled: 
                 sorted(assembled.ranges, key=lambda r: r.first))]
         problems += list(assembled.problems)
     return list(dict.fromkeys(problems))
+
+
+def pack_warnings(meeting: gm.Meeting) -> list[str]:
+    """What the clerk should confirm before dispatch but which does not stop it: a report item
+    with no paper that is not marked oral goes out with no pages, its report to follow in a
+    supplement (as item 5 of Cabinet, 5 January 2023 did)."""
+    return [f"{_named(e.item)} is a report but has no paper and is not marked oral: the agenda will list it without "
+            "pages, and its report must follow in a supplement. Create or upload its paper, or mark the item oral, if "
+            "it should not"
+            for e in entries_of(meeting)
+            if e.paper is None and e.item.category == g.ItemCategory.REPORT and not e.item.is_oral]
 
 
 def paper_problems(paper: gm.Paper) -> list[str]:
@@ -449,11 +470,6 @@ def dispatch(command: DispatchPack) -> list[gm.Pack]:
         if problems:
             raise PackRefused(problems)
         change = audit.Change(by=command.by, at=now, source="pack dispatch")
-        agenda = meeting.agenda
-        if agenda.dispatch_date is None:
-            audit.save_with_history(gm.Agenda, {"pk": agenda.pk}, {"dispatch_date": clock.today()},
-                                    entity="agenda", key=meeting.key, change=change)
-            meeting.agenda.refresh_from_db()
         built = [assemble(meeting, a) for a in audiences]
         for assembled in built:
             failures = pack_problems(meeting, assembled.audience, assembled)
@@ -482,7 +498,8 @@ def supplement(command: DispatchSupplement) -> list[gm.Pack]:
         meeting = _meeting(command.meeting_key)
         published = list(gm.Pack.objects.filter(meeting=meeting))
         if not published:
-            raise PackRefused([f"the pack of {meeting.key} has not been dispatched: dispatch it first"])
+            raise PackRefused([f"the pack of {meeting.body.name}, {date_words(meeting.date)} has not been dispatched: "
+                               "dispatch it first"])
         listed = {int(i) for p in published for i in (p.items or [])} | {int(k) for p in published for k in p.pages}
         entries = entries_of(meeting)
         added = [e for e in entries if e.item.number not in listed]
@@ -490,9 +507,8 @@ def supplement(command: DispatchSupplement) -> list[gm.Pack]:
             raise PackRefused(["no item was added to the agenda since the pack was dispatched: there is nothing to supplement"])
         added_numbers = {e.item.number for e in added}
         audiences = _audiences(meeting, added)
-        problems = [p for a in audiences for p in pack_problems(meeting, a)
-                    if any(p.startswith(f"item {n} (") for n in added_numbers) or not p.startswith("item ")]
-        problems = list(dict.fromkeys(problems))
+        # every §12 failure refuses a supplement, as it refuses the pack: what the pack page lists
+        problems = list(dict.fromkeys(p for a in _audiences(meeting, entries) for p in pack_problems(meeting, a)))
         if problems:
             raise PackRefused(problems)
         last = max((pages[1] for p in published for pages in p.pages.values()), default=0)

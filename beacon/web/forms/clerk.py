@@ -12,9 +12,11 @@ from collections.abc import Mapping
 
 from django import forms
 
+from beacon.core import clock
 from beacon.core.stale import StaleEdit, seal
 from beacon.domain import cycle as rules
 from beacon.domain import governance as g
+from beacon.domain.packs import time_words
 from beacon.governance import commands as c
 from beacon.governance import models as m
 
@@ -54,11 +56,33 @@ class Flag(Labelled, forms.BooleanField):
         super().__init__(**kwargs)
 
 
-def _date_field(label: str, hint: str = "", required: bool = False) -> ParsedField:
+def _date_field(label: str, hint: str = "For example 5/1/2023 or 5 January 2023.", required: bool = False) -> ParsedField:
+    # a text box, not the browser's date picker: the picker shows the browser's own format (often
+    # American), which the hint cannot describe
     field = ParsedField(iso_date, label=label, required=required, help_text=hint,
-                        widget=forms.TextInput(attrs={"govuk_type": "date", "govuk_width": "10"}))
+                        widget=forms.TextInput(attrs={"govuk_width": "10"}))
     field.error_messages["required"] = "give a date"
+    field.is_date = True
     return field
+
+
+def typed_date_initial(value) -> str:
+    """A stored date (a date, or its ISO text) as the date boxes show it: 5/1/2023."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return f"{value.day}/{value.month}/{value.year}" if isinstance(value, dt.date) else value
+
+
+class _DatesShownInWords:
+    """Date boxes filled from a stored record show the date as people type it, not ISO."""
+
+    def _show_dates(self) -> None:
+        for name, field in self.fields.items():
+            if getattr(field, "is_date", False) and self.initial.get(name):
+                self.initial[name] = typed_date_initial(self.initial[name])
 
 
 def _time_field(label: str, hint: str = "For example 10:00 or 4.30 pm.") -> ParsedField:
@@ -70,17 +94,29 @@ def body_choices():
     return [(b.code, b.name) for b in m.Body.objects.order_by("name")]
 
 
+def person_name(p: m.Person) -> str:
+    return " ".join(x for x in (p.title, p.forename or p.initials, p.surname) if x) or p.key
+
+
 def people_choices():
-    return [(p.key, f"{' '.join(x for x in (p.title, p.forename or p.initials, p.surname) if x)} ({p.key})")
-            for p in m.Person.objects.order_by("surname", "forename", "key")]
+    """People by name; two people of one name are told apart by their email, else their group."""
+    people = list(m.Person.objects.order_by("surname", "forename", "key"))
+    names = [person_name(p) for p in people]
+    return [(p.key, f"{name}, {p.email or p.political_group or 'no email recorded'}" if names.count(name) > 1 else name)
+            for p, name in zip(people, names)]
 
 
 def meeting_label(mt: m.Meeting) -> str:
-    return f"{mt.body.name}, {mt.date.day} {mt.date:%B %Y} ({mt.key})"
+    label = f"{mt.body.name}, {mt.date.day} {mt.date:%B %Y}"
+    if mt.start_time is not None:
+        label += f", {time_words(mt.start_time)}"
+    return label
 
 
 def scheduled_choices(exclude: m.Meeting | None = None):
-    qs = m.Meeting.objects.select_related("body").filter(status=g.MeetingStatus.SCHEDULED).order_by("date", "key")
+    """The scheduled meetings still to come (a past meeting takes no new business)."""
+    qs = m.Meeting.objects.select_related("body").filter(status=g.MeetingStatus.SCHEDULED,
+                                                         date__gte=clock.today()).order_by("date", "key")
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     return [(mt.key, meeting_label(mt)) for mt in qs]
@@ -149,7 +185,7 @@ class AddMeetingForm(StaleMixin, GovukForm):
                             key=(d.get("key") or "").strip(), standing_items=bool(d.get("standing_items")))
 
 
-class MeetingDetailsForm(StaleMixin, StaleSafeForm):
+class MeetingDetailsForm(_DatesShownInWords, StaleMixin, StaleSafeForm):
     date = _date_field("Date", required=True)
     start_time = _time_field("Start time")
     scheduled_end = _time_field("Scheduled end (optional)")
@@ -160,6 +196,7 @@ class MeetingDetailsForm(StaleMixin, StaleSafeForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "details")
         super().__init__(*args, **kwargs)
+        self._show_dates()
         self.fields["presiding"].choices = [("", "Not recorded"), *people_choices()]
 
     def command(self, meeting: str, by: str) -> c.EditMeeting:
@@ -185,7 +222,7 @@ class CancelForm(StaleMixin, GovukForm):
 
 
 # --- agendas ---------------------------------------------------------------------------------
-class AgendaForm(StaleMixin, StaleSafeForm):
+class AgendaForm(_DatesShownInWords, StaleMixin, StaleSafeForm):
     dispatch_date = _date_field(c.SaveAgenda.labels["dispatch_date"], "The date printed on the agenda, for example "
                                                                       "22/12/2022 (two weeks before the meeting).")
     addressees = TextField(label=c.SaveAgenda.labels["addressees"], help_text="As printed after “To:”.")
@@ -204,6 +241,7 @@ class AgendaForm(StaleMixin, StaleSafeForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "agenda")
         super().__init__(*args, **kwargs)
+        self._show_dates()
         people = [("", "Not recorded"), *people_choices()]
         self.fields["signatory"].choices = people
         self.fields["contact_officer"].choices = people
@@ -326,6 +364,7 @@ class MovePlacementForm(StaleMixin, GovukForm):
         super().__init__(*args, **kwargs)
         self.placement = placement
         self.fields["meeting"].choices = [("", "Choose a meeting"), *[(mt.key, meeting_label(mt)) for mt in meetings]]
+        self.has_choices = bool(meetings)
         self.fields["meeting"].error_label = f"Move to ({placement.rule.body.name})"
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -28,7 +29,7 @@ from beacon.domain.governance_rules import date_words
 from beacon.domain.periods import Quarter
 from beacon.governance import cycle, services
 from beacon.governance import models as m
-from beacon.governance.commands import GovernanceError, MarkHeld
+from beacon.governance.commands import GovernanceError, MakeRoomForReport, MarkHeld, RemoveItem
 
 from ..forms import error_summary
 from ..forms.clerk import (
@@ -53,6 +54,100 @@ def _meeting(key: str) -> m.Meeting:
 
 def _title(mt: m.Meeting) -> str:
     return f"{mt.body.name}, {date_words(mt.date)}"
+
+
+def _document_label(ref: str) -> str:
+    """A document reference in words (its title), or the reference when it names no document."""
+    from beacon.reports import papers
+
+    return papers.document_label(ref) if ref else ""
+
+
+# --- history, in words ---------------------------------------------------------------------------
+FIELD_LABELS = {"start_time": "Start time", "scheduled_end": "Scheduled end", "is_oral": "Oral item",
+                "exempt_paragraph": "Schedule 12A paragraph", "page_from": "First page", "page_to": "Last page",
+                "business_moved_to": "Business moved to", "dispatch_date": "Dispatch date", "number": "Item number",
+                "removed": "Taken off the agenda", "paper": "Paper", "presiding": "Presiding", "note": "Note"}
+
+
+def when_words(at: dt.datetime) -> str:
+    """A moment as people read it, in local time: "22 December 2022, 9.30 am"."""
+    from django.utils import timezone
+
+    from beacon.domain.packs import time_words
+
+    local = timezone.localtime(at)
+    return f"{date_words(local.date())}, {time_words(local.time())}"
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    when: str
+    changed_by: str
+    field: str
+    old_value: str
+    new_value: str
+    reason: str
+
+
+def _person_name(p: m.Person) -> str:
+    return " ".join(x for x in (p.title, p.forename or p.initials, p.surname) if x) or p.key
+
+
+def _in_words(field, text: str) -> str:
+    """A value as a revision stored it, as people read it: dates and times in words, yes or no,
+    a choice's label, a person or meeting by name."""
+    from django.db import models as dj
+
+    from beacon.domain.packs import time_words
+
+    if not text or field is None:
+        return text
+    try:
+        if isinstance(field, dj.DateTimeField):
+            return text
+        if isinstance(field, dj.DateField):
+            return date_words(dt.date.fromisoformat(text))
+        if isinstance(field, dj.TimeField):
+            return time_words(dt.time.fromisoformat(text))
+    except ValueError:
+        return text
+    if isinstance(field, dj.BooleanField):
+        return {"true": "Yes", "false": "No"}.get(text.lower(), text)
+    if field.choices:
+        return dict(field.flatchoices).get(text, text)
+    if isinstance(field, dj.ForeignKey):
+        related = field.related_model
+        lookup = {"key": text} if any(f.name == "key" for f in related._meta.fields) else {"pk": text}
+        row = related.objects.filter(**lookup).first()
+        if row is None and text.isdigit():
+            row = related.objects.filter(pk=int(text)).first()
+        if isinstance(row, m.Person):
+            return _person_name(row)
+        if isinstance(row, m.Meeting):
+            return _title(row)
+        if isinstance(row, m.Paper):
+            return row.subject
+        return str(row) if row is not None else text
+    if field.name in ("speakers", "from_people") or (isinstance(field, dj.JSONField) and ";" in text):
+        keys = [k for k in text.split(";") if k]
+        names = {p.key: _person_name(p) for p in m.Person.objects.filter(key__in=keys)}
+        return ", ".join(names.get(k, k) for k in keys)
+    return text
+
+
+def history_rows(record) -> list[HistoryRow]:
+    """A record's recent changes, newest first, each field by its label and each value in words."""
+    model = type(record)
+    fields = {f.name: f for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
+    out = []
+    for r in services.history(record):
+        field = fields.get(r.field)
+        label = FIELD_LABELS.get(r.field) or (str(field.verbose_name).capitalize() if field is not None
+                                              else r.field.replace("_", " ").capitalize())
+        out.append(HistoryRow(when_words(r.changed_at), r.changed_by, label, _in_words(field, r.old_value),
+                              _in_words(field, r.new_value), r.reason))
+    return out
 
 
 # --- documents Beacon can make papers of ------------------------------------------------------
@@ -95,7 +190,7 @@ def meeting_add(request):
         except GovernanceError as exc:
             message = form.add_service_error(exc)
         else:
-            messages.success(request, f"The meeting {_title(mt)} was added ({mt.key}).")
+            messages.success(request, f"The meeting {_title(mt)} was added.")
             return redirect("web:meeting_manage", key=mt.key)
     errors = error_summary(message, form) if form.is_bound else {}
     return render(request, "web/clerk/meeting_add.html", {"form": form, "errors": errors},
@@ -115,7 +210,18 @@ def _forms(mt: m.Meeting, bound: dict) -> dict:
     }
 
 
-OPERATIONS = ("details", "agenda", "add_item", "move_item", "cancel", "held")
+OPERATIONS = ("details", "agenda", "add_item", "move_item", "remove_item", "cancel", "held")
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """An agenda item on the manage page: its move form, whether it is in a dispatched pack (then
+    frozen), and whether it may be taken off the agenda (not frozen, no paper)."""
+
+    item: m.AgendaItem
+    move: MoveItemForm
+    frozen: bool
+    removable: bool
 
 
 @perm.require(perm.MANAGE_MEETINGS)
@@ -138,14 +244,19 @@ def meeting_manage(request, key):
     move_forms = {i.number: (bound["move_item"] if "move_item" in bound and bound["move_item"].number == i.number
                              else MoveItemForm(number=i.number)) for i in items}
     papers = list(mt.papers.prefetch_related("files").order_by("item"))
+    paper_items = {p.item for p in papers}
+    for p in papers:
+        p.document_title = _document_label(p.document_ref)
     steps = list(m.Pathway.objects.select_related("paper", "body").filter(meeting=mt).order_by("paper__key", "step"))
     context = {
-        "mt": mt, "title": _title(mt), "forms": forms, "items": [(i, move_forms[i.number]) for i in items],
+        "mt": mt, "title": _title(mt), "forms": forms,
+        "items": [ItemRow(i, move_forms[i.number], frozen, not frozen and i.paper_id is None and i.number not in paper_items)
+                  for i in items for frozen in (services.in_dispatched_pack(i),)],
         "papers": papers, "steps": steps, "packs": list(mt.packs.order_by("audience", "version")),
         "errors": error_summary(message, *bound.values()) if (message or bound) else {},
         "can_hold": mt.status == g.MeetingStatus.SCHEDULED and mt.date <= clock.today(),
         "scheduled": mt.status == g.MeetingStatus.SCHEDULED,
-        "history": services.history(mt), "paragraphs": cycle_rules.SCHEDULE_12A,
+        "history": history_rows(mt), "paragraphs": cycle_rules.SCHEDULE_12A,
     }
     if status == 200 and context["errors"]:
         status = 400
@@ -176,10 +287,19 @@ def _manage_post(request, mt: m.Meeting, op: str, bound: dict) -> tuple[str | No
         form = ItemForm(request.POST, adding=True)
         run, now = (lambda: services.add_item(form.add_command(mt.key, by))), dict
         done = "The item was added to the agenda."
+    elif op == "remove_item":
+        number = request.POST.get("number", "")
+        if not number.isdigit() or not mt.items.filter(number=int(number)).exists():
+            return None, f"The agenda has no item {number}: nothing was removed.", 400
+        try:
+            services.remove_item(RemoveItem(by=by, meeting=mt.key, number=int(number)))
+        except GovernanceError as exc:
+            return None, str(exc), 400
+        return f"Item {number} was taken off the agenda.", None, 200
     elif op == "move_item":
         number = request.POST.get("number", "")
         if not number.isdigit() or not mt.items.filter(number=int(number)).exists():
-            return None, f"{mt.key} has no item {number}: nothing was moved.", 400
+            return None, f"The agenda has no item {number}: nothing was moved.", 400
         form = MoveItemForm(request.POST, number=int(number))
         run, now = (lambda: services.move_item(form.command(mt.key, by))), dict
         done = f"Item {number} was moved."
@@ -227,7 +347,7 @@ def meeting_item(request, key, number):
     errors = error_summary(message, form) if form.is_bound else {}
     return render(request, "web/clerk/item_edit.html", {
         "mt": mt, "title": _title(mt), "item": item, "form": form, "errors": errors,
-        "frozen": services.in_dispatched_pack(item), "history": services.history(item)}, status=status)
+        "frozen": services.in_dispatched_pack(item), "history": history_rows(item)}, status=status)
 
 
 # --- papers -----------------------------------------------------------------------------------
@@ -242,8 +362,11 @@ def paper_create(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            paper = papers.create_paper(papers.CreatePaper(document_ref=d["document"], meeting_key=d["meeting"],
-                                                           by=request.user.username, item_number=d.get("item_number")))
+            with transaction.atomic():
+                number = d.get("item_number") or services.make_room_for_report(
+                    MakeRoomForReport(by=request.user.username, meeting=d["meeting"]))
+                paper = papers.create_paper(papers.CreatePaper(document_ref=d["document"], meeting_key=d["meeting"],
+                                                               by=request.user.username, item_number=number))
         except GovernanceError as exc:
             message = form.add_service_error(exc)
         except (ValueError, LookupError) as exc:
@@ -316,13 +439,16 @@ def meeting_pack(request, key):
             return redirect("web:meeting_pack", key=mt.key)
     problems = packs.pack_problems(mt)
     dispatched = list(mt.packs.order_by("audience", "version"))
+    for p in dispatched:
+        p.dispatched_words = when_words(p.dispatched_at)
     errors = {}
     if message:
         errors["__all__"] = message
         for n, text in enumerate(refused, 1):
             errors[f"__refused{n}"] = text
     return render(request, "web/clerk/meeting_pack.html", {
-        "mt": mt, "title": _title(mt), "problems": problems, "packs": dispatched, "errors": errors,
+        "mt": mt, "title": _title(mt), "problems": problems, "warnings": packs.pack_warnings(mt), "packs": dispatched,
+        "errors": errors,
         "is_dispatched": bool(dispatched)}, status=status)
 
 
@@ -332,6 +458,7 @@ class DocumentRow:
     document: Document
     placements: list
     forms: dict
+    papers: list  # the document's papers on an agenda that no placement carries
 
 
 @perm.require(perm.MANAGE_MEETINGS)
@@ -356,7 +483,7 @@ def cycle_page(request):
             skip = bound if isinstance(bound, SkipPlacementForm) and bound.placement.pk == p.pk else \
                 SkipPlacementForm(placement=p)
             forms[p.pk] = (move, skip)
-        rows.append(DocumentRow(d, [(p, forms.get(p.pk)) for p in placements], forms))
+        rows.append(DocumentRow(d, [(p, forms.get(p.pk)) for p in placements], forms, cycle.unplaced_papers(d.ref)))
     errors = error_summary(message, *([bound] if bound is not None else [])) if (message or bound) else {}
     if errors and status == 200:
         status = 400
@@ -390,8 +517,11 @@ def _cycle_post(request, by_ref: dict) -> tuple[str | None, object, str | None, 
     try:
         if op == "accept":
             def make_paper(placement):
+                # a new report goes before the exempt items (renumbered while the pack is not dispatched)
+                number = services.make_room_for_report(MakeRoomForReport(by=by, meeting=placement.meeting.key))
                 return papers.create_paper(papers.CreatePaper(document_ref=placement.document_ref,
-                                                              meeting_key=placement.meeting.key, by=by))
+                                                              meeting_key=placement.meeting.key, by=by,
+                                                              item_number=number))
             done = cycle.accept_placement(cycle.AcceptPlacement(by=by, placement=p.pk), make_paper)
             return (f"Accepted: the paper is item {done.paper.item} of {_title(done.meeting)}.", None, None, 200)
         if op == "move":
