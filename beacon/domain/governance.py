@@ -16,7 +16,9 @@ class Labelled(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS.get(self, self.value.replace("_", " ").capitalize())
+        # keyed by enum and value: members of different enums with one value ("other") are
+        # equal as strings, so a plain member key would give one enum another's words
+        return _LABELS.get((type(self), self.value), self.value.replace("_", " ").capitalize())
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
@@ -233,7 +235,7 @@ class PackAudience(Labelled):
     MEMBERS = "members"
 
 
-_LABELS: dict[StrEnum, str] = {
+_WORDS: dict[StrEnum, str] = {
     BodyKind.FULL_COUNCIL: "Full Council",
     BodyKind.CABINET_COMMITTEE: "Cabinet Committee",
     BodyKind.COMMITTEE: "Committee (regulatory or non-executive)",
@@ -285,3 +287,5 @@ _LABELS: dict[StrEnum, str] = {
     PackAudience.PUBLIC: "Public pack",
     PackAudience.MEMBERS: "Members' pack (includes exempt items)",
 }
+
+_LABELS: dict[tuple[type, str], str] = {(type(member), member.value): words for member, words in _WORDS.items()}

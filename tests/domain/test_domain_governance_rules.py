@@ -112,3 +112,10 @@ def test_every_code_has_words_and_every_value_is_the_bundle_code():
             assert member.label and "_" not in member.label
     assert g.OutcomeKind.NONE.label == "No decision recorded"
     assert g.RoleKind.CHAIR.label == "Chairman"
+
+
+def test_members_of_two_enums_with_one_value_keep_their_own_words():
+    """"other" is a meeting type and an interest type: each reads its own words."""
+    assert g.MeetingType.OTHER.label == "Other"
+    assert g.InterestType.OTHER.label == "Other interest"
+    assert g.ResolutionForm.RESOLVED.label == "Resolved"
