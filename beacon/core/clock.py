@@ -64,6 +64,11 @@ def local_now() -> dt.datetime:
     return now().astimezone(_LOCAL)
 
 
+def in_council_time(instant: dt.datetime) -> dt.datetime:
+    """A stored instant in the council's time zone (the zone ``today`` reads)."""
+    return instant.astimezone(_LOCAL)
+
+
 def today() -> dt.date:
     """Today's date in the council's time zone."""
     return now().astimezone(_LOCAL).date()

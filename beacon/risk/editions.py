@@ -386,12 +386,7 @@ def _day(instant: dt.datetime) -> dt.date:
     return localtime(instant).date()
 
 
-def localtime(instant: dt.datetime) -> dt.datetime:
-    """A stored instant in the council's time zone (the zone the clock's ``today`` reads)."""
-    from django.conf import settings
-    from zoneinfo import ZoneInfo
-
-    return instant.astimezone(ZoneInfo(settings.TIME_ZONE))
+localtime = clock.in_council_time  # a stored instant in the council's time zone
 
 
 def current_edition(body: str, date: dt.date) -> models.Edition | None:

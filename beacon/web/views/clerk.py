@@ -72,11 +72,9 @@ FIELD_LABELS = {"start_time": "Start time", "scheduled_end": "Scheduled end", "i
 
 def when_words(at: dt.datetime) -> str:
     """A moment as people read it, in local time: "22 December 2022, 9.30 am"."""
-    from django.utils import timezone
-
     from beacon.domain.packs import time_words
 
-    local = timezone.localtime(at)
+    local = clock.in_council_time(at)
     return f"{date_words(local.date())}, {time_words(local.time())}"
 
 
