@@ -122,12 +122,14 @@ def _load_targets(parsed, ctx) -> None:
     kpis = {k.code: k for k in models.Kpi.objects.all()}
     columns = ("target", "floor", "target_low", "target_high", "floor_low", "floor_high", "target_source", "floor_source",
                "decimals")
+    rows = []
     for r in parsed.get("targets.csv"):
         effective = r["effective_from"].label if r["effective_from"] else ""
         lookup = {"kpi": kpis[r["kpi"]], "financial_year": r["financial_year"].label, "effective_from": effective}
         values = _present(r, {c: c for c in columns})
         key = f"{r['kpi']} {r['financial_year'].label}" + (f" from {effective}" if effective else "")
-        upsert(ctx, r, models.KpiTarget, lookup, values, "target", key)
+        rows.append((r, lookup, values, "target", key, None, ()))
+    upsert_many(ctx, models.KpiTarget, rows, scope={"kpi__in": {row[1]["kpi"] for row in rows}})
 
 
 def _load_observations(parsed, ctx) -> None:
