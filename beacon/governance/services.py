@@ -575,7 +575,7 @@ def make_room_for_report(command: MakeRoomForReport) -> int | None:
         mt = meeting(command.meeting, command, lock=True)
         if dispatched(mt) is not None:
             return None
-        items = {i.number: i for i in mt.items.select_for_update().select_related("paper")}
+        items = {i.number: i for i in mt.items.select_for_update(of=("self",)).select_related("paper")}
         exempt = sorted(n for n, i in items.items() if i.section == g.Section.EXEMPT)
         if not exempt:
             return None
