@@ -18,6 +18,7 @@ BEACON_COMMANDS = {
     "diff": "list what changed in a published period's data since publication",
     "register": "freeze or write the Corporate Risk Register edition for a body and date (json, html, pdf, docx); "
                 "supersede or withdraw one",
+    "cycle_rules": "load the cycle's rules: where each report travels (QPR to Cabinet, register to Cabinet then G&A)",
     "pack": "write a meeting's agenda pack (pdf, html; public or members'); dispatch it or a supplement",
     "backup": "back up the whole database into one archive with a manifest and checksums",
     "restore": "restore a backup into an empty database (the same kind: SQLite or PostgreSQL)",
