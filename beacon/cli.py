@@ -25,7 +25,9 @@ BEACON_COMMANDS = {
     "demo": "set up the demo: migrate, import the demo bundles, write the QPR and register editions",
     "demo_users": "create the demo sign-ins (demo databases only) and print them",
     "api_token": "issue an API token for a user",
-    "serve": "run the web application (gunicorn, production settings; --dev for Django's server)",
+    "serve": "run the web application (gunicorn, production settings; --dev for Django's server) and a job worker",
+    "worker": "run background jobs (publishing, packs) as they are queued; beacon serve starts one itself",
+    "jobs": "list the latest background jobs, their state and progress (--format json); --recover requeues stalled ones",
 }
 
 

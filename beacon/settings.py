@@ -128,7 +128,10 @@ WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon"}}
+# One process (the development server, tests): a memory cache. Production settings share the
+# cache between servers and workers (DatabaseCache, or BEACON_CACHE_URL; docs/deploy.md).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon"},
+          "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon-local"}}
 # Sign-in throttling (beacon/web/throttle.py, docs/security.md): after this many failed sign-ins
 # for one username from one address, or from one address whatever the username, each further
 # attempt waits 2, 4, 8 ... seconds (at most BEACON_LOGIN_MAX_DELAY_SECONDS); failures are
@@ -187,5 +190,72 @@ EMAIL_FILE_PATH = os.environ.get("BEACON_EMAIL_FILE_PATH", str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("BEACON_EMAIL_FROM", "Beacon <beacon@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- stored files (beacon/core/blobs.py, docs/deploy.md) ----------------------------------
+# Published files, register edition files, agenda packs and uploaded papers are kept outside the
+# database, named by their SHA-256, in STORAGES["beacon_files"]: the folder BEACON_FILES_DIR
+# (default <VAR_DIR>/files), or with BEACON_STORAGE_BACKEND=s3 an S3-compatible bucket
+# (BEACON_S3_BUCKET; BEACON_S3_ENDPOINT_URL for a service other than AWS; BEACON_S3_ACCESS_KEY_ID
+# and BEACON_S3_SECRET_ACCESS_KEY, else boto3's own credential chain; BEACON_S3_REGION,
+# BEACON_S3_PREFIX, BEACON_S3_ADDRESSING_STYLE, BEACON_S3_URL_SECONDS).
+BEACON_STORAGE_BACKEND = os.environ.get("BEACON_STORAGE_BACKEND", "filesystem").strip().lower() or "filesystem"
+BEACON_FILES_DIR = Path(os.environ.get("BEACON_FILES_DIR", VAR_DIR / "files"))
+
+
+def _file_storage() -> dict:
+    if BEACON_STORAGE_BACKEND in ("filesystem", "file", "files"):
+        return {"BACKEND": "beacon.core.blobs.AtomicFileSystemStorage",
+                "OPTIONS": {"location": str(BEACON_FILES_DIR)}}
+    if BEACON_STORAGE_BACKEND != "s3":
+        raise ValueError(f"BEACON_STORAGE_BACKEND must be filesystem or s3 (got {BEACON_STORAGE_BACKEND!r})")
+    bucket = os.environ.get("BEACON_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ValueError("BEACON_STORAGE_BACKEND=s3 needs BEACON_S3_BUCKET (the bucket that holds the files)")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("BEACON_S3_ENDPOINT_URL") or None,
+        "access_key": os.environ.get("BEACON_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("BEACON_S3_SECRET_ACCESS_KEY") or None,
+        "region_name": os.environ.get("BEACON_S3_REGION") or None,
+        "location": os.environ.get("BEACON_S3_PREFIX", "").strip("/"),
+        "addressing_style": os.environ.get("BEACON_S3_ADDRESSING_STYLE") or None,
+        "file_overwrite": True,  # a name is its content's SHA-256: the same bytes
+        "default_acl": None,  # private: the bucket's own policy; never public-read
+        "querystring_auth": True,
+        "querystring_expire": int(os.environ.get("BEACON_S3_URL_SECONDS", "300")),
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "beacon_files": _file_storage(),
+}
+# Uploaded bundles waiting for a person to confirm them (beacon/web/services/data.py): a folder
+# (default <VAR_DIR>/uploads). With several application servers, a folder they all mount, so a
+# preview made on one server can be confirmed on another.
+if os.environ.get("BEACON_UPLOAD_DIR"):
+    BEACON_UPLOAD_DIR = Path(os.environ["BEACON_UPLOAD_DIR"])
+
 # The output folder for reports written by the demo and by `beacon report --out`.
 BEACON_OUTPUT_DIR = Path(os.environ.get("BEACON_OUTPUT_DIR", BASE_DIR / "out"))
+
+# --- background jobs (beacon/core/jobs.py, docs/jobs.md) ----------------------------------
+# django-tasks' DatabaseBackend is the queue: on SQLite and PostgreSQL alike, no broker. The
+# Job row and its queue entry are written in one transaction (so ENQUEUE_ON_COMMIT is not needed).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.database.DatabaseBackend",
+        "ENQUEUE_ON_COMMIT": False,
+    }
+}
+INSTALLED_APPS += ["django_tasks", "django_tasks.backends.database"]
+# A running job whose heartbeat is older than this is taken to have lost its worker and is queued
+# again (beacon worker checks every quarter of it); a job whose worker stopped this many times fails.
+BEACON_JOB_STALL_SECONDS = int(os.environ.get("BEACON_JOB_STALL_SECONDS", "120"))
+BEACON_JOB_MAX_ATTEMPTS = int(os.environ.get("BEACON_JOB_MAX_ATTEMPTS", "3"))
+# How often a worker polls the queue when it is empty (seconds).
+BEACON_JOB_POLL_SECONDS = float(os.environ.get("BEACON_JOB_POLL_SECONDS", "1"))
+# Extra modules that register job kinds (comma-separated), imported by workers before they run a
+# job; the `jobs` module of every installed app (beacon/reports/jobs.py) is always imported.
+BEACON_JOB_MODULES = [m for m in os.environ.get("BEACON_JOB_MODULES", "").split(",") if m.strip()]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -208,3 +209,47 @@ class ApiToken(models.Model):
             return None
         obj.record_use()
         return obj.user
+
+
+class Job(models.Model):
+    """A piece of work run in the background (publishing, rendering a pack, a large import): what
+    it is, who started it, how far it has got, and how it ended. :mod:`beacon.core.jobs` is the
+    only writer; the queue itself is django-tasks' (``run_job`` is its one task)."""
+
+    STATUSES = [("queued", "Waiting to start"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")]
+    UNFINISHED = ("queued", "running")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=100)
+    title = models.CharField(max_length=300)
+    kwargs = models.JSONField(default=dict, blank=True)
+    key = models.CharField(max_length=300, null=True, blank=True,
+                           help_text="While a job with this key is unfinished, starting another returns it.")
+    status = models.CharField(max_length=10, choices=STATUSES, default="queued")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    step = models.CharField(max_length=500, blank=True)
+    result_message = models.TextField(blank=True)
+    result_url = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(default=clock.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="How many times a worker has started it.")
+    worker = models.CharField(max_length=100, blank=True, help_text="The worker running it (or that last ran it).")
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=models.Q(status__in=("queued", "running")),
+                                    name="core_job_unfinished_key"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "heartbeat_at"], name="core_job_status_heartbeat"),
+            models.Index(fields=["-created_at"], name="core_job_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.status})"
