@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BEACON := $(VENV)/bin/beacon
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-sqlite test-postgres test-clock-ahead bench clean lock
+.PHONY: setup demo test test-sqlite test-postgres test-clock-ahead test-topology bench clean lock
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,9 @@ demo: $(STAMP)
 
 # The suite runs on the embedded SQLite, then on a throwaway PostgreSQL 15 on loopback, then on
 # SQLite again with the whole process's clock moved seven years ahead (no test may depend on
-# today's date).
-test: test-sqlite test-postgres test-clock-ahead
+# today's date), then the production topology on PostgreSQL (two application servers, two job
+# workers: scripts/topology-check, docs/deploy.md).
+test: test-sqlite test-postgres test-clock-ahead test-topology
 
 test-sqlite: $(STAMP)
 	$(PY) -m pytest -n 2
@@ -36,6 +37,9 @@ test-postgres: $(STAMP)
 
 test-clock-ahead: $(STAMP)
 	$(PY) -m pytest -n 2 --clock-years-ahead 7
+
+test-topology: $(STAMP)
+	scripts/with-postgres $(PY) scripts/topology-check
 
 bench: $(STAMP)
 	$(PY) bench/results.py

@@ -13,6 +13,12 @@ Environment:
   ``BEACON_EMAIL_TLS`` (``1``: STARTTLS, the default; ``0``: none), ``BEACON_EMAIL_FROM`` (the
   sender). ``BEACON_EMAIL_BACKEND=console`` or ``file`` (with ``BEACON_EMAIL_FILE_PATH``) keeps
   mail on the machine instead (the default for a local demo, ``BEACON_INSECURE_LOCAL_HTTP=1``).
+* Several application servers and job workers (docs/deploy.md) share the database and the file
+  store, and nothing else: ``BEACON_SECRET_KEY`` must then be the same on all of them; stored files
+  go to ``BEACON_FILES_DIR`` (a shared mount) or, with ``BEACON_STORAGE_BACKEND=s3``, a bucket
+  (``BEACON_S3_*``, see beacon/settings.py); the cache is a table in the database
+  (``beacon createcachetable``) unless ``BEACON_CACHE_URL`` names a Redis server; sessions are in
+  the database.
 * ``BEACON_INSECURE_LOCAL_HTTP=1``: plain HTTP on the loopback address, for a demo on one's own
   machine: no HTTPS redirect, no HSTS, cookies without the Secure flag. ``beacon serve`` sets it
   only when it binds a loopback address; never set it for a server other people reach.
@@ -22,7 +28,7 @@ import os
 import secrets
 
 from .settings import *  # noqa: F401,F403
-from .settings import VAR_DIR
+from .settings import VAR_DIR, _file_storage
 
 DEBUG = False
 
@@ -57,18 +63,38 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # with far-future cache headers; no finders at run time. Not pre-compressed: compressing the
 # API docs bundles took minutes on a small machine; a proxy in front can compress.
 WHITENOISE_USE_FINDERS = False
+# Stored files (published documents, packs, uploaded papers): the same store as beacon.settings,
+# shared by every application server and worker (a folder they all mount, or an S3 bucket).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    "beacon_files": _file_storage(),
 }
 
-# Shared by every gunicorn worker, so a login lockout holds whichever worker answers.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache"),
-    }
-}
+
+# Shared by every process of every server (gunicorn workers, job workers), so a sign-in lockout,
+# an API rate limit and a cached page model hold whichever process answers: a table in Beacon's
+# own database (made by `beacon createcachetable`, which `beacon serve` runs), or with
+# BEACON_CACHE_URL=redis://host:6379/0 a Redis server (needs the `redis` package installed).
+# Sessions are in the database (Django's default session engine) for the same reason.
+# "local" is each process's own memory: for values that are the same whichever process computes
+# them (keyed by a data version), where a trip to the shared cache would cost more than it saves.
+def _caches() -> dict:
+    url = os.environ.get("BEACON_CACHE_URL", "").strip()
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon-local"}
+    if not url or url == "database":
+        return {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE,
+                            "OPTIONS": {"MAX_ENTRIES": 5000}}, "local": local}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                            "KEY_PREFIX": "beacon"}, "local": local}
+    raise ValueError(f"BEACON_CACHE_URL must be redis://... or rediss://... (got {url.split(':', 1)[0]}:...); "
+                     "leave it unset for the cache table in the database")
+
+
+CACHE_TABLE = "beacon_cache"
+CACHES = _caches()
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 EMAIL_BACKEND = {
     "console": "django.core.mail.backends.console.EmailBackend",

@@ -83,6 +83,21 @@ def clock():
         beacon_clock.reset()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _file_store(tmp_path_factory):
+    """Stored files (beacon.core.blobs) go to a folder of the test session, never the checkout's var/."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    if settings.BEACON_STORAGE_BACKEND != "filesystem" and settings.BEACON_STORAGE_BACKEND not in ("file", "files"):
+        yield None
+        return
+    location = tmp_path_factory.mktemp("files")
+    store = {**settings.STORAGES["beacon_files"], "OPTIONS": {"location": str(location)}}
+    with override_settings(STORAGES={**settings.STORAGES, "beacon_files": store}, BEACON_FILES_DIR=location):
+        yield location
+
+
 @pytest.fixture(autouse=True)
 def _clock_reset():
     """No test leaks a fixed clock into the next."""

@@ -16,10 +16,14 @@ SHA-256. A restore checks all of it before it writes anything, restores only int
 of database and into one without data (unless forced), refuses a backup from a newer schema, and
 afterwards counts the rows of every table against the manifest.
 
-Everything Beacon keeps is in the database (published QPR files and register edition files are
-stored in it, with their SHA-256). The files outside it are not in a backup: uploads waiting for a
-person to confirm them (``BEACON_UPLOAD_DIR``, forgotten after a day), the chart cache and report
-output folders (written again on demand).
+The stored files the database names (published QPR files, register edition files, agenda packs,
+uploaded papers: kept in the file store by their SHA-256, beacon/core/blobs.py) go into the archive
+too, as ``files/<sha256>``, every one the copied database names and listed in the manifest with
+its size; a restore checks each against its name and puts it in the configured file store before
+it restores the database, so no restored row names a file the store lacks. The files outside the
+database and the store are not in a backup: uploads waiting for a person to confirm them
+(``BEACON_UPLOAD_DIR``, forgotten after a day), the chart cache and report output folders
+(written again on demand).
 """
 
 from __future__ import annotations
@@ -42,13 +46,15 @@ from pathlib import Path, PurePosixPath
 
 from django.db import connection as default_connection
 
-from beacon.core import clock, jsonio
+from beacon.core import blobs, clock, jsonio
 
 __all__ = ["BackupError", "BackupResult", "RestoreResult", "Manifest", "backup", "restore", "read_backup",
            "check_backup", "default_path", "KINDS"]
 
 FORMAT = "beacon-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the stored files are in the archive (files/<sha256>); 1: they were in the database
+READS_VERSIONS = (1, 2)
+FILES = "files/"
 MANIFEST = "manifest.json"
 MAX_MANIFEST = 1024 * 1024
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
@@ -57,7 +63,7 @@ KINDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 MIGRATE_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission", "auth_group",
                             "auth_group_permissions"})
 NOT_INCLUDED = ("uploads waiting for confirmation (BEACON_UPLOAD_DIR), the chart cache and report output "
-                "folders: they are not data and are written again")
+                "folders: they are not data and are written again; stored files the database does not name")
 # What a person reads in a summary: table -> what its rows are called.
 SUMMARY = (("auth_user", "users"), ("core_directorate", "directorates"), ("performance_kpi", "KPIs"),
            ("performance_observation", "observations"), ("returns_return", "returns"),
@@ -83,15 +89,19 @@ class Manifest:
     database_file: str
     database_size: int
     database_sha256: str
+    files: tuple[tuple[str, int], ...] = ()  # the stored files: (sha256, size), in archive order
 
     @property
     def rows(self) -> int:
         return sum(n for _, n in self.tables)
 
     def summary(self) -> str:
-        """The main counts in words: "8 users, 2 directorates, ..."."""
+        """The main counts in words: "8 users, 2 directorates, ..., 6 stored files (2,197,391 bytes)"."""
         counts = dict(self.tables)
         held = [f"{counts[t]:,} {words}" for t, words in SUMMARY if counts.get(t)]
+        if self.files:
+            held.append(f"{len(self.files):,} stored file{'' if len(self.files) == 1 else 's'} "
+                        f"({sum(n for _, n in self.files):,} bytes)")
         return ", ".join(held) if held else "no users, KPIs, risks or other data"
 
     def to_json(self) -> dict:
@@ -105,6 +115,7 @@ class Manifest:
             "database": {"file": self.database_file, "size": self.database_size, "sha256": self.database_sha256},
             "migrations": list(self.migrations),
             "tables": dict(self.tables),
+            "files": [{"sha256": sha, "size": size} for sha, size in self.files],
             "not_included": NOT_INCLUDED,
         }
 
@@ -113,9 +124,9 @@ class Manifest:
         try:
             if data.get("format") != FORMAT:
                 raise BackupError("not a Beacon backup (its manifest is not a Beacon backup's)")
-            if data.get("format_version") != FORMAT_VERSION:
+            if data.get("format_version") not in READS_VERSIONS:
                 raise BackupError(f"a backup of format version {data.get('format_version')}: this version of "
-                                  f"Beacon reads version {FORMAT_VERSION}")
+                                  f"Beacon reads versions {', '.join(map(str, READS_VERSIONS))}")
             kind = data["kind"]
             if kind not in KINDS:
                 raise BackupError(f"a backup of an unknown kind of database ({kind!r})")
@@ -127,10 +138,13 @@ class Manifest:
             sha = str(database["sha256"])
             if not re.fullmatch(r"[0-9a-f]{64}", sha):
                 raise BackupError("the manifest's SHA-256 of the database is not a SHA-256")
+            files = tuple((str(f["sha256"]), int(f["size"])) for f in data.get("files", []))
+            if any(not re.fullmatch(r"[0-9a-f]{64}", f) or n < 0 for f, n in files):
+                raise BackupError("the manifest lists a stored file whose name is not a SHA-256")
             return cls(kind=kind, beacon_version=str(data["beacon_version"]),
                        created_at=clock.parse_instant(data["created_at"]), server_version=str(data["server_version"]),
                        migrations=tuple(str(m) for m in data["migrations"]), tables=tables, database_file=name,
-                       database_size=int(database["size"]), database_sha256=sha)
+                       database_size=int(database["size"]), database_sha256=sha, files=files)
         except BackupError:
             raise
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
@@ -300,7 +314,7 @@ def _run(args: list[str], env: dict[str, str], what: str) -> None:
 
 
 # --- backup -------------------------------------------------------------------------------
-def _backup_sqlite(conn, target: Path) -> tuple[str, list[tuple[str, int]], list[str]]:
+def _backup_sqlite(conn, target: Path) -> tuple[str, list[tuple[str, int]], list[str], list[str]]:
     if conn.in_atomic_block:
         raise BackupError("a backup is taken outside a transaction (it would copy changes not yet saved)")
     conn.ensure_connection()
@@ -315,12 +329,13 @@ def _backup_sqlite(conn, target: Path) -> tuple[str, list[tuple[str, int]], list
         migrations = [f"{a}.{n}" for a, n in copy.execute("SELECT app, name FROM django_migrations ORDER BY id")] \
             if "django_migrations" in names else []
         version = copy.execute("SELECT sqlite_version()").fetchone()[0]
+        named = _named_files(lambda sql: copy.execute(sql).fetchall(), names)
     finally:
         copy.close()
-    return version, counts, migrations
+    return version, counts, migrations, named
 
 
-def _backup_postgresql(conn, target: Path) -> tuple[str, list[tuple[str, int]], list[str]]:
+def _backup_postgresql(conn, target: Path) -> tuple[str, list[tuple[str, int]], list[str], list[str]]:
     pg_dump = pg_tool("pg_dump", conn)
     raw = conn.get_new_connection(conn.get_connection_params())
     try:
@@ -339,13 +354,111 @@ def _backup_postgresql(conn, target: Path) -> tuple[str, list[tuple[str, int]], 
             if "django_migrations" in names:
                 cursor.execute("SELECT app, name FROM django_migrations ORDER BY id")
                 migrations = [f"{a}.{n}" for a, n in cursor.fetchall()]
+
+            def rows(sql):
+                cursor.execute(sql)
+                return cursor.fetchall()
+
+            named = _named_files(rows, names)  # the stored files of exactly the rows dumped
             # the dump reads the same snapshot: it holds exactly the rows counted above
             _run([pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={target}", "--no-password"],
                  pg_env(conn), "pg_dump")
             cursor.execute("COMMIT")
     finally:
         raw.close()
-    return version, counts, migrations
+    return version, counts, migrations, named
+
+
+# --- stored files (beacon/core/blobs.py) --------------------------------------------------
+def _stored_file_columns() -> list[tuple[str, str]]:
+    """(table, column) of every digest naming a stored file."""
+    return sorted({(model._meta.db_table, model._meta.get_field(address).column)
+                   for model, _name, address in blobs.registered()})
+
+
+def _named_files(rows, tables) -> list[str]:
+    """The SHA-256 of every stored file the copied database names (``rows(sql)`` runs a query on
+    the copy), each once, sorted."""
+    found: set[str] = set()
+    present = set(tables)
+    for table, column in _stored_file_columns():
+        if table in present:
+            found |= {d for (d,) in rows(f'SELECT DISTINCT "{column}" FROM "{table}"') if d}
+    return sorted(found)
+
+
+class _Hashing:
+    """A file read through, its SHA-256 taken on the way."""
+
+    def __init__(self, f):
+        self.f, self.digest, self.size = f, hashlib.sha256(), 0
+
+    def read(self, n=-1):
+        data = self.f.read(n)
+        self.digest.update(data)
+        self.size += len(data)
+        return data
+
+
+def _file_sizes(digests: list[str]) -> tuple[tuple[str, int], ...]:
+    store = blobs.storage()
+    sizes, missing = [], []
+    for digest in digests:
+        try:
+            sizes.append((digest, store.size(blobs.name_of(digest))))
+        except Exception:  # noqa: BLE001 - a folder says FileNotFoundError, a bucket its own error
+            if blobs.exists(digest):
+                raise
+            missing.append(digest)
+    if missing:
+        raise BackupError(f"the file store ({blobs.describe()}) lacks {len(missing)} stored "
+                          f"file{'' if len(missing) == 1 else 's'} the database names "
+                          f"({', '.join(d[:12] + '...' for d in missing[:3])}): the backup would be incomplete; "
+                          "restore the store's files from its own backup, or run beacon migrate if the database "
+                          "still holds them")
+    return tuple(sizes)
+
+
+def _add_stored_files(tar, manifest: Manifest, say) -> None:
+    store = blobs.storage()
+    if manifest.files:
+        say(f"Adding {len(manifest.files):,} stored files from the file store ({blobs.describe()})")
+    for digest, size in manifest.files:
+        info = tarfile.TarInfo(FILES + digest)
+        info.size, info.mode, info.mtime = size, 0o600, int(manifest.created_at.timestamp())
+        with store.open(blobs.name_of(digest), "rb") as f:
+            reader = _Hashing(f)
+            try:
+                tar.addfile(info, reader)
+            except OSError as exc:
+                raise BackupError(f"the stored file {digest[:12]}... changed size while it was read ({exc})") \
+                    from None
+        if reader.digest.hexdigest() != digest:
+            raise BackupError(f"the stored file {digest[:12]}... in the file store is damaged: its bytes no longer "
+                              "match their SHA-256; the backup was not written")
+
+
+def _each_stored_file(archive: Path, tar, members: dict, manifest: Manifest, skip=lambda digest: False):
+    """Every stored file of the backup as ``(sha256, bytes)``, checked against its name and the
+    manifest's size (a BackupError when one is missing or damaged); ``skip(sha256)`` true: not read."""
+    for digest, size in manifest.files:
+        if skip(digest):
+            continue
+        entry = members.get(FILES + digest)
+        if entry is None or not entry.isfile():
+            raise BackupError(f"{archive}: the backup is damaged (it has no stored file {digest[:12]}...)")
+        if entry.size != size:
+            raise BackupError(f"{archive}: the backup is damaged (the stored file {digest[:12]}... is {entry.size} "
+                              f"bytes; the manifest says {size})")
+        try:
+            with tar.extractfile(entry) as src:
+                data = src.read()
+        except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
+            raise BackupError(f"{archive}: the backup is damaged ({' '.join(str(exc).split())})") from None
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise BackupError(f"{archive}: the backup is damaged (the stored file {digest[:12]}... does not match "
+                              "its checksum)")
+        yield digest, data
 
 
 def backup(path: Path | str | None = None, *, connection=None, progress=None) -> BackupResult:
@@ -365,10 +478,11 @@ def backup(path: Path | str | None = None, *, connection=None, progress=None) ->
         os.chmod(work, 0o700)
         copy = Path(work) / DATABASE_FILES[kind]
         say(f"Copying the {KINDS[kind]} database")
-        version, counts, migrations = (_backup_sqlite if kind == "sqlite" else _backup_postgresql)(conn, copy)
+        version, counts, migrations, named = (_backup_sqlite if kind == "sqlite" else _backup_postgresql)(conn, copy)
         manifest = Manifest(kind=kind, beacon_version=beacon_version(), created_at=clock.now(),
                             server_version=str(version), migrations=tuple(migrations), tables=tuple(counts),
-                            database_file=copy.name, database_size=copy.stat().st_size, database_sha256=_sha256(copy))
+                            database_file=copy.name, database_size=copy.stat().st_size, database_sha256=_sha256(copy),
+                            files=_file_sizes(named))
         say(f"Writing {path}")
         partial = Path(work) / "archive.tar.gz"
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -381,6 +495,7 @@ def backup(path: Path | str | None = None, *, connection=None, progress=None) ->
             info.size, info.mode, info.mtime = manifest.database_size, 0o600, int(manifest.created_at.timestamp())
             with open(copy, "rb") as f:
                 tar.addfile(info, f)
+            _add_stored_files(tar, manifest, say)
         try:
             os.link(partial, path)  # never replaces a file that appeared meanwhile
         except FileExistsError:
@@ -397,8 +512,15 @@ def backup(path: Path | str | None = None, *, connection=None, progress=None) ->
 @contextlib.contextmanager
 def read_backup(archive: Path | str) -> Iterator[tuple[Manifest, Path]]:
     """The manifest of ``archive`` and its database file, unpacked into a private temporary folder
-    (removed afterwards) and checked against the manifest's size and SHA-256. Only the two members
-    a backup has are read, by name; nothing else in the archive is unpacked."""
+    (removed afterwards) and checked against the manifest's size and SHA-256. Only the members a
+    backup has are read, by name; nothing else in the archive is unpacked (its stored files are
+    read by :func:`check_backup` and :func:`restore`, never written to disk by name)."""
+    with _opened(archive) as (manifest, target, _tar, _members):
+        yield manifest, target
+
+
+@contextlib.contextmanager
+def _opened(archive: Path | str):
     archive = Path(archive)
     if not archive.is_file():
         raise BackupError(f"{archive}: no such file")
@@ -434,17 +556,19 @@ def read_backup(archive: Path | str) -> Iterator[tuple[Manifest, Path]]:
         if digest.hexdigest() != manifest.database_sha256:
             raise BackupError(f"{archive}: the backup is damaged (the checksum of {manifest.database_file} does not "
                               f"match its manifest)")
-        yield manifest, target
+        yield manifest, target, tar, members
 
 
 def check_backup(archive: Path | str) -> Manifest:
     """Read ``archive`` through and check it without restoring: the checksums and, for SQLite, the
     database's own integrity check and every table's rows against the manifest."""
-    with read_backup(archive) as (manifest, database):
+    with _opened(archive) as (manifest, database, tar, members):
         if manifest.kind == "sqlite":
             _check_sqlite_copy(manifest, database)
         else:
             _run([pg_tool("pg_restore"), "--list", str(database)], dict(os.environ), "pg_restore --list")
+        for _ in _each_stored_file(Path(archive), tar, members, manifest):
+            pass
         return manifest
 
 
@@ -493,7 +617,7 @@ def restore(archive: Path | str, *, connection=None, force: bool = False, progre
     conn = connection or default_connection
     kind = kind_of(conn)
     say = progress or (lambda text: None)
-    with read_backup(archive) as (manifest, database):
+    with _opened(archive) as (manifest, database, tar, members):
         say(f"Read {archive}: a {KINDS[manifest.kind]} backup of {manifest.created_at:%d/%m/%Y %H:%M} UTC "
             f"(Beacon {manifest.beacon_version}); checksums match")
         if manifest.kind != kind:
@@ -515,6 +639,11 @@ def restore(archive: Path | str, *, connection=None, force: bool = False, progre
             more = f" and {len(held) - 6} more tables" if len(held) > 6 else ""
             raise BackupError(f"the database already holds data: {shown}{more}. Restoring would replace all of it; "
                               f"run again with --force to replace it")
+        if manifest.files:  # first, so that no restored row names a file the store lacks
+            say(f"Putting {len(manifest.files):,} stored files in the file store ({blobs.describe()})")
+            for digest, data in _each_stored_file(Path(archive), tar, members, manifest, skip=blobs.exists):
+                if blobs.put(data) != digest:
+                    raise BackupError(f"the file store did not keep {digest[:12]}... under its SHA-256")
         say(f"Restoring {manifest.rows:,} rows in {len(manifest.tables)} tables")
         if kind == "sqlite":
             _restore_sqlite(conn, database)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from beacon.core import blobs
 from beacon.domain import governance as g
 
 
@@ -230,10 +231,10 @@ class PaperFile(models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="files")
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, help_text="The file's SHA-256: its name in the file store.")
     size = models.IntegerField()
     page_count = models.PositiveIntegerField()
-    content = models.BinaryField()
+    content = blobs.stored_bytes("sha256")  # the bytes, kept in the file store (beacon/core/blobs.py)
     uploaded_by = models.CharField(max_length=150)
     uploaded_at = models.DateTimeField()
 
@@ -516,9 +517,9 @@ class Pack(models.Model):
     items = models.JSONField(default=list, blank=True,
                              help_text="The item numbers this pack's agenda lists (a supplement: those it adds).")
     page_count = models.PositiveIntegerField()
-    pdf = models.BinaryField()
+    pdf = blobs.stored_bytes("sha256")  # the PDF, kept in the file store (beacon/core/blobs.py)
     html = models.TextField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, help_text="The PDF's SHA-256: its name in the file store.")
     dispatched_by = models.CharField(max_length=150)
     dispatched_at = models.DateTimeField()
 

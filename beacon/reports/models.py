@@ -5,6 +5,8 @@ from functools import cached_property
 
 from django.db import models
 
+from beacon.core import blobs
+
 
 class ReportSettings(models.Model):
     """The cover-report header and contacts of one edition (performance spec 2.1, 4.1).
@@ -133,9 +135,9 @@ class PublishedFile(models.Model):
     report = models.ForeignKey(PublishedReport, on_delete=models.PROTECT, related_name="files")
     format = models.CharField(max_length=10)
     name = models.CharField(max_length=200)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, help_text="The file's SHA-256: its name in the file store.")
     size = models.IntegerField()
-    content = models.BinaryField()
+    content = blobs.stored_bytes("sha256")  # the bytes, kept in the file store (beacon/core/blobs.py)
 
     class Meta:
         # the newest edition's file first: ``filter(report__period=..., format=...).first()`` is the current one

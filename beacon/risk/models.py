@@ -11,6 +11,7 @@ overwritten: ratings are appended, changed fields are recorded as
 from django.conf import settings
 from django.db import models
 
+from beacon.core import blobs
 from beacon.domain.risk import ActionStatus, EventKind, Rating, RiskStatus
 
 # the stored values, from the enums that hold their labels (beacon.domain.risk)
@@ -336,9 +337,9 @@ class EditionFile(models.Model):
     format = models.CharField(max_length=10)
     status = models.CharField(max_length=12, default="current")
     name = models.CharField(max_length=200)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, help_text="The file's SHA-256: its name in the file store.")
     size = models.IntegerField()
-    content = models.BinaryField()
+    content = blobs.stored_bytes("sha256")  # the bytes, kept in the file store (beacon/core/blobs.py)
     rendered_at = models.DateTimeField()
 
     class Meta:

@@ -1,8 +1,9 @@
 """``beacon backup`` and ``beacon restore``: a backup restored into an empty database gives the same
 tables, row for row (every model's table and ``django_migrations``: users, returns, published QPR
-files, register edition files, the history), and the restore refuses what it cannot do exactly: a
-damaged archive, a backup of the other kind of database, one from a newer Beacon, a database that
-already holds data (unless ``--force``).
+files, register edition files, the history), and the stored files those rows name, byte for byte,
+in the file store; the restore refuses what it cannot do exactly: a damaged archive (its database
+or a stored file), a backup of the other kind of database, one from a newer Beacon, a database
+that already holds data (unless ``--force``).
 
 Runs on SQLite (the restore goes into a new file) and on PostgreSQL (``scripts/with-postgres``:
 the restore goes into a second database created on the same server)."""
@@ -44,6 +45,19 @@ BEACON = Path(sys.executable).with_name("beacon")
 def _fixed_clock(clock, settings):
     clock.set("2026-11-20", tick=True)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def store(tmp_path, settings):
+    """The file store of the database under test: a folder of this test's own."""
+    folder = tmp_path / "store"
+    settings.STORAGES = {**settings.STORAGES, "beacon_files": {
+        "BACKEND": "beacon.core.blobs.AtomicFileSystemStorage", "OPTIONS": {"location": str(folder)}}}
+    return folder
+
+
+def stored_files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture
@@ -160,8 +174,9 @@ def every_model_table() -> set[str]:
     return {m._meta.db_table for m in apps.get_models(include_auto_created=True)} | {"django_migrations"}
 
 
-def restore_in_a_new_process(archive: Path, url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BEACON_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "beacon.settings"}
+def restore_in_a_new_process(archive: Path, url: str, *args: str, files: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "BEACON_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "beacon.settings",
+           "BEACON_FILES_DIR": str(files or archive.parent / "restored-files")}
     return subprocess.run([str(BEACON), "restore", str(archive), *args], env=env, capture_output=True, text=True,
                           timeout=300)
 
@@ -171,8 +186,9 @@ def read_manifest(archive: Path) -> dict:
         return json.loads(tar.extractfile("manifest.json").read())
 
 
-def rewrite(archive: Path, target: Path, manifest=None, database=None) -> Path:
-    """A copy of ``archive`` with its manifest or database bytes changed."""
+def rewrite(archive: Path, target: Path, manifest=None, database=None, member=None) -> Path:
+    """A copy of ``archive`` with its manifest, database bytes or another member changed
+    (``member=(name, change)``)."""
     with tarfile.open(archive) as tar:
         members = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
     old = json.loads(members["manifest.json"])
@@ -181,6 +197,8 @@ def rewrite(archive: Path, target: Path, manifest=None, database=None) -> Path:
         members["manifest.json"] = json.dumps(manifest(old)).encode()
     if database is not None:
         members[name] = database(members[name])
+    if member is not None:
+        members[member[0]] = member[1](members[member[0]])
     with tarfile.open(target, "w:gz") as tar:
         for member, data in members.items():
             info = tarfile.TarInfo(member)
@@ -190,23 +208,34 @@ def rewrite(archive: Path, target: Path, manifest=None, database=None) -> Path:
 
 
 # --- the round trip ------------------------------------------------------------------------
-def test_backup_then_restore_into_an_empty_database_gives_identical_tables(tmp_path, empty_target, capsys):
+def test_backup_then_restore_into_an_empty_database_gives_identical_tables(tmp_path, empty_target, capsys, store):
     make_everything()
     from beacon.reports.models import PublishedFile
     from beacon.risk.models import EditionFile
 
     assert PublishedFile.objects.exists() and EditionFile.objects.exists()
+    named = {f.sha256: bytes(f.content) for model in (PublishedFile, EditionFile) for f in model.objects.all()}
+    from beacon.core import blobs
+
+    blobs.put(b"a file no row names")  # left out: the backup holds what the database names
     archive = tmp_path / "beacon.tar.gz"
 
     call_command("backup", str(archive))
     out = capsys.readouterr().out
     assert str(archive) in out and hashlib.sha256(archive.read_bytes()).hexdigest() in out
+    assert f"{len(named)} stored files" in out
     assert archive.stat().st_mode & 0o077 == 0, "a backup holds password hashes: only its owner reads it"
+    manifest = read_manifest(archive)
+    assert sorted(f["sha256"] for f in manifest["files"]) == sorted(named)
+    with tarfile.open(archive) as tar:
+        assert {m.name for m in tar.getmembers() if m.name.startswith("files/")} == {f"files/{d}" for d in named}
 
     url, cfg = empty_target()
-    done = restore_in_a_new_process(archive, url)
+    restored_store = tmp_path / "restored-files"
+    done = restore_in_a_new_process(archive, url, files=restored_store)
     assert done.returncode == 0, done.stderr
     assert "Restored" in done.stdout
+    assert stored_files(restored_store) == named, "every file the rows name is in the new store, byte for byte"
 
     before = tables_of(connection)
     target = wrapper(cfg, "restored")
@@ -392,3 +421,53 @@ def test_a_backup_from_an_earlier_beacon_restores_and_says_to_migrate(tmp_path, 
         target.close()
     assert result.to_migrate == (f"risk.{latest}",)
     assert not result.replaced
+
+
+# --- stored files ----------------------------------------------------------------------------
+def a_published_file(content: bytes = b"%PDF-1.7 the frozen QPR"):
+    from beacon.reports.models import PublishedFile, PublishedReport
+
+    at = dt.datetime(2023, 1, 5, 12, tzinfo=dt.timezone.utc)
+    report = PublishedReport.objects.create(period=PERIOD, published_at=at, published_by="lead", rule_set={},
+                                            model={}, data={}, data_checksum="0" * 64, checks=[])
+    return PublishedFile.objects.create(report=report, format="pdf", name="qpr.pdf", size=len(content),
+                                        content=content)
+
+
+def test_a_backup_refuses_when_the_store_lacks_a_file_the_database_names(tmp_path, store):
+    make_a_little()
+    row = a_published_file()
+    from beacon.core import blobs
+    from beacon.core.backup import BackupError, backup
+
+    (store / blobs.name_of(row.sha256)).unlink()
+    with pytest.raises(BackupError) as refused:
+        backup(tmp_path / "b.tar.gz")
+    assert "lacks 1 stored file" in str(refused.value) and row.sha256[:12] in str(refused.value)
+    assert not (tmp_path / "b.tar.gz").exists()
+
+
+def test_restore_refuses_a_damaged_stored_file_and_writes_nothing(tmp_path, empty_target, store):
+    make_a_little()
+    row = a_published_file()
+    from beacon.core.backup import BackupError, backup, check_backup, restore
+
+    archive = backup(tmp_path / "b.tar.gz").path
+    damaged = rewrite(archive, tmp_path / "damaged.tar.gz",
+                      member=(f"files/{row.sha256}", lambda b: b[:5] + bytes([b[5] ^ 0xFF]) + b[6:]))
+    with pytest.raises(BackupError, match="stored file .* does not match its checksum"):
+        check_backup(damaged)
+    (store / row.sha256[:2] / row.sha256[2:4] / row.sha256).unlink()  # a new store: the file must come from the archive
+    url, cfg = empty_target()
+    target = wrapper(cfg, "other")
+    try:
+        with pytest.raises(BackupError, match="damaged"):
+            restore(damaged, connection=target)
+        with target.cursor() as cursor:
+            assert target.introspection.table_names(cursor) == []
+        assert stored_files(store) == {}
+
+        restore(archive, connection=target)  # the good archive restores, its file into the store
+    finally:
+        target.close()
+    assert stored_files(store) == {row.sha256: b"%PDF-1.7 the frozen QPR"}
