@@ -253,89 +253,156 @@ def _import_lock_held():
     return locks.held_before_transaction(locks.IMPORT, timeout=PUBLISH_WAIT_SECONDS, busy_message=PUBLISH_BUSY)
 
 
+def _settled_request(period: Quarter, allow: dict[str, str] | None, correction: str | None, previous):
+    """The refusals that need no computing: the quarter already published (or, for a correction,
+    not), a correction without its reason, an accepted check without its reason. Returns the
+    cleaned ``allow`` and ``correction``."""
+    allow = {k: v.strip() for k, v in (allow or {}).items()}
+    if correction is None and previous is not None:
+        raise PublishError(f"{period.label} is already published; a published edition is never changed "
+                           "(publish a corrected edition, with its reason, to correct it)")
+    if correction is not None:
+        correction = correction.strip()
+        if previous is None:
+            raise PublishError(f"{period.label} is not published: there is no edition to correct")
+        if not correction:
+            raise PublishError("give the reason for the corrected edition")
+    missing_reason = [k for k, v in allow.items() if not v]
+    if missing_reason:
+        raise PublishError(f"give a reason for each accepted check: {', '.join(missing_reason)}")
+    return allow, correction
+
+
+def _refusals(period: Quarter, model: QprModel, allow: dict[str, str], previous, edition,
+              seen_differences: list[str] | None) -> tuple[list[dict], list[str]]:
+    """Refuse (:class:`PublishError`, naming each failure) unless every failed check of ``model``
+    and its lint findings are accepted with a reason, and, for a correction, something differs
+    (and what differs is what the person was shown). Returns the accepted checks as recorded and
+    the differences from ``previous``."""
+    from beacon.reports.qpr import RECONCILIATION_CHECK_ID
+
+    failed = failed_checks(model)
+    blocking = [c for c in failed if c.id not in allow]
+    # lint findings on authored text (spec 6.2) are warnings that need sign-off: accepted as a
+    # whole, with a reason, under the id "6.2" (``beacon publish --accept-lint --reason``)
+    lint = model.lint
+    unsigned = lint if LINT_CHECK_ID not in allow else []
+    if blocking or unsigned:
+        lines = [f"{c.id} {c.name}: {f}" for c in blocking for f in (c.failures or ["failed"])]
+        lines += [f"{LINT_CHECK_ID} {LINT_CHECK_NAME}: {finding_line(f)}" for f in unsigned]
+        why = []
+        checks = [c for c in blocking if c.id != RECONCILIATION_CHECK_ID]
+        if checks:
+            why.append(f"{counted(len(checks), 'consistency check')} failed")
+        if len(checks) < len(blocking):
+            why.append("figures differ from those the council published (6.3)")
+        if unsigned:
+            why.append(f"{counted(len(unsigned), 'lint finding')} on authored text need{'s' if len(unsigned) == 1 else ''} sign-off")
+        raise PublishError(f"{period.label} cannot be published: {'; '.join(why)}", lines)
+    if LINT_CHECK_ID in allow and not lint:
+        raise PublishError(f"--accept-lint: there are no lint findings in {period.label}")
+    if RECONCILIATION_CHECK_ID in allow and RECONCILIATION_CHECK_ID not in {c.id for c in failed}:
+        raise PublishError(f"--accept-reconciliation: no figure of {period.label} differs from those published")
+    unknown = sorted(set(allow) - {c.id for c in failed} - {LINT_CHECK_ID})
+    if unknown:
+        raise PublishError(f"--allow-failed-check {', '.join(unknown)}: no such failed check in {period.label}")
+    overridden = [{"id": c.id, "name": c.name, "failures": list(c.failures), "reason": allow[c.id]} for c in failed]
+    if lint:
+        overridden.append({"id": LINT_CHECK_ID, "name": LINT_CHECK_NAME, "failures": [finding_line(f) for f in lint],
+                           "reason": allow[LINT_CHECK_ID]})
+    differences: list[str] = []
+    if previous is not None:
+        differences = edition_differences(previous, model, edition.settings, edition.overrides)
+        if not differences:
+            raise PublishError(f"a corrected edition of {period.label} would print the same figures and words as "
+                               f"the edition published on {previous.published_at:%d %B %Y}: "
+                               "there is nothing to correct")
+        if seen_differences is not None and list(seen_differences) != differences:
+            raise PublishError(f"the data of {period.label} changed since you opened the page: nothing was published. "
+                               "Check the differences listed now, then publish again.")
+    return overridden, differences
+
+
+def check_publishable(period: Quarter, allow: dict[str, str] | None = None, correction: str | None = None,
+                      seen_differences: list[str] | None = None, rule_set=None) -> None:
+    """Refuse now (:class:`PublishError`, as :func:`publish` would) what can be known without
+    rendering a document: the quarter's state, the reasons, the failed checks of the computed
+    figures and the lint findings, and for a correction its differences. Nothing is stored. The
+    web runs it before starting a publication in the background; the checks of the document as
+    printed (6.1.1, 6.1.6) are run by :func:`publish` itself."""
+    from beacon.reports import documents
+
+    previous = current_edition(period)
+    allow, correction = _settled_request(period, allow, correction, previous)
+    edition = documents.edition_inputs(period, rule_set)
+    if not edition.model.kpis:
+        raise PublishError(f"no KPIs for {period.label}")
+    _refusals(period, edition.model, allow, previous if correction is not None else None, edition, seen_differences)
+
+
+def published_by_job(job_id: str):
+    """The edition a background job published (its id is recorded in the snapshot's context), or
+    None: a job run again after its worker stopped finds it rather than publishing twice."""
+    from beacon.reports.models import PublishedReport
+
+    return PublishedReport.objects.filter(context__job=str(job_id)).order_by("-edition").first()
+
+
+def _rendering_step(fmt) -> str:
+    return f"Rendering the {fmt.short_label} file"
+
+
+def publish_steps() -> int:
+    """How many steps :func:`publish` reports: the figures, the checks, one per stored format,
+    and freezing the edition."""
+    return 3 + len(QPR)
+
+
 def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rule_set=None, now=None,
-            correction: str | None = None, seen_differences: list[str] | None = None) -> Published:
+            correction: str | None = None, seen_differences: list[str] | None = None, *, progress=None,
+            job: str | None = None) -> Published:
     """Freeze the edition of ``period``. ``allow`` maps a check id to the reason it is accepted.
     ``correction``: the reason for publishing a corrected edition of a published quarter (the
     edition it corrects stays as it is); refused when nothing would differ, and, when
     ``seen_differences`` (what the person was shown) is given, when the differences are no longer
-    those."""
+    those. ``progress`` (a :class:`beacon.core.jobs.Progress`) hears each step
+    (:func:`publish_steps` of them); ``job``: the id of the background job publishing it, recorded
+    with the edition (:func:`published_by_job`)."""
     from django.db import transaction
 
     from beacon.reports import documents
     from beacon.reports.models import PublishedFile, PublishedReport
-    from beacon.reports.qpr import RECONCILIATION_CHECK_ID, model_json
+    from beacon.reports.qpr import model_json
+    from beacon.reports.steps import steps
 
+    progress = steps(progress)
+    progress.total(publish_steps())
     with _import_lock_held(), transaction.atomic():
         _consistent_read()
-        allow = {k: v.strip() for k, v in (allow or {}).items()}
+        progress.step("Computing the figures", advance=0)
         previous = current_edition(period)
-        if correction is None and previous is not None:
-            raise PublishError(f"{period.label} is already published; a published edition is never changed "
-                               "(publish a corrected edition, with its reason, to correct it)")
-        if correction is not None:
-            correction = correction.strip()
-            if previous is None:
-                raise PublishError(f"{period.label} is not published: there is no edition to correct")
-            if not correction:
-                raise PublishError("give the reason for the corrected edition")
-        missing_reason = [k for k, v in allow.items() if not v]
-        if missing_reason:
-            raise PublishError(f"give a reason for each accepted check: {', '.join(missing_reason)}")
+        allow, correction = _settled_request(period, allow, correction, previous)
         edition = documents.edition_inputs(period, rule_set)
         if not edition.model.kpis:
             raise PublishError(f"no KPIs for {period.label}")
+        progress.step("Checking the figures and the document as printed")
         # the checks on the numbers, and the same checks on the document as printed (6.1.1, 6.1.6)
         from beacon.reports.documents.checks import document_checks
 
         printed = document_checks(documents.qpr_html(edition))
         model = dataclasses.replace(edition.model, checks=tuple(
             c for c in edition.model.checks if c.id not in ("6.1.1", "6.1.6-printed")) + tuple(printed))
-        failed = failed_checks(model)
-        blocking = [c for c in failed if c.id not in allow]
-        # lint findings on authored text (spec 6.2) are warnings that need sign-off: accepted as a
-        # whole, with a reason, under the id "6.2" (``beacon publish --accept-lint --reason``)
-        lint = model.lint
-        unsigned = lint if LINT_CHECK_ID not in allow else []
-        if blocking or unsigned:
-            lines = [f"{c.id} {c.name}: {f}" for c in blocking for f in (c.failures or ["failed"])]
-            lines += [f"{LINT_CHECK_ID} {LINT_CHECK_NAME}: {finding_line(f)}" for f in unsigned]
-            why = []
-            checks = [c for c in blocking if c.id != RECONCILIATION_CHECK_ID]
-            if checks:
-                why.append(f"{counted(len(checks), 'consistency check')} failed")
-            if len(checks) < len(blocking):
-                why.append("figures differ from those the council published (6.3)")
-            if unsigned:
-                why.append(f"{counted(len(unsigned), 'lint finding')} on authored text need{'s' if len(unsigned) == 1 else ''} sign-off")
-            raise PublishError(f"{period.label} cannot be published: {'; '.join(why)}", lines)
-        if LINT_CHECK_ID in allow and not lint:
-            raise PublishError(f"--accept-lint: there are no lint findings in {period.label}")
-        if RECONCILIATION_CHECK_ID in allow and RECONCILIATION_CHECK_ID not in {c.id for c in failed}:
-            raise PublishError(f"--accept-reconciliation: no figure of {period.label} differs from those published")
-        unknown = sorted(set(allow) - {c.id for c in failed} - {LINT_CHECK_ID})
-        if unknown:
-            raise PublishError(f"--allow-failed-check {', '.join(unknown)}: no such failed check in {period.label}")
-        overridden = [{"id": c.id, "name": c.name, "failures": list(c.failures), "reason": allow[c.id]} for c in failed]
-        if lint:
-            overridden.append({"id": LINT_CHECK_ID, "name": LINT_CHECK_NAME, "failures": [finding_line(f) for f in lint],
-                               "reason": allow[LINT_CHECK_ID]})
-        differences: list[str] = []
-        if previous is not None:
-            differences = edition_differences(previous, model, edition.settings, edition.overrides)
-            if not differences:
-                raise PublishError(f"a corrected edition of {period.label} would print the same figures and words as "
-                                   f"the edition published on {previous.published_at:%d %B %Y}: "
-                                   "there is nothing to correct")
-            if seen_differences is not None and list(seen_differences) != differences:
-                raise PublishError(f"the data of {period.label} changed since you opened the page: nothing was published. "
-                                   "Check the differences listed now, then publish again.")
+        overridden, differences = _refusals(period, model, allow, previous if correction is not None else None,
+                                            edition, seen_differences)
         now = now or clock.now()
         data = data_snapshot(period, rule_set)
         if previous is not None:  # the edition to correct, locked: two corrections at once cannot both be edition n+1
             previous = PublishedReport.objects.select_for_update().get(pk=previous.pk)
             if PublishedReport.objects.filter(corrects=previous).exists():
                 raise PublishError(f"{period.label} was corrected meanwhile: open it again to see the current edition")
+        context = {"schema": SNAPSHOT_SCHEMA, "settings": edition.settings, "overrides": edition.overrides}
+        if job:
+            context["job"] = str(job)
         row = PublishedReport.objects.create(
             period=period.label,
             edition=previous.edition + 1 if previous is not None else 1,
@@ -346,7 +413,7 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
             published_by=user,
             rule_set=model.rule_set.to_dict(),
             model=model_json(model),
-            context={"schema": SNAPSHOT_SCHEMA, "settings": edition.settings, "overrides": edition.overrides},
+            context=context,
             data=data,
             data_checksum=checksum(data),
             checks=to_plain(model.checks),
@@ -355,13 +422,23 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
         frozen = frozen_edition(row)
         files = []
         for fmt in QPR:  # every registered format is stored
+            progress.step(_rendering_step(fmt))
             content = fmt.render(frozen)
             digest = hashlib.sha256(content).hexdigest()
             name = fmt.filename(f"qpr-{period.slug}" + (f"-edition-{row.edition}" if row.edition > 1 else ""))
             PublishedFile.objects.create(report=row, format=fmt.name, name=name, sha256=digest,
                                          size=len(content), content=content)
             files.append({"format": fmt.name, "name": name, "sha256": digest, "size": len(content)})
+        progress.step("Freezing the edition")
     return Published(period.label, user, now.isoformat(), files, overridden, row.edition, differences)
+
+
+def published_result(row) -> Published:
+    """What :func:`publish` returned for the edition ``row``, read back from what was stored."""
+    files = [{"format": f.format, "name": f.name, "sha256": f.sha256, "size": f.size}
+             for f in row.files.order_by("pk")]
+    return Published(row.period, row.published_by, row.published_at.isoformat(), files, list(row.overridden_checks),
+                     row.edition, list(row.differences))
 
 
 # --- diff -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.urls import path
 
 from .views import account, auth, dashboards, data, reports, returns, risks
 from .views import editions
+from .views import jobs as jobs_views
 from .views import return_upload
 from .views import users as users_views
 from .views import search as search_views
@@ -54,6 +55,7 @@ urlpatterns = [
     path("reports/<str:slug>/correct/", reports.correct, name="report_correct"),
     path("reports/<str:slug>/editions/<int:number>/", reports.edition_detail, name="report_edition"),
     path("reports/<str:slug>/editions/<int:number>/qpr.<str:fmt>", reports.download, name="report_edition_file"),
+    path("jobs/<uuid:job_id>/", jobs_views.job, name="job"),
     path("search/", search_views.search, name="search"),
     path("data/", data.index, name="data"),
     path("data/export/bundle.<str:fmt>", data.export, name="export"),

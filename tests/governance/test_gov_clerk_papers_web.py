@@ -142,7 +142,13 @@ def test_upload_dispatch_refusal_dispatch_and_supplement(gov):
                                                contact_officer=m.Person.objects.get(key="kennedy-e"))
     assert packs.pack_problems(mt) == []
     r = clerk.post(pack_url, {"operation": "dispatch"})
-    assert r.status_code == 302, summary(r)
+    # the pack is rendered in the background: the clerk is sent to the job's page
+    assert r.status_code == 303 and r["Location"].startswith("/jobs/"), summary(r)
+    assert not m.Pack.objects.filter(meeting=mt).exists()
+    from beacon.core import jobs
+
+    jobs.run_queued()
+    assert f'href="{pack_url}"' in clerk.get(r["Location"]).content.decode()
     (pack,) = m.Pack.objects.filter(meeting=mt)
     assert pack.version == 1 and pack.audience == "public"
     page = text(clerk.get(pack_url))
@@ -157,7 +163,9 @@ def test_upload_dispatch_refusal_dispatch_and_supplement(gov):
     clerk.post(reverse("web:paper_upload", args=[mt.key, late.key]),
                {"upload-file": SimpleUploadedFile("urgent.pdf", pdf(1), content_type="application/pdf")})
     r = clerk.post(pack_url, {"operation": "supplement"})
-    assert r.status_code == 302, summary(r)
+    assert r.status_code == 303, summary(r)
+    jobs.run_queued()
+    assert "The supplement was dispatched" in clerk.get(r["Location"]).content.decode()
     assert sorted(m.Pack.objects.filter(meeting=mt).values_list("version", flat=True)) == [1, 2]
     r = clerk.post(pack_url, {"operation": "supplement"})
     assert r.status_code == 400

@@ -157,7 +157,15 @@ def test_publish_then_correct_with_a_reason_and_both_editions_stay_readable(clie
     _change_a1(85)
 
     response = lead.post(f"/reports/{SLUG}/correct/", {"shown": shown, "reason": "A1 was typed wrongly", **allow})
-    assert response.status_code == 302 and response["Location"] == f"/reports/{SLUG}/"
+    # the corrected edition is published in the background: the lead is sent to the job's page
+    assert response.status_code == 303 and response["Location"].startswith("/jobs/")
+    assert PublishedReport.objects.count() == 1
+    from beacon.core import jobs
+
+    jobs.run_queued()
+    job_page = lead.get(response["Location"]).content.decode()
+    assert "The corrected edition of the QPR for Quarter 2, 2022/23 is published (edition 2)." in job_page
+    assert f'href="/reports/{SLUG}/"' in job_page
     assert PublishedReport.objects.count() == 2
     second = PublishedReport.objects.get(period=PERIOD, edition=2)
     assert second.corrects == first and second.correction_reason == "A1 was typed wrongly"

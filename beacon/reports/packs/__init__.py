@@ -45,7 +45,7 @@ from .sources import Part
 PackAudience = g.PackAudience
 
 __all__ = ["AssembledPack", "PackRefused", "DispatchPack", "DispatchSupplement", "PackAudience", "pack_problems", "pack_warnings",
-           "assemble", "dispatch", "supplement", "entries_of"]
+           "assemble", "assembly_steps", "dispatch", "supplement", "entries_of", "dispatch_refusal", "dispatched_since"]
 
 
 class PackRefused(Exception):
@@ -288,13 +288,26 @@ def paper_part(entry: Entry, for_pdf: bool, prefix: str) -> Part:
     return Part(html=body, fragment=body, css=css, resources=resources)
 
 
+def assembly_steps(meeting: gm.Meeting, audience=PackAudience.PUBLIC, *, only_items: set[int] | None = None) -> int:
+    """How many steps :func:`assemble` reports: one per paper in the pack, then the agenda,
+    joining the PDF and writing the web page."""
+    entries = [e for e in entries_of(meeting) if only_items is None or e.item.number in only_items]
+    return sum(1 for e in entries if _in_pack(e, PackAudience(audience))) + 3
+
+
 def assemble(meeting: gm.Meeting, audience=PackAudience.PUBLIC, *, first_page: int = 1,
              only_items: set[int] | None = None, supplement: bool = False,
-             dispatch_date: dt.date | None = None) -> AssembledPack:
+             dispatch_date: dt.date | None = None, progress=None) -> AssembledPack:
     """The pack of ``meeting`` for ``audience``. ``only_items``/``first_page``/``supplement``: a
     supplement's agenda lists only the items it adds and numbers their papers from
-    ``first_page``. Papers that cannot be rendered are left out and named in ``problems``."""
+    ``first_page``. Papers that cannot be rendered are left out and named in ``problems``.
+    ``progress`` (a :class:`beacon.core.jobs.Progress`) hears each of its
+    :func:`assembly_steps`; the caller sets the total."""
+    from beacon.reports.steps import steps
+
+    progress = steps(progress)
     audience = PackAudience(audience)
+    whose = "members' pack" if audience == PackAudience.MEMBERS else "public pack"
     timings: dict[str, float] = {}
     started = time.perf_counter()
     entries = [e for e in entries_of(meeting) if only_items is None or e.item.number in only_items]
@@ -306,6 +319,7 @@ def assemble(meeting: gm.Meeting, audience=PackAudience.PUBLIC, *, first_page: i
     for entry in entries:
         if not _in_pack(entry, audience):
             continue
+        progress.step(f"Rendering item {entry.item.number}, {entry.item.title} ({whose})")
         problem = sources.source_problem(entry.paper)
         if problem:
             problems.append(f"{_named(entry.item)}: {problem}")
@@ -329,6 +343,7 @@ def assemble(meeting: gm.Meeting, audience=PackAudience.PUBLIC, *, first_page: i
         ranges[entry.item.number] = r
         page = layout.next_page
         timings[f"item {entry.item.number}"] = time.perf_counter() - t
+    progress.step(f"Rendering the agenda ({whose})")
     t = time.perf_counter()
     agenda_ctx = sources.agenda_context(meeting, entries, ranges, audience, supplement, dispatch_date)
     agenda_body = sources.render_template("reports/pack/agenda.html", agenda_ctx)
@@ -338,6 +353,7 @@ def assemble(meeting: gm.Meeting, audience=PackAudience.PUBLIC, *, first_page: i
                                     None, audience))
     agenda_filler = _filler(None, audience) if len(agenda_doc.pages) % 2 else None
     timings["agenda"] = time.perf_counter() - t
+    progress.step(f"Joining the pages into one PDF ({whose})")
     t = time.perf_counter()
     pages = list(agenda_doc.pages) + (list(agenda_filler.pages) if agenda_filler else [])
     agenda_pages = len(pages)
@@ -352,6 +368,7 @@ def assemble(meeting: gm.Meeting, audience=PackAudience.PUBLIC, *, first_page: i
     if uploads:
         pdf = _draw_uploads(pdf, uploads)
     timings["pdf"] = time.perf_counter() - t
+    progress.step(f"Writing the web page ({whose})")
     t = time.perf_counter()
     html = _html_pack(meeting, audience, title, agenda_body, parts, css_all)
     timings["html"] = time.perf_counter() - t
@@ -450,31 +467,80 @@ def _padded(assembled: AssembledPack) -> set[int]:
     return {r.item for r in assembled.ranges if r.last in assembled.filler_pages}
 
 
-def dispatch(command: DispatchPack) -> list[gm.Pack]:
+def _dispatch_refusal(meeting: gm.Meeting) -> list[str]:
+    first = gm.Pack.objects.filter(meeting=meeting).order_by("dispatched_at").first()
+    if first is not None:
+        return [f"the pack of {meeting.key} was dispatched on {date_words(first.dispatched_at.date())} "
+                "and is frozen: add items by a supplement"]
+    entries = entries_of(meeting)
+    problems: list[str] = []
+    for audience in _audiences(meeting, entries):
+        problems += pack_problems(meeting, audience)
+    return list(dict.fromkeys(problems))
+
+
+def _listed(published: list[gm.Pack]) -> set[int]:
+    return {int(i) for p in published for i in (p.items or [])} | {int(k) for p in published for k in p.pages}
+
+
+def _supplement_refusal(meeting: gm.Meeting) -> list[str]:
+    published = list(gm.Pack.objects.filter(meeting=meeting))
+    if not published:
+        return [f"the pack of {meeting.body.name}, {date_words(meeting.date)} has not been dispatched: dispatch it first"]
+    entries = entries_of(meeting)
+    listed = _listed(published)
+    if all(e.item.number in listed for e in entries):
+        return ["no item was added to the agenda since the pack was dispatched: there is nothing to supplement"]
+    # every §12 failure refuses a supplement, as it refuses the pack: what the pack page lists
+    return list(dict.fromkeys(p for a in _audiences(meeting, entries) for p in pack_problems(meeting, a)))
+
+
+def dispatch_refusal(meeting_key: str, supplement: bool = False) -> list[str]:
+    """Why :func:`dispatch` (``supplement``: :func:`supplement`) would refuse now, before any
+    paper is rendered, one failure each ([]: it may go ahead; what only the assembled pack shows,
+    its page ranges and papers that cannot be rendered, it still refuses itself). Nothing is
+    stored. The web asks it before starting a dispatch in the background."""
+    meeting = gm.Meeting.objects.filter(key=meeting_key).first()
+    if meeting is None:
+        return [f"there is no meeting {meeting_key}"]
+    return _supplement_refusal(meeting) if supplement else _dispatch_refusal(meeting)
+
+
+def dispatched_since(meeting_key: str, by: str, since: dt.datetime, supplement: bool = False) -> list[gm.Pack]:
+    """The packs of ``meeting_key`` that ``by`` dispatched at or after ``since`` (``supplement``:
+    a supplement, version 2 on; else version 1): how a background job run again after its worker
+    stopped finds what it dispatched before, rather than dispatching twice."""
+    packs = gm.Pack.objects.filter(meeting__key=meeting_key, dispatched_by=by, dispatched_at__gte=since)
+    packs = packs.filter(version__gt=1) if supplement else packs.filter(version=1)
+    newest = packs.order_by("-version").values_list("version", flat=True).first()
+    return list(packs.filter(version=newest).order_by("audience")) if newest is not None else []
+
+
+def dispatch(command: DispatchPack, progress=None) -> list[gm.Pack]:
     """Freeze the meeting's packs (public, and members' when an exempt item has a paper) as
     version 1, recording each item's page range; refused, naming every failure, while §12 fails
-    or once the pack has been dispatched."""
+    or once the pack has been dispatched. ``progress`` (a :class:`beacon.core.jobs.Progress`)
+    hears each step: the checks, each paper of each pack (:func:`assemble`), storing them."""
+    from beacon.reports.steps import steps
+
+    progress = steps(progress)
     now = command.now or clock.now()
     with transaction.atomic():
+        progress.step("Checking the pack", advance=0)
         meeting = _meeting(command.meeting_key)
-        first = gm.Pack.objects.filter(meeting=meeting).order_by("dispatched_at").first()
-        if first is not None:
-            raise PackRefused([f"the pack of {meeting.key} was dispatched on {date_words(first.dispatched_at.date())} "
-                               "and is frozen: add items by a supplement"])
-        entries = entries_of(meeting)
-        audiences = _audiences(meeting, entries)
-        problems: list[str] = []
-        for audience in audiences:
-            problems += pack_problems(meeting, audience)
-        problems = list(dict.fromkeys(problems))
+        problems = _dispatch_refusal(meeting)
         if problems:
             raise PackRefused(problems)
+        entries = entries_of(meeting)
+        audiences = _audiences(meeting, entries)
         change = audit.Change(by=command.by, at=now, source="pack dispatch")
-        built = [assemble(meeting, a) for a in audiences]
+        progress.total(sum(assembly_steps(meeting, a) for a in audiences) + 2)
+        built = [assemble(meeting, a, progress=progress) for a in audiences]
         for assembled in built:
             failures = pack_problems(meeting, assembled.audience, assembled)
             if failures:
                 raise PackRefused(failures)
+        progress.step("Storing the pack" + ("s" if len(built) > 1 else ""))
         full = built[-1]  # the members' pack when there is one: every paper
         pages = {str(r.item): [r.first, r.last] for r in full.ranges}
         packs = [_store(meeting, a, 1, command.by, now, {str(r.item): [r.first, r.last] for r in a.ranges})
@@ -488,39 +554,39 @@ def dispatch(command: DispatchPack) -> list[gm.Pack]:
         return packs
 
 
-def supplement(command: DispatchSupplement) -> list[gm.Pack]:
+def supplement(command: DispatchSupplement, progress=None) -> list[gm.Pack]:
     """Publish the items added to the agenda since the pack was dispatched: a supplementary agenda
     listing them and their papers, numbered on from the last page already published (the pages
     published keep their numbers). Refused before dispatch, when nothing was added, or on a §12
-    failure of an added item."""
+    failure of an added item. ``progress``: as for :func:`dispatch`."""
+    from beacon.reports.steps import steps
+
+    progress = steps(progress)
     now = command.now or clock.now()
     with transaction.atomic():
+        progress.step("Checking the supplement", advance=0)
         meeting = _meeting(command.meeting_key)
-        published = list(gm.Pack.objects.filter(meeting=meeting))
-        if not published:
-            raise PackRefused([f"the pack of {meeting.body.name}, {date_words(meeting.date)} has not been dispatched: "
-                               "dispatch it first"])
-        listed = {int(i) for p in published for i in (p.items or [])} | {int(k) for p in published for k in p.pages}
-        entries = entries_of(meeting)
-        added = [e for e in entries if e.item.number not in listed]
-        if not added:
-            raise PackRefused(["no item was added to the agenda since the pack was dispatched: there is nothing to supplement"])
-        added_numbers = {e.item.number for e in added}
-        audiences = _audiences(meeting, added)
-        # every §12 failure refuses a supplement, as it refuses the pack: what the pack page lists
-        problems = list(dict.fromkeys(p for a in _audiences(meeting, entries) for p in pack_problems(meeting, a)))
+        problems = _supplement_refusal(meeting)
         if problems:
             raise PackRefused(problems)
+        published = list(gm.Pack.objects.filter(meeting=meeting))
+        entries = entries_of(meeting)
+        listed = _listed(published)
+        added = [e for e in entries if e.item.number not in listed]
+        added_numbers = {e.item.number for e in added}
+        audiences = _audiences(meeting, added)
         last = max((pages[1] for p in published for pages in p.pages.values()), default=0)
         first_page = rules.next_first_page(last)
         version = max(p.version for p in published) + 1
         published_ranges = {PageRange(int(k), v[0], v[1]) for p in published for k, v in p.pages.items()}
+        progress.total(sum(assembly_steps(meeting, a, only_items=added_numbers) for a in audiences) + 2)
         built = [assemble(meeting, a, first_page=first_page, only_items=added_numbers, supplement=True,
-                          dispatch_date=clock.today()) for a in audiences]
+                          dispatch_date=clock.today(), progress=progress) for a in audiences]
         for assembled in built:
             failures = list(assembled.problems) + rules.supplement_problems(sorted(published_ranges, key=lambda r: r.first), assembled.ranges)
             if failures:
                 raise PackRefused(failures)
+        progress.step("Storing the supplement")
         change = audit.Change(by=command.by, at=now, source="pack supplement")
         packs = []
         for a in built:

@@ -12,7 +12,8 @@ from beacon.reports import documents
 from beacon.reports.formats import QPR, REGISTER, OutputFormat
 from beacon.reports.models import PublishedFile, PublishedReport
 from beacon.reports.publish import (
-    PublishError, current_edition, diff, edition_differences, failed_checks, frozen_edition, publish,
+    PublishError, check_publishable, current_edition, diff, edition_differences, failed_checks, frozen_edition,
+    publish,
 )
 
 
@@ -70,7 +71,24 @@ def correction_preview(q: Quarter) -> list[str]:
 
 
 def publish_correction(q: Quarter, user: str, reason: str, allow: dict[str, str], seen: list[str] | None = None):
+    """Publish a corrected edition now, in this process (the pages start :func:`start_correction`)."""
     return publish(q, user, allow, correction=reason, seen_differences=seen)
+
+
+def start_correction(q: Quarter, user: str, reason: str, allow: dict[str, str], seen: list[str] | None = None):
+    """Refuse now what can be known without rendering (:class:`PublishError`), then start
+    publishing the corrected edition in the background; returns the job
+    (:class:`beacon.core.jobs.JobView`)."""
+    check_publishable(q, allow, correction=reason, seen_differences=seen)
+    return _start(q, user, allow, correction=reason, seen=seen)
+
+
+def _start(q: Quarter, user: str, allow: dict[str, str], correction: str | None = None, seen: list[str] | None = None):
+    from beacon.core import jobs
+    from beacon.reports.jobs import PUBLISH_QPR, publish_key
+
+    return jobs.start(PUBLISH_QPR, by=user, key=publish_key(q.label), period=q.label, user=user, allow=dict(allow),
+                      correction=correction, seen=list(seen) if seen is not None else None)
 
 
 def draft_checks(q: Quarter) -> list[Check]:
@@ -105,7 +123,16 @@ def register_draft_file(body: str, date: dt.date, fmt: OutputFormat) -> bytes:
 
 
 def publish_edition(q: Quarter, user: str, allow: dict[str, str]):
+    """Publish the edition now, in this process (the pages start :func:`start_publication`)."""
     return publish(q, user, allow)
+
+
+def start_publication(q: Quarter, user: str, allow: dict[str, str]):
+    """Refuse now what can be known without rendering (:class:`PublishError`: the failed checks
+    not accepted, a reason missing, the quarter already published), then start publishing the
+    edition in the background; returns the job (:class:`beacon.core.jobs.JobView`)."""
+    check_publishable(q, allow)
+    return _start(q, user, allow)
 
 
 def changes_since_publication(q: Quarter) -> dict:
@@ -139,5 +166,5 @@ __all__ = [
     "compare_published",
     "QPR", "REGISTER", "register_draft_file", "register_edition_file", "PublishError", "changes_since_publication", "draft_checks", "failed_checks", "preview",
     "publish_edition", "published", "published_file", "published_reports", "published_editions", "edition",
-    "editions_of", "correction_preview", "publish_correction",
+    "editions_of", "correction_preview", "publish_correction", "start_publication", "start_correction",
 ]

@@ -407,34 +407,31 @@ def paper_upload(request, key, paper):
 # --- the pack ---------------------------------------------------------------------------------
 @perm.require(perm.MANAGE_MEETINGS)
 def meeting_pack(request, key):
+    """The pack's checks and the packs dispatched; dispatching the pack (or a supplement) is
+    checked here first (a refusal is listed on the page, nothing started), then rendered in the
+    background (:data:`beacon.reports.jobs.DISPATCH_PACK`): the clerk is sent to the job's page."""
+    from beacon.core import jobs
     from beacon.reports import packs
+    from beacon.reports.jobs import DISPATCH_PACK, dispatch_key
+
+    from .jobs import job_redirect
 
     mt = _meeting(key)
     refused: list[str] = []
     message, status = None, 200
     if request.method == "POST":
         op = request.POST.get("operation", "")
-        by = request.user.username
-        try:
-            if op == "dispatch":
-                made = packs.dispatch(packs.DispatchPack(meeting_key=mt.key, by=by))
-                done = "The pack was dispatched: " + ", ".join(
-                    f"{g.PackAudience(p.audience).label.lower()} ({p.page_count} pages)" for p in made) + "."
-            elif op == "supplement":
-                made = packs.supplement(packs.DispatchSupplement(meeting_key=mt.key, by=by))
-                done = "The supplement was dispatched: " + ", ".join(
-                    f"{g.PackAudience(p.audience).label.lower()}, version {p.version}" for p in made) + "."
-            else:
-                raise Http404("no such operation")
-        except packs.PackRefused as exc:
-            refused, status = list(exc.problems), 400
-            message = ("The pack was not dispatched: " if op == "dispatch" else "The supplement was not dispatched: ") + \
-                f"{len(refused)} problem{'s' if len(refused) != 1 else ''} to put right."
-        except GovernanceError as exc:
-            message, status = str(exc), 400
-        else:
-            messages.success(request, done)
-            return redirect("web:meeting_pack", key=mt.key)
+        if op not in ("dispatch", "supplement"):
+            raise Http404("no such operation")
+        supplement = op == "supplement"
+        refused = packs.dispatch_refusal(mt.key, supplement=supplement)
+        if not refused:
+            started = jobs.start(DISPATCH_PACK, by=request.user.username, key=dispatch_key(mt.key), meeting=mt.key,
+                                 user=request.user.username, supplement=supplement)
+            return job_redirect(started)
+        status = 400
+        message = ("The supplement was not dispatched: " if supplement else "The pack was not dispatched: ") + \
+            f"{len(refused)} problem{'s' if len(refused) != 1 else ''} to put right."
     problems = packs.pack_problems(mt)
     dispatched = list(mt.packs.order_by("audience", "version"))
     for p in dispatched:

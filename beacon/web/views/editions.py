@@ -4,7 +4,9 @@ documents, and superseding or withdrawing it), its stored documents and the draf
 The forms (:mod:`beacon.web.forms.editions`) build the typed commands of
 :mod:`beacon.risk.editions` after :mod:`beacon.core.permissions` has said the user may; the
 service's refusals come back on the form. Documents of a frozen edition are stored once
-(:mod:`beacon.reports.register.files`)."""
+(:mod:`beacon.reports.register.files`): freezing, superseding or withdrawing an edition starts
+a background job that renders them (:data:`beacon.reports.jobs.RENDER_REGISTER_EDITION`), so a
+download seldom has to."""
 
 from __future__ import annotations
 
@@ -28,6 +30,16 @@ from ..services import reports as report_files
 from .files import file_response, format_or_404
 
 
+def _render_later(edition: rm.Edition, by: str) -> None:
+    """Render the edition's documents in the background (for its status now), so downloads find
+    them stored; a download before the job has run renders the one it asks for itself."""
+    from beacon.core import jobs
+    from beacon.reports.jobs import RENDER_REGISTER_EDITION
+
+    jobs.start(RENDER_REGISTER_EDITION, by=by, key=f"{RENDER_REGISTER_EDITION}:{edition.pk}:{edition.status}",
+               edition=edition.pk)
+
+
 def _listed():
     return rm.Edition.objects.order_by("-date", "body", "-pk").select_related("superseded_by")
 
@@ -43,6 +55,7 @@ def editions(request):
         if form.is_valid():
             try:
                 edition = ed.freeze(form.command(request.user.username))
+                _render_later(edition, request.user.username)
             except ed.EditionError as exc:
                 if isinstance(exc, ed.EditionExists):
                     existing = exc.existing
@@ -87,6 +100,8 @@ def edition_supersede(request, pk):
     if form.is_valid():
         try:
             new = ed.supersede(form.command(e.pk, request.user.username))
+            _render_later(new, request.user.username)
+            _render_later(rm.Edition.objects.get(pk=e.pk), request.user.username)  # its documents now say superseded
         except ed.EditionError as exc:
             form.add_edition_error(exc)
         else:
@@ -106,6 +121,7 @@ def edition_withdraw(request, pk):
     if form.is_valid():
         try:
             done = ed.withdraw(form.command(e.pk, request.user.username))
+            _render_later(done, request.user.username)
         except ed.EditionError as exc:
             form.add_edition_error(exc)
         else:

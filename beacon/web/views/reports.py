@@ -1,9 +1,12 @@
 """Published reports (public) and building, previewing and publishing the QPR (lead); corrected
-editions of a published quarter (lead), every edition readable (public)."""
+editions of a published quarter (lead), every edition readable (public).
 
-import logging
+Publishing (the first edition or a corrected one) is checked in the request as far as it can be
+without rendering a document (:func:`beacon.reports.publish.check_publishable`: a refusal is shown
+on the form and nothing is started), then runs in the background (the job
+:data:`beacon.reports.jobs.PUBLISH_QPR`): the lead is sent to the job's page (:mod:`.jobs`), which
+links the published report when it is done, or lists why it failed."""
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -15,8 +18,7 @@ from ..forms.reports import CompareForm, CorrectionForm, PublishForm
 from beacon.reports import dashboards as dash
 from ..services import reports as svc
 from .files import file_response, format_or_404
-
-log = logging.getLogger(__name__)
+from .jobs import job_redirect
 
 
 def _quarter(slug):
@@ -148,18 +150,13 @@ def correct(request, slug):
             context["errors"] = form.summary()
             return render(request, "web/report_correct.html", context, status=400)
         try:
-            result = svc.publish_correction(q, request.user.username, form.cleaned_data["reason"], form.allowances(),
-                                            form.shown_differences())
+            started = svc.start_correction(q, request.user.username, form.cleaned_data["reason"], form.allowances(),
+                                           form.shown_differences())
         except svc.PublishError as exc:
-            errors = {"__all__": str(exc)}
-            for i, line in enumerate(exc.failures):
-                errors[f"__failure-{i}"] = line
             context["form"] = CorrectionForm(failed=failed, shown=differences,
                                              initial={"reason": form.cleaned_data["reason"]})
-            return render(request, "web/report_correct.html", {**context, "errors": errors}, status=400)
-        messages.success(request, f"The corrected edition of the QPR for {q.long_label} is published "
-                                  f"(edition {result.edition}).")
-        return redirect("web:report", slug=slug)
+            return render(request, "web/report_correct.html", {**context, "errors": _refusal(exc)}, status=400)
+        return job_redirect(started)
     return render(request, "web/report_correct.html", context)
 
 
@@ -176,19 +173,19 @@ def build(request, slug):
     context = {"q": q, "checks": checks, "form": form, "errors": {}}
     if request.method == "POST" and form.is_valid():
         try:
-            svc.publish_edition(q, request.user.username, form.allowances())
+            started = svc.start_publication(q, request.user.username, form.allowances())
         except svc.PublishError as exc:
-            errors = {"__all__": str(exc)}
-            for i, line in enumerate(exc.failures):
-                errors[f"__failure-{i}"] = line
-            return render(request, "web/report_build.html", {**context, "errors": errors}, status=400)
-        except Exception as exc:  # a rendering failure: say so on the page, keep the details in the log
-            log.exception("publishing %s failed", q.label)
-            errors = {"__all__": f"The report could not be built ({type(exc).__name__}: {exc}); nothing was published."}
-            return render(request, "web/report_build.html", {**context, "errors": errors}, status=500)
-        messages.success(request, f"The QPR for {q.long_label} is published.")
-        return redirect("web:report", slug=slug)
+            return render(request, "web/report_build.html", {**context, "errors": _refusal(exc)}, status=400)
+        return job_redirect(started)
     return render(request, "web/report_build.html", context)
+
+
+def _refusal(exc) -> dict:
+    """A refused publication on the page: the reason, then each failure."""
+    errors = {"__all__": str(exc)}
+    for i, line in enumerate(exc.failures):
+        errors[f"__failure-{i}"] = line
+    return errors
 
 
 @perm.require(perm.PUBLISH_REPORT)

@@ -1,12 +1,30 @@
+import dataclasses
 import getpass
 import sys
+import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from beacon.core import jobs
+from beacon.core.progress import ProgressBar
 from beacon.domain.governance import PackAudience
+from beacon.reports.jobs import DISPATCH_PACK, RENDER_PACK
 from beacon.reports.formats import PACK
 from beacon.performance.management.commands._common import require_prepared_database
+
+
+def _first_line(show):
+    """The progress bar, ending on the first line of the job's result (its warnings are written
+    after it, one a line)."""
+
+    def update(view):
+        if view.result is not None and "\n" in view.result.message:
+            view = dataclasses.replace(view, result=dataclasses.replace(
+                view.result, message=view.result.message.splitlines()[0]))
+        show(view)
+
+    return update
 
 
 class Command(BaseCommand):
@@ -47,23 +65,38 @@ class Command(BaseCommand):
         output = PACK[format]
         if output.binary and not out:
             raise CommandError(f"--format {format} writes a binary file: give --out FILE")
-        try:
-            if dispatch:
-                packs.dispatch(packs.DispatchPack(meeting, by=getpass.getuser()))
-            elif supplement:
-                packs.supplement(packs.DispatchSupplement(meeting, by=getpass.getuser()))
-        except packs.PackRefused as exc:
-            raise CommandError("the pack was not dispatched:\n  " + "\n  ".join(exc.problems)) from None
+        bar = ProgressBar(self.stderr).update
+        if dispatch or supplement:  # a background job run here and now: recorded, with a progress bar
+            try:
+                by = getpass.getuser()
+                jobs.run_inline(DISPATCH_PACK, by=by, on_progress=bar, meeting=meeting, user=by, supplement=supplement)
+            except jobs.JobFailed as exc:
+                message, *problems = exc.view.error.splitlines() or ["the pack was not dispatched"]
+                if message.startswith(("The pack was not dispatched", "The supplement was not dispatched")):
+                    raise CommandError("the pack was not dispatched:\n  " + "\n  ".join(problems)) from None
+                raise CommandError("\n".join([message, *problems])) from None
         stored = Pack.objects.filter(meeting=row, audience=audience).order_by("-version").first()
         if stored is not None:
             data = output.render(stored)
             self.stderr.write(f"The pack of {meeting} (version {stored.version}, {stored.audience}) was dispatched on "
                               f"{stored.dispatched_at:%d/%m/%Y} by {stored.dispatched_by}: written as frozen.")
-        else:
-            assembled = packs.assemble(row, audience)
-            for problem in packs.pack_problems(row, audience, assembled):
-                self.stderr.write(f"warning: {problem}")
-            data = output.render(assembled)
+            self._write(data, out)
+            return
+        with tempfile.TemporaryDirectory() as folder:  # the job writes the file; standard output is read from it
+            target = Path(out) if out else Path(folder) / f"pack.{output.extension}"
+            try:
+                result = jobs.run_inline(RENDER_PACK, by=getpass.getuser(), on_progress=_first_line(bar), meeting=meeting,
+                                         out=str(target.resolve()), audience=audience, format=format)
+            except jobs.JobFailed as exc:
+                raise CommandError(exc.view.error) from None
+            for warning in result.message.splitlines()[1:]:  # "warning: ..." for each problem
+                self.stderr.write(warning)
+            if not out:
+                sys.stdout.write(target.read_bytes().decode("utf-8"))
+                return
+        self.stdout.write(f"Wrote {out}")
+
+    def _write(self, data: bytes, out: str | None) -> None:
         if not out:
             sys.stdout.write(data.decode("utf-8"))
             return

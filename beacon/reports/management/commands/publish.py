@@ -5,7 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from beacon.performance.management.commands._common import require_prepared_database, period_option
 from beacon.reports.lint import LINT_CHECK_ID
-from beacon.reports.publish import PublishError, publish
+from beacon.core import jobs
+from beacon.core.progress import ProgressBar
+from beacon.reports.jobs import PUBLISH_QPR
+from beacon.reports.publish import current_edition, published_result
 from beacon.reports.qpr import RECONCILIATION_CHECK_ID
 from beacon.domain.wording import counted
 
@@ -51,18 +54,22 @@ class Command(BaseCommand):
             allow[LINT_CHECK_ID] = reason
         if accept_reconciliation:
             allow[RECONCILIATION_CHECK_ID] = reason
-        try:
-            result = publish(quarter, user or getpass.getuser(), allow)
-        except PublishError as exc:
-            lines = [str(exc)] + [f"  - {f}" for f in exc.failures]
-            if any(not f.startswith((f"{LINT_CHECK_ID} ", f"{RECONCILIATION_CHECK_ID} ")) for f in exc.failures):
+        by = user or getpass.getuser()
+        try:  # a background job run here and now: recorded, with a progress bar on standard error
+            jobs.run_inline(PUBLISH_QPR, by=by, on_progress=ProgressBar(self.stderr).update, period=quarter.label,
+                            user=by, allow=allow)
+        except jobs.JobFailed as exc:
+            message, *failures = exc.view.error.splitlines() or ["the QPR was not published"]
+            lines = [message] + [f"  - {f}" for f in failures]
+            if any(not f.startswith((f"{LINT_CHECK_ID} ", f"{RECONCILIATION_CHECK_ID} ")) for f in failures):
                 lines.append("Fix the data, or accept a check with --allow-failed-check ID --reason \"...\".")
-            if any(f.startswith(f"{RECONCILIATION_CHECK_ID} ") for f in exc.failures):
+            if any(f.startswith(f"{RECONCILIATION_CHECK_ID} ") for f in failures):
                 lines.append("Correct the data or the published figures, or accept the differences with "
                              "--accept-reconciliation --reason \"...\".")
-            if any(f.startswith(f"{LINT_CHECK_ID} ") for f in exc.failures):
+            if any(f.startswith(f"{LINT_CHECK_ID} ") for f in failures):
                 lines.append("Correct the commentary, or sign off the lint findings with --accept-lint --reason \"...\".")
             raise CommandError("\n".join(lines)) from None
+        result = published_result(current_edition(quarter))
         self.stdout.write(f"Published {result.period} by {result.published_by} at {result.published_at}")
         for c in result.overridden:
             if c["id"] == LINT_CHECK_ID:
