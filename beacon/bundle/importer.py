@@ -38,6 +38,7 @@ class LoadContext:
     reason: str = ""
     errors: BundleErrors = field(default_factory=BundleErrors)
     summary: dict[str, Counter] = field(default_factory=dict)
+    progress: Any = None  # see import_bundle; loaders may report within their step (advance=0)
 
     def count(self, file: str, what: str) -> None:
         self.summary.setdefault(file, Counter())[what] += 1
@@ -159,17 +160,35 @@ IMPORT_BUSY = ("another import is running: nothing was imported; wait for it to 
                "then import again")
 
 
+class _NoProgress:
+    def total(self, n: int) -> None:
+        pass
+
+    def step(self, message: str, advance: int = 1) -> None:
+        pass
+
+
 def import_bundle(path: str | Path, *, user: str | None = None, reason: str = "", now: datetime | None = None,
-                  dry_run: bool = False, expect: str | None = None) -> ImportResult:
+                  dry_run: bool = False, expect: str | None = None, progress=None) -> ImportResult:
     """Import a bundle all or nothing. Raises :class:`BundleErrors` listing every problem.
     ``dry_run``: check and load as usual, then roll everything back and return what would have
     changed. ``expect``: the fingerprint of a preview's changes; when the import would now change
-    anything else, raise :class:`StalePreview` (nothing written)."""
+    anything else, raise :class:`StalePreview` (nothing written). ``changes`` (each changed field)
+    is listed only for these two; a plain import reports its counts.
+
+    ``progress``: an object with ``total(n)`` and ``step(message, advance=1)`` (a background job's
+    :class:`beacon.core.jobs.Progress`, or the command's progress bar). The steps are reading the
+    bundle, checking each part, writing each part and recording the import; while a large file is
+    written, ``step(..., advance=0)`` says how many of its rows are done."""
     from django.db import transaction
 
     from beacon.core.models import Revision
 
+    progress = progress if progress is not None else _NoProgress()
+    progress.total(2 + 2 * len(PARTS))
+    progress.step("Reading the bundle", advance=0)
     bundle = read_bundle(path, owns=lambda name: any(part.owns(name) for part in PARTS))
+    progress.step("Waiting for any other import to finish")
     skipped = list(bundle.skipped)
     for name in bundle.sheets:
         if not any(part.owns(name) for part in PARTS):
@@ -181,16 +200,21 @@ def import_bundle(path: str | Path, *, user: str | None = None, reason: str = ""
             # (and its changes dated after the first's)
             locks.named_lock(locks.IMPORT, timeout=IMPORT_WAIT_SECONDS, busy_message=IMPORT_BUSY)
             ctx = LoadContext(user=user or getpass.getuser(), now=now or clock.now(), source=str(path),
-                              reason=reason)
+                              reason=reason, progress=progress)
             errors = BundleErrors()
             parsed = {}
             for part in PARTS:
+                progress.step(f"Checking the {part.name} files", advance=0)
                 parsed[part.name] = part.validate(bundle, errors)
+                progress.step(f"Checked the {part.name} files")
             errors.raise_if_any()
             last = Revision.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             for part in PARTS:
+                progress.step(f"Writing the {part.name} files", advance=0)
                 part.load(parsed[part.name], ctx)
-            changes = _planned_changes(ctx, last)
+                progress.step(f"Wrote the {part.name} files")
+            listed = dry_run or expect is not None
+            changes = _planned_changes(ctx, last) if listed else []
             if expect is not None and changes_fingerprint(changes, ctx.summary) != expect:
                 raise StalePreview(changes)  # before the load's errors: a row refused now is a change too
             ctx.errors.raise_if_any()
@@ -199,6 +223,7 @@ def import_bundle(path: str | Path, *, user: str | None = None, reason: str = ""
             if dry_run:
                 raise _RollBack(result)
             _record_run(ctx, warnings, skipped)
+            progress.step("Recorded the import")
     except _RollBack as done:
         return done.result
     return result

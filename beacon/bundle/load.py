@@ -38,9 +38,19 @@ def change(ctx: LoadContext, file: str) -> audit.Change:
     return audit.Change(by=ctx.user, at=ctx.now, reason=ctx.reason, source=f"{ctx.source} ({file})")
 
 
+_PRESENT: dict[tuple, list[tuple[str, str]]] = {}
+
+
 def present(record: Record, mapping: dict[str, str]) -> dict:
     """Model field -> parsed value, for the columns the file has. ``mapping``: column -> field."""
-    return {fld: record[col] for col, fld in mapping.items() if col in record.present}
+    key = (record.present, tuple(mapping.items()))  # the rows of one file share their columns
+    pairs = _PRESENT.get(key)
+    if pairs is None:
+        if len(_PRESENT) > 1000:
+            _PRESENT.clear()
+        pairs = _PRESENT[key] = [(col, fld) for col, fld in mapping.items() if col in record.present]
+    data = record.data
+    return {fld: data.get(col) for col, fld in pairs}
 
 
 def record_revision(ctx: LoadContext, obj, entity: str, key: str, name: str, old: Any, new: Any, file: str) -> None:
@@ -73,17 +83,27 @@ def upsert(
 
 
 def upsert_many(ctx: LoadContext, model, rows: list[tuple[Record, dict, dict, str, str, dict | None, tuple[str, ...]]],
-                *, scope: dict | None = None) -> list:
-    """:func:`upsert` for many records of one model at once (the bulk path: a few queries per
-    file, not several per row), with the same outcome row by row. ``rows``: ``(record, lookup,
+                *, scope: dict | None = None, read: tuple[str, ...] = (), refuse=None) -> list:
+    """:func:`upsert` for many records of one model at once (the bulk path: a few statements per
+    call, not several per row), with the same outcome row by row. ``rows``: ``(record, lookup,
     values, entity, key, defaults, track_creation)``; ``scope``: a filter holding every stored row
-    the lookups can find. Returns the instances, in the order of ``rows``."""
+    the lookups can find. ``refuse(record, stored, changed)``: see
+    :func:`beacon.core.audit.save_many_with_history` (a refused row is not counted; the caller
+    reports it). Returns the rows' primary keys, in the order of ``rows``."""
     planned = [
         audit.Planned(lookup=lookup, values={k: raw(v) for k, v in values.items()}, entity=entity, key=key,
                       change=change(ctx, record.file), defaults=defaults, track_creation=track)
         for record, lookup, values, entity, key, defaults, track in rows
     ]
-    audit.save_many_with_history(model, planned, scope=scope)
+    check = None
+    if refuse is not None:
+        records = {id(item): row[0] for item, row in zip(planned, rows)}
+
+        def check(item, stored, changed):
+            return refuse(records[id(item)], stored, changed)
+
+    audit.save_many_with_history(model, planned, scope=scope, read=read, refuse=check)
     for (record, *_), item in zip(rows, planned):
-        ctx.count(record.file, item.outcome)
-    return [item.obj for item in planned]
+        if item.outcome != "refused":
+            ctx.count(record.file, item.outcome)
+    return [item.pk for item in planned]

@@ -6,12 +6,14 @@ Every row keeps the line it came from, so that every error can be reported as
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import os
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +38,7 @@ class Sheet:
 
     name: str
     header: list[str]
-    rows: list[Row] = field(default_factory=list)
+    rows: Iterable[Row] = field(default_factory=list)  # a list, or CsvRows (read from the file when iterated)
     header_line: int = 1
 
 
@@ -80,12 +82,11 @@ def _read_folder(folder: Path, owns=None) -> Bundle:
             continue
         if not _inside(file, folder, errors, name):
             continue
-        data = file.read_bytes()
-        if owns is not None and not owns(name) and not data.lstrip(b"\xef\xbb\xbf").strip():
+        if owns is not None and not owns(name) and _blank(file):
             skipped.append(name)
             continue
         try:
-            sheets[name] = read_csv_bytes(name, data)
+            sheets[name] = read_csv_file(name, file)
         except BundleErrors as exc:
             errors.extend(exc)
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and p.name != TABLES_FOLDER):
@@ -142,28 +143,136 @@ def read_csv_bytes(name: str, data: bytes) -> Sheet:
     if not text.strip():
         raise BundleErrors([f"{name}:1: (file): the file is empty; it needs at least a header row"])
     text = text.replace("\r\n", "\n")  # Windows line ends, also inside quoted cells
-    # strict: a quote opened and never closed is an error, not the rest of the file in one cell
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     errors = BundleErrors()
-    header: list[str] | None = None
     sheet: Sheet | None = None
+    for item in _csv_rows(name, io.StringIO(text, newline=""), errors, lambda: text):
+        if isinstance(item, Sheet):
+            sheet = item
+        else:
+            sheet.rows.append(item)
+    errors.raise_if_any()
+    return sheet
+
+
+def read_csv_file(name: str, path: Path) -> Sheet:
+    """:func:`read_csv_bytes` for a file on disk, without holding it: the file is checked here,
+    row by row (every problem listed as for :func:`read_csv_bytes`), and the sheet's ``rows``
+    read it again, a row at a time, each time they are iterated (:class:`CsvRows`)."""
+    stamp = _stamp(path)
+    if _blank(path):
+        raise BundleErrors([f"{name}:1: (file): the file is empty; it needs at least a header row"])
+    errors = BundleErrors()
+    sheet: Sheet | None = None
+    for item in _csv_rows(name, _file_lines(name, path), errors, lambda: _file_text(path)):
+        if isinstance(item, Sheet):
+            sheet = item
+    errors.raise_if_any()
+    sheet.rows = CsvRows(name, path, stamp)
+    return sheet
+
+
+def _stamp(path: Path) -> tuple:
+    info = path.stat()
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+class CsvRows:
+    """The rows of a CSV file on disk, read again from the file each time they are iterated
+    (memory stays bounded whatever the file's size). The file was checked when it was read
+    (:func:`read_csv_file`), so iterating finds the rows that check found valid."""
+
+    def __init__(self, name: str, path: Path, stamp: tuple | None = None):
+        self.name, self.path = name, path
+        self.stamp = stamp if stamp is not None else _stamp(path)
+
+    def __iter__(self) -> Iterator[Row]:
+        self._unchanged()
+        for item in _csv_rows(self.name, _file_lines(self.name, self.path), BundleErrors(limit=0),
+                              lambda: _file_text(self.path)):
+            if not isinstance(item, Sheet):
+                yield item
+        self._unchanged()
+
+    def _unchanged(self) -> None:
+        """A file changed since it was checked is refused (its rows would be unchecked)."""
+        if _stamp(self.path) != self.stamp:
+            raise BundleErrors([f"{self.name}:1: (file): the file changed while it was being imported; "
+                                f"nothing was imported: import it again"])
+
+    def __repr__(self) -> str:
+        return f"CsvRows({self.name!r})"
+
+
+_BLOCK = 1 << 16
+
+
+def _blank(path: Path) -> bool:
+    """Whether a file holds nothing but white space (and a byte-order mark), read in blocks."""
+    with open(path, "rb") as f:
+        first = True
+        while block := f.read(_BLOCK):
+            if first:
+                block, first = block.removeprefix(b"\xef\xbb\xbf"), False
+            if block.strip():
+                return False
+    return True
+
+
+def _file_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+
+
+def _file_lines(name: str, path: Path) -> Iterator[str]:
+    """The lines of a UTF-8 file (Windows line ends made ``\\n``), read as they are needed; a byte
+    that is not UTF-8 is reported as :func:`read_csv_bytes` reports it (its line and value)."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        try:
+            for line in f:
+                yield line[:-2] + "\n" if line.endswith("\r\n") else line
+        except UnicodeDecodeError:
+            pass
+        else:
+            return
+    raise BundleErrors([_not_utf8(name, path)])
+
+
+def _not_utf8(name: str, path: Path) -> str:
+    """The error for the first byte of a file that is not UTF-8 (a line at a time: no UTF-8
+    character holds a newline byte)."""
+    with open(path, "rb") as f:
+        for number, line in enumerate(f, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return f"{name}:{number}: (file): not UTF-8 text (byte 0x{line[exc.start]:02x}); save the file as UTF-8"
+    return f"{name}:1: (file): not UTF-8 text; save the file as UTF-8"
+
+
+def _csv_rows(name: str, lines, errors: BundleErrors, whole_text) -> Iterator[Sheet | Row]:
+    """Parse CSV lines: yields the :class:`Sheet` (its header) first, then each valid
+    :class:`Row`; problems go to ``errors``. ``whole_text()``: the file's text, read only to
+    explain a quote that is never closed."""
+    # strict: a quote opened and never closed is an error, not the rest of the file in one cell
+    reader = csv.reader(lines, strict=True)
+    header: list[str] | None = None
     end = 0
     try:
         for record in reader:
             # a quoted cell may span lines: report the line the record starts on
             line, end = end + 1, reader.line_num
-            record = [from_formula_safe(cell) for cell in record]  # a cell written '=x holds the text =x (domain/cells.py)
+            if "'" in "".join(record):  # a cell written '=x holds the text =x (domain/cells.py)
+                record = [from_formula_safe(cell) for cell in record]
             if header is None:
                 if not any(cell.strip() for cell in record):
                     continue
                 header = [h.strip() for h in record]
-                sheet = Sheet(name, header, header_line=line)
                 _check_header(name, line, header, errors)
                 _check_cells(name, line, [f"(header column {n})" for n in range(1, len(header) + 1)], header, errors)
+                yield Sheet(name, header, header_line=line)
                 continue
             if not any(cell.strip() for cell in record):
                 continue  # blank lines are allowed
-            if not _check_cells(name, line, header, record, errors):
+            if "\x00" in "".join(record) and not _check_cells(name, line, header, record, errors):
                 continue
             if len(record) > len(header):
                 extra = ", ".join(repr(c) for c in record[len(header):])
@@ -172,15 +281,14 @@ def read_csv_bytes(name: str, data: bytes) -> Sheet:
                     f"(extra {extra}); quote a cell that contains a comma"
                 )
                 continue
-            record = record + [""] * (len(header) - len(record))
-            sheet.rows.append(Row(line, dict(zip(header, record))))
+            if len(record) < len(header):
+                record = record + [""] * (len(header) - len(record))
+            yield Row(line, dict(zip(header, record)))
     except csv.Error as exc:
         if str(exc) == "unexpected end of data":
-            errors.add(_unclosed_quote(name, text, end + 1, header))
+            errors.add(_unclosed_quote(name, whole_text(), end + 1, header))
         else:
             errors.add(f"{name}:{reader.line_num}: (row): not valid CSV ({exc})")
-    errors.raise_if_any()
-    return sheet
 
 
 def _unclosed_quote(name: str, text: str, line: int, header: list[str] | None) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -163,6 +163,12 @@ class FileSpec:
 
     def parse(self, sheet: Sheet, errors: BundleErrors) -> list[Record]:
         """Check the header and parse every row; problems go to ``errors``."""
+        return list(self.iter_parse(sheet, errors))
+
+    def iter_parse(self, sheet: Sheet, errors: BundleErrors) -> Iterator[Record]:
+        """:meth:`parse`, one valid record at a time (the rows are read as they are needed, so a
+        file of a million rows is never held whole). Only the columns the file has are parsed
+        (an absent column is None); a cell's text seen before is not parsed again."""
         name = sheet.name
         unknown = [h for h in sheet.header if h not in self._by_name]
         if unknown and not self.extra_columns_allowed:
@@ -175,38 +181,62 @@ class FileSpec:
         for column in missing:
             errors.add(f"{name}:{sheet.header_line}: {column}: required column is missing")
         if (unknown and not self.extra_columns_allowed) or missing:
-            return []
+            return
         present = frozenset(sheet.header)
-        records: list[Record] = []
-        seen_keys: dict[tuple, int] = {}
+        columns = [(c.name, c.parse, c.required, {}) for c in self.columns if c.name in present]
+        absent = {c.name: None for c in self.columns if c.name not in present}
+        seen_keys: dict[str, int] = {}  # the key as one string: a million rows stay affordable
+        key_texts: dict[tuple[str, Any], str] = {}  # a parsed value's key text, worked out once
         for row in sheet.rows:
-            data: dict[str, Any] = {}
+            data: dict[str, Any] = dict(absent)
             ok = True
-            for column in self.columns:
-                raw = row.values.get(column.name, "")
+            for column, parse, required, memo in columns:
+                raw = row.values.get(column, "")
                 raw = "" if raw is None else raw.strip()
                 if raw == "":
-                    data[column.name] = None
-                    if column.required:
-                        errors.add(f"{name}:{row.line}: {column.name}: a value is required")
+                    data[column] = None
+                    if required:
+                        errors.add(f"{name}:{row.line}: {column}: a value is required")
                         ok = False
                     continue
-                try:
-                    data[column.name] = column.parse(raw)
-                except ValueError as exc:
-                    errors.add(f"{name}:{row.line}: {column.name}: {exc}")
-                    ok = False
+                value = memo.get(raw, _UNSEEN)
+                if value is _UNSEEN:
+                    try:
+                        value = parse(raw)
+                    except ValueError as exc:
+                        errors.add(f"{name}:{row.line}: {column}: {exc}")
+                        ok = False
+                        continue
+                    if len(memo) < _MEMO_SIZE and _immutable(value):
+                        memo[raw] = value
+                data[column] = value
             if self.extra_columns_allowed:
                 for column in unknown:
                     data[column] = (row.values.get(column) or "").strip() or None
             record = Record(name, row.line, data, present)
             if ok and self.key:
-                key = tuple(_key_part(data.get(k)) for k in self.key)
-                if key in seen_keys:
+                parts = []
+                for k in self.key:
+                    value = data.get(k)
+                    if value.__class__ is str or value is None:
+                        parts.append(_key_text(value))
+                        continue
+                    try:
+                        text = key_texts.get((k, value))
+                    except TypeError:
+                        text = None
+                    if text is None:
+                        text = _key_text(value)
+                        if len(key_texts) < _MEMO_SIZE and _immutable(value):
+                            key_texts[(k, value)] = text
+                    parts.append(text)
+                key = "\x1f".join(parts)
+                first = seen_keys.get(key)
+                if first is not None:
                     label = ", ".join(f"{k} {data.get(k)}" for k in self.key)
                     errors.add(
                         f"{name}:{row.line}: {self.key[0]}: duplicate row for {label} "
-                        f"(first at line {seen_keys[key]})"
+                        f"(first at line {first})"
                     )
                     ok = False
                 else:
@@ -216,12 +246,30 @@ class FileSpec:
                 self.row_check(record, errors)
                 ok = errors.count == before
             if ok:
-                records.append(record)
-        return records
+                yield record
+
+
+_UNSEEN = object()
+_MEMO_SIZE = 20_000
+"""How many distinct cell texts of one column are remembered with their parsed value."""
+
+
+def _immutable(value) -> bool:
+    """Whether a parsed value may be shared between rows (a list may not)."""
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _key_part(value):
     return getattr(value, "label", value)
+
+
+def _key_text(value) -> str:
+    """A key part as text (None apart from any text: a cell never holds a NUL)."""
+    return "\x00" if value is None else str(_key_part(value))
 
 
 def check_only_listed(specs: Iterable[FileSpec]) -> set[str]:

@@ -9,18 +9,22 @@ takes off again; in a workbook it is a string cell marked as text (never a formu
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from beacon.domain.cells import formula_safe, needs_escape, workbook_text
 
 from .reader import sheet_title_for
 
-Files = dict[str, tuple[list[str], list[dict]]]
+Files = dict[str, tuple[list[str], Iterable[dict]]]
 
 
-def _lines(columns: list[str], rows: list[dict]) -> list[list[str]]:
-    """The header and the rows as text (a missing or empty value is an empty cell)."""
-    return [list(columns), *([("" if row.get(c) is None else str(row.get(c))) for c in columns] for row in rows)]
+def _lines(columns: list[str], rows: Iterable[dict]) -> Iterator[list[str]]:
+    """The header and the rows as text (a missing or empty value is an empty cell), one at a time:
+    ``rows`` may be read from the database as they are written."""
+    yield list(columns)
+    for row in rows:
+        yield [("" if row.get(c) is None else str(row.get(c))) for c in columns]
 
 
 def write_csv_folder(folder: Path, files: Files) -> list[str]:

@@ -159,72 +159,257 @@ class Planned:
     defaults: dict | None = None
     track_creation: tuple[str, ...] = ()
     outcome: str = ""
-    obj: Any = None
+    pk: Any = None
 
 
-def _lookup_key(model, lookup: dict) -> tuple:
-    """The identity of a lookup, comparable with a stored row's (a related row by its key)."""
-    out = []
-    for name in sorted(lookup):
-        value = lookup[name]
-        field = model._meta.get_field(name)
-        out.append((field.attname, value.pk if isinstance(value, dj.Model) else value))
-    return tuple(out)
+def _plain(value: Any) -> Any:
+    """A lookup or field value as stored: a related row by its key."""
+    return value.pk if isinstance(value, dj.Model) else value
 
 
-def _row_key(obj, names: list[str]) -> tuple:
-    return tuple((obj._meta.get_field(n).attname, getattr(obj, obj._meta.get_field(n).attname)) for n in sorted(names))
+BATCH = 2000
+"""Rows per statement (SQLite) or per update batch when writing many rows."""
 
 
-BATCH = 500
+_PLAIN_VALUES = (str, int, bool, Decimal, type(None))
+_PLAIN_FIELDS = {"CharField", "TextField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+                 "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "BooleanField",
+                 "AutoField", "BigAutoField", "ForeignKey", "DecimalField"}
+"""Fields whose values of the types above both drivers take as they are (SQLite stores a decimal
+as its text, as Django does)."""
 
 
-def save_many_with_history(model, planned: list[Planned], *, scope: dict | None = None) -> list[Planned]:
+class _Prep:
+    """Converts values to what the database driver takes: plain values of plain fields as they
+    are; others through the field (``get_db_prep_save``), once per distinct value (a window
+    repeats the same time and defaults many times)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.plain: dict[int, bool] = {}
+        self.memo: dict[int, dict] = {}
+
+    def __call__(self, field, value):
+        plain = self.plain.get(id(field))
+        if plain is None:
+            plain = self.plain[id(field)] = field.get_internal_type() in _PLAIN_FIELDS
+        if plain and value.__class__ in _PLAIN_VALUES:
+            return value
+        memo = self.memo.setdefault(id(field), {})
+        try:
+            key = (value.__class__, value)
+            hit = memo.get(key, _MISSING)
+        except TypeError:  # unhashable (a list for a JSON field)
+            return field.get_db_prep_save(value, self.connection)
+        if hit is _MISSING:
+            hit = field.get_db_prep_save(value, self.connection)
+            if len(memo) > 50_000:
+                memo.clear()
+            memo[key] = hit
+        return hit
+
+
+_MISSING = object()
+
+
+def _quote(connection, name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _new_ids(connection, model, n: int) -> list[int]:
+    """``n`` fresh primary keys for rows about to be inserted with their keys given (the caller
+    holds the transaction: SQLite has one writer at a time; PostgreSQL takes them from the
+    table's sequence, as a default key would)."""
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, pk, n])
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT max({_quote(connection, pk)}) FROM {_quote(connection, table)}")
+        top = cursor.fetchone()[0] or 0
+        try:
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            seq = cursor.fetchone()
+        except Exception:  # no AUTOINCREMENT table yet
+            seq = None
+        top = max(top, (seq[0] if seq else 0) or 0)
+    return list(range(top + 1, top + n + 1))
+
+
+def insert_rows(model, columns: list[str], rows) -> int:
+    """Insert ``rows`` (tuples of database values, in the order of ``columns``, model field
+    attnames) into ``model``'s table in as few statements as the database allows: PostgreSQL's
+    ``COPY`` (psycopg 3), elsewhere ``executemany`` of one prepared ``INSERT``. Nothing of the
+    ORM runs per row. Returns the number of rows."""
+    from django.db import connection
+
+    opts = model._meta
+    fields = [opts.get_field(c) for c in columns]
+    names = ", ".join(_quote(connection, f.column) for f in fields)
+    table = _quote(connection, opts.db_table)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
+        batch = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
+def _insert_revisions(items: list[tuple[Change, int, int, str, str, str, Any, Any]]) -> None:
+    """Write revisions: ``(change, content_type_id, object_id, entity, key, field, old, new)``."""
+    from django.db import connection
+
+    if not items:
+        return
+    prep = _Prep(connection)
+    opts = Revision._meta
+    columns = ["content_type_id", "object_id", "entity", "key", "field", "old_value", "new_value", "changed_by",
+               "changed_at", "reason", "source"]
+    fields = [opts.get_field(c) for c in columns]
+    limit = opts.get_field("key").max_length
+
+    def rows():
+        for change, ct, pk, entity, key, name, old, new in items:
+            key = key if len(key) <= limit else key[: limit - 1] + "…"
+            values = (ct, pk, entity, key, name, value_text(old), value_text(new), change.by, change.at,
+                      change.reason, change.source)
+            yield tuple(prep(f, v) for f, v in zip(fields, values))
+
+    insert_rows(Revision, columns, rows())
+
+
+def save_many_with_history(model, planned: list[Planned], *, scope: dict | None = None, read: tuple[str, ...] = (),
+                           refuse=None) -> list[Planned]:
     """:func:`save_with_history` for many rows of one model at once, with the same outcome row by
-    row (created, changed with a revision per changed field, or left alone) in a few queries: the
-    stored rows are read once (``scope``: a filter that holds every row the lookups can find, e.g.
-    ``{"kpi__in": kpis}``; default: the whole table), new rows are inserted in batches, changed
-    rows updated in batches, and the revisions written in batches. Every lookup must use the same
-    fields, and no two may find the same row. Returns ``planned`` with ``outcome`` and ``obj`` set."""
+    row (created, changed with a revision per changed field, or left alone) in a few statements
+    whatever the number of rows: the stored rows are read once as plain values (``scope``: a filter
+    that holds every row the lookups can find, e.g. ``{"kpi__in": kpis, "period__in": periods}``;
+    default: the whole table), new rows inserted and revisions written with
+    :func:`insert_rows` (``COPY`` on PostgreSQL), changed rows updated with one prepared
+    ``UPDATE`` per set of changed fields. No model instance is built per row. Every lookup must use
+    the same fields, and no two may find the same row.
+
+    ``read``: more stored fields to read; ``refuse(item, stored, changed)`` (``stored``: field ->
+    stored value; ``changed``: the names of the fields that would change) may return True to leave
+    a stored row alone (outcome ``refused``; the caller says why). Returns ``planned`` with
+    ``outcome`` and ``pk`` set. Callers write a large file window by window (a few thousand rows
+    per call, ``scope`` narrowed to them), so memory stays bounded."""
+    from django.db import connection
+
     if not planned:
         return planned
-    names = sorted(planned[0].lookup)
+    opts = model._meta
+    lookup_names = sorted(planned[0].lookup)
+    lookup_fields = [opts.get_field(n) for n in lookup_names]
+    value_names = sorted({n for item in planned for n in item.values} | set(read))
+    value_fields = {n: opts.get_field(n) for n in value_names}
+    columns = ["pk", *[f.attname for f in lookup_fields], *[value_fields[n].attname for n in value_names]]
+    width = len(lookup_names)
     stored = {}
-    query = model.objects.filter(**(scope or {})).order_by()
-    for obj in query.iterator(chunk_size=2000):
-        stored[_row_key(obj, names)] = obj
-    new, changed_rows, revisions, created_tracking = [], {}, [], []
+    query = model.objects.filter(**(scope or {})).order_by().values_list(*columns)
+    for row in query.iterator(chunk_size=5000):
+        stored[row[1:1 + width]] = row
+    position = {n: 1 + width + i for i, n in enumerate(value_names)}
+    text_fields = {n for n, f in value_fields.items() if isinstance(f, (dj.CharField, dj.TextField)) and not f.null}
+    relations = {n for n, f in value_fields.items() if f.many_to_one}
+    ct = ContentType.objects.get_for_model(model, for_concrete_model=False).id
+    new: list[Planned] = []
+    updates: dict[tuple, list] = {}
+    changes: list[tuple] = []
     for item in planned:
-        obj = stored.get(_lookup_key(model, item.lookup))
-        if obj is None:
-            data = {**(item.defaults or {}), **item.values}
-            data = {k: ("" if v is None and _is_text_field(model, k) else v) for k, v in data.items()}
-            item.obj, item.outcome = model(**item.lookup, **data), "created"
+        row = stored.get(tuple(_plain(item.lookup[n]) for n in lookup_names))
+        if row is None:
+            item.outcome = "created"
             new.append(item)
             continue
-        item.obj = obj
-        changes = [(n, getattr(obj, n), v) for n, v in item.values.items() if not same_value(getattr(obj, n), v)]
-        if not changes:
+        item.pk = row[0]
+        changed = []
+        for name, value in item.values.items():
+            old = row[position[name]]
+            if name in relations:
+                if old != _plain(value):
+                    changed.append((name, old, value))
+            elif not same_value(old, value):
+                changed.append((name, old, value))
+        if not changed:
             item.outcome = "unchanged"
             continue
+        if refuse is not None and refuse(item, {n: row[i] for n, i in position.items()}, [c[0] for c in changed]):
+            item.outcome = "refused"
+            continue
         item.outcome = "changed"
-        for name, old, value in changes:
-            setattr(obj, name, "" if value is None and _is_text_field(model, name) else value)
-            revisions.append(revision(item.change, obj, item.entity, item.key, name, old, value))
-            changed_rows.setdefault(obj.pk, (obj, set()))[1].add(name)
+        names = tuple(sorted(c[0] for c in changed))
+        new_values = dict((n, v) for n, _, v in changed)
+        updates.setdefault(names, []).append(
+            (*[_plain("" if new_values[n] is None and n in text_fields else new_values[n]) for n in names], row[0]))
+        changes.extend((item, name, old, value) for name, old, value in changed)
+    prep = _Prep(connection)
     if new:
-        model.objects.bulk_create([item.obj for item in new], batch_size=BATCH)
-        for item in new:
-            if item.obj.pk is None:  # a database that does not return keys from a bulk insert
-                item.obj = model.objects.get(**item.lookup)
-            for name in item.track_creation:
-                if item.values.get(name) is not None:
-                    created_tracking.append(revision(item.change, item.obj, item.entity, item.key, name, None,
-                                                     item.values[name]))
-    by_fields: dict[frozenset, list] = {}
-    for obj, fields in changed_rows.values():
-        by_fields.setdefault(frozenset(fields), []).append(obj)
-    for fields, objs in by_fields.items():
-        model.objects.bulk_update(objs, sorted(fields), batch_size=BATCH)
-    Revision.objects.bulk_create(created_tracking + revisions, batch_size=BATCH)
+        ids = _new_ids(connection, model, len(new))
+        fields = [f for f in opts.concrete_fields if not f.primary_key]
+        blank = {f.name for f in fields if isinstance(f, (dj.CharField, dj.TextField)) and not f.null}
+        at = {}  # a field's name and attname -> its place and the field
+        for i, f in enumerate(fields, start=1):
+            at[f.name] = at[f.attname] = (i, f)
+        # every field's default, converted once; a callable default is called for each row
+        template = [None] + [None if callable(f.default) else prep(f, f.get_default()) for f in fields]
+        called = [(i, f) for i, f in enumerate(fields, start=1) if callable(f.default)]
+
+        def rows():
+            for item, pk in zip(new, ids):
+                item.pk = pk
+                out = template.copy()
+                out[0] = pk
+                for i, f in called:
+                    out[i] = prep(f, f.get_default())
+                for data in (item.defaults or {}, item.values, item.lookup):
+                    for name, value in data.items():
+                        i, f = at[name]
+                        value = value.pk if isinstance(value, dj.Model) else value
+                        if value is None and f.name in blank:
+                            value = ""
+                        out[i] = prep(f, value)
+                yield tuple(out)
+
+        insert_rows(model, [opts.pk.attname, *[f.attname for f in fields]], rows())
+    for names, rows in updates.items():
+        fields = [value_fields[n] for n in names]
+        sets = ", ".join(f"{_quote(connection, f.column)} = %s" for f in fields)
+        sql = f"UPDATE {_quote(connection, opts.db_table)} SET {sets} WHERE {_quote(connection, opts.pk.column)} = %s"
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(sql, [(*[prep(f, v) for f, v in zip(fields, r[:-1])], r[-1])
+                                         for r in rows[start:start + BATCH]])
+    # the revisions: creations first, then changes (as the one-row writer would record them)
+    related_old = {}
+    for item, name, old, value in changes:
+        if name in relations and old is not None:
+            related_old.setdefault(name, set()).add(old)
+    for name, ids in related_old.items():
+        related_old[name] = value_fields[name].related_model._default_manager.in_bulk(ids)
+    revisions = []
+    for item in new:
+        for name in item.track_creation:
+            if item.values.get(name) is not None:
+                revisions.append((item.change, ct, item.pk, item.entity, item.key, name, None, item.values[name]))
+    for item, name, old, value in changes:
+        if name in relations:
+            old = related_old.get(name, {}).get(old) if old is not None else None
+        revisions.append((item.change, ct, item.pk, item.entity, item.key, name, old, value))
+    _insert_revisions(revisions)
     return planned

@@ -115,19 +115,28 @@ def _observations_by_quarter(observations: list[models.Observation]) -> dict[Qua
     return out
 
 
+IN_LIST_LIMIT = 2000
+"""Up to this many KPIs the queries below name them; beyond it they select them with the
+edition's own query (a database limits the values one statement may carry)."""
+
+
 def compute_results(period: Quarter, rule_set: RuleSet) -> list[KpiResult]:
-    kpis = list(kpis_in_edition(period))
+    """Every KPI's result for ``period``: one query per table (KPIs, observations in the window,
+    target rows of two years, published ratings), whatever the number of KPIs, then the rules."""
+    edition = kpis_in_edition(period)
+    kpis = list(edition)
     low, high = window_sort_range(period, max(rule_set.dot.window_quarters, 2))
     ids = [k.pk for k in kpis]
+    selected = ids if len(ids) <= IN_LIST_LIMIT else edition.values("pk")
     observations: dict[int, list[models.Observation]] = {k: [] for k in ids}
-    for obs in models.Observation.objects.filter(kpi_id__in=ids, period_sort__gte=low, period_sort__lte=high):
-        observations[obs.kpi_id].append(obs)
+    for obs in models.Observation.objects.filter(kpi_id__in=selected, period_sort__gte=low, period_sort__lte=high):
+        observations.setdefault(obs.kpi_id, []).append(obs)
     targets: dict[int, list[models.KpiTarget]] = {k: [] for k in ids}
     years = {period.financial_year.label, period.previous().financial_year.label}
-    for row in models.KpiTarget.objects.filter(kpi_id__in=ids, financial_year__in=years):
-        targets[row.kpi_id].append(row)
+    for row in models.KpiTarget.objects.filter(kpi_id__in=selected, financial_year__in=years):
+        targets.setdefault(row.kpi_id, []).append(row)
     published = {
-        p.kpi_id: p for p in models.PublishedRating.objects.filter(kpi_id__in=ids, period=period.label)
+        p.kpi_id: p for p in models.PublishedRating.objects.filter(kpi_id__in=selected, period=period.label)
     }
     results = []
     for kpi in kpis:

@@ -15,26 +15,39 @@ def _columns(name: str) -> list[str]:
     return specs.FILES[name].column_names
 
 
-def _rows(objects, columns, getters=None) -> list[dict]:
-    getters = getters or {}
-    out = []
-    for obj in objects:
-        row = {}
-        for column in columns:
-            getter = getters.get(column)
-            row[column] = value_text(getter(obj) if getter else getattr(obj, column))
-        out.append(row)
-    return out
+CHUNK = 2000
+"""Rows read from the database at a time while a file is written."""
+
+
+class _Rows:
+    """The rows of one file, read from the database as they are written (a queryset's
+    ``iterator``), so an export's memory does not grow with the data; iterable more than once."""
+
+    def __init__(self, objects, columns, getters=None):
+        self.objects, self.columns, self.getters = objects, columns, getters or {}
+
+    def __iter__(self):
+        objects = self.objects.iterator(chunk_size=CHUNK) if hasattr(self.objects, "iterator") else self.objects
+        getters = [(column, self.getters.get(column)) for column in self.columns]
+        for obj in objects:
+            yield {column: value_text(getter(obj) if getter else getattr(obj, column)) for column, getter in getters}
 
 
 def export_files() -> dict[str, tuple[list[str], list[dict]]]:
+    """Every performance file: ``name -> (columns, rows)``. The large files' rows are read from
+    the database while they are written (an iterable, not a list)."""
     files: dict[str, tuple[list[str], list[dict]]] = {}
 
     def add(name, objects, getters=None, columns=None):
-        objects = list(objects)
-        if objects:
-            columns = columns or _columns(name)
-            files[name] = (columns, _rows(objects, columns, getters))
+        if hasattr(objects, "exists"):
+            if not objects.exists():
+                return
+        else:
+            objects = list(objects)
+            if not objects:
+                return
+        columns = columns or _columns(name)
+        files[name] = (columns, _Rows(objects, columns, getters))
 
     add("directorates.csv", Directorate.objects.all())
     # kpis.csv and activity_indicators.csv in catalogue order (their row order is what the

@@ -78,16 +78,19 @@ def _catalogue_order(records: list[Record], model) -> dict[str, int]:
 def _load_kpis(parsed, ctx) -> None:
     directorates = {d.code: d for d in Directorate.objects.all()}
     sub_area_order: dict[str, int] = {}
+    sub_areas = {(s.directorate_id, s.name): s for s in SubArea.objects.all()}
     orders = _catalogue_order(parsed.get("kpis.csv"), models.Kpi)
+    rows = []
     for r in parsed.get("kpis.csv"):
         order = orders[r["code"]]
         directorate = directorates[r["directorate"]]
         sub_area = None
         if r["sub_area"]:
             position = sub_area_order.setdefault(f"{directorate.code}/{r['sub_area']}", len(sub_area_order) + 1)
-            sub_area, _ = SubArea.objects.get_or_create(
-                directorate=directorate, name=r["sub_area"], defaults={"display_order": position}
-            )
+            sub_area = sub_areas.get((directorate.pk, r["sub_area"]))
+            if sub_area is None:
+                sub_area = sub_areas[(directorate.pk, r["sub_area"])] = SubArea.objects.create(
+                    directorate=directorate, name=r["sub_area"], display_order=position)
         values = _present(
             r,
             {
@@ -115,62 +118,99 @@ def _load_kpis(parsed, ctx) -> None:
         for name in ("rolling_12_months", "in_arrears"):
             if name in values and values[name] is None:
                 values[name] = False
-        upsert(ctx, r, models.Kpi, {"code": r["code"]}, values, "kpi", r["code"])
+        rows.append((r, {"code": r["code"]}, values, "kpi", r["code"], None, ()))
+    for window in _windows(rows):
+        upsert_many(ctx, models.Kpi, window, scope={"code__in": [row[1]["code"] for row in window]})
+
+
+WINDOW = 5000
+"""Rows of a large file read, checked against the stored rows and written at a time."""
+
+
+def _windows(items, size: int | None = None):
+    """``items`` in lists of at most ``size`` (default :data:`WINDOW`): a file is never held whole."""
+    size = size or WINDOW
+    window = []
+    for item in items:
+        window.append(item)
+        if len(window) >= size:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
+def _progress_step(ctx, file: str, done: int) -> None:
+    if ctx.progress is not None:
+        ctx.progress.step(f"Writing {file}: {done:,} rows", advance=0)
 
 
 def _load_targets(parsed, ctx) -> None:
     kpis = {k.code: k for k in models.Kpi.objects.all()}
     columns = ("target", "floor", "target_low", "target_high", "floor_low", "floor_high", "target_source", "floor_source",
                "decimals")
-    rows = []
-    for r in parsed.get("targets.csv"):
-        effective = r["effective_from"].label if r["effective_from"] else ""
-        lookup = {"kpi": kpis[r["kpi"]], "financial_year": r["financial_year"].label, "effective_from": effective}
-        values = _present(r, {c: c for c in columns})
-        key = f"{r['kpi']} {r['financial_year'].label}" + (f" from {effective}" if effective else "")
-        rows.append((r, lookup, values, "target", key, None, ()))
-    upsert_many(ctx, models.KpiTarget, rows, scope={"kpi__in": {row[1]["kpi"] for row in rows}})
+    done = 0
+    for window in _windows(parsed.get("targets.csv")):
+        rows = []
+        for r in window:
+            effective = r["effective_from"].label if r["effective_from"] else ""
+            lookup = {"kpi": kpis[r["kpi"]], "financial_year": r["financial_year"].label, "effective_from": effective}
+            values = _present(r, {c: c for c in columns})
+            key = f"{r['kpi']} {r['financial_year'].label}" + (f" from {effective}" if effective else "")
+            rows.append((r, lookup, values, "target", key, None, ()))
+        upsert_many(ctx, models.KpiTarget, rows, scope={"kpi__in": {row[1]["kpi"].pk for row in rows}})
+        done += len(window)
+        _progress_step(ctx, "targets.csv", done)
+
+
+_OBSERVATION_COLUMNS = {
+    "value": "value",
+    "note": "note",
+    "manual_rating": "manual_rating",
+    "manual_reason": "manual_reason",
+    "manual_dot": "manual_dot",
+    "manual_dot_reason": "manual_dot_reason",
+    "manual_severity": "manual_severity",
+    "manual_severity_reason": "manual_severity_reason",
+}
 
 
 def _load_observations(parsed, ctx) -> None:
-    kpis = {k.code: k for k in models.Kpi.objects.all()}
-    mapping = {
-        "value": "value",
-        "note": "note",
-        "manual_rating": "manual_rating",
-        "manual_reason": "manual_reason",
-        "manual_dot": "manual_dot",
-        "manual_dot_reason": "manual_dot_reason",
-        "manual_severity": "manual_severity",
-        "manual_severity_reason": "manual_severity_reason",
-    }
+    """Observations window by window: each window's stored rows are read in one query (by its
+    KPIs and periods), then written in a few statements (:func:`upsert_many`)."""
     records = parsed.get("observations.csv")
-    stored = {}
-    if records:
-        for o in models.Observation.objects.filter(kpi__in={kpis[r["kpi"]] for r in records}).order_by():
-            stored[(o.kpi_id, o.period)] = o
-    rows = []
-    for r in records:
-        period = r["period"]
-        kpi = kpis[r["kpi"]]
-        lookup = {"kpi": kpi, "period": period.label}
-        values = _present(r, mapping)
-        if r["status"]:
-            values["status"] = r["status"]
-        if "illustrative" in r.present:
-            values["illustrative"] = bool(r["illustrative"])
-        existing = stored.get((kpi.pk, period.label))
-        if existing is not None and existing.status == "final" and not ctx.reason:
-            changes = [n for n, v in values.items() if not _same(getattr(existing, n), v)]
-            if changes:
-                ctx.errors.add(
-                    f"{r.where(changes[0])}: {r['kpi']} {period.label} is final data; changing it needs a reason "
-                    f"(beacon import --reason \"...\")"
-                )
-                continue
-        rows.append((r, lookup, values, "observation", f"{r['kpi']} {period.label}",
-                     {"period_sort": period_sort(period)}, ("value",)))
-    upsert_many(ctx, models.Observation, rows, scope={"kpi__in": {row[1]["kpi"] for row in rows}})
+    if not records:
+        return
+    kpis = {k.code: k for k in models.Kpi.objects.all()}
+
+    def final_data(record, stored, changed) -> bool:
+        """A stored final value is changed only with a reason (the row is refused otherwise)."""
+        if stored.get("status") == "final" and not ctx.reason:
+            ctx.errors.add(
+                f"{record.where(changed[0])}: {record['kpi']} {record['period'].label} is final data; changing it "
+                f"needs a reason (beacon import --reason \"...\")"
+            )
+            return True
+        return False
+
+    done = 0
+    periods: dict = {}  # a period's label and sort key, worked out once
+    for window in _windows(records):
+        rows = []
+        for r in window:
+            period = r["period"]
+            label, order = periods.get(period) or periods.setdefault(period, (period.label, period_sort(period)))
+            values = _present(r, _OBSERVATION_COLUMNS)
+            if r["status"]:
+                values["status"] = r["status"]
+            if "illustrative" in r.present:
+                values["illustrative"] = bool(r["illustrative"])
+            rows.append((r, {"kpi": kpis[r["kpi"]], "period": label}, values, "observation",
+                         f"{r['kpi']} {label}", {"period_sort": order}, ("value",)))
+        scope = {"kpi__in": {row[1]["kpi"].pk for row in rows}, "period__in": {row[1]["period"] for row in rows}}
+        upsert_many(ctx, models.Observation, rows, scope=scope, read=("status",), refuse=final_data)
+        done += len(window)
+        _progress_step(ctx, "observations.csv", done)
 
 
 def _load_activity(parsed, ctx) -> None:
@@ -186,16 +226,21 @@ def _load_activity(parsed, ctx) -> None:
         upsert(ctx, r, models.ActivityIndicator, {"code": r["code"]}, values, "activity_indicator", r["code"])
     indicators = {i.code: i for i in models.ActivityIndicator.objects.all()}
     columns = ("value", "lower_threshold", "upper_threshold", "benchmark", "target")
-    rows = []
-    for r in parsed.get("activity_observations.csv"):
-        period = r["period"]
-        values = _present(r, {c: c for c in columns})
-        if "illustrative" in r.present:
-            values["illustrative"] = bool(r["illustrative"])
-        rows.append((r, {"indicator": indicators[r["indicator"]], "period": period.label}, values,
-                     "activity_observation", f"{r['indicator']} {period.label}", {"period_sort": period_sort(period)},
-                     ("value",)))
-    upsert_many(ctx, models.ActivityObservation, rows, scope={"indicator__in": {row[1]["indicator"] for row in rows}})
+    done = 0
+    for window in _windows(parsed.get("activity_observations.csv")):
+        rows = []
+        for r in window:
+            period = r["period"]
+            values = _present(r, {c: c for c in columns})
+            if "illustrative" in r.present:
+                values["illustrative"] = bool(r["illustrative"])
+            rows.append((r, {"indicator": indicators[r["indicator"]], "period": period.label}, values,
+                         "activity_observation", f"{r['indicator']} {period.label}",
+                         {"period_sort": period_sort(period)}, ("value",)))
+        scope = {"indicator__in": {row[1]["indicator"].pk for row in rows}, "period__in": {row[1]["period"] for row in rows}}
+        upsert_many(ctx, models.ActivityObservation, rows, scope=scope)
+        done += len(window)
+        _progress_step(ctx, "activity_observations.csv", done)
 
 
 def _load_published(parsed, ctx) -> None:

@@ -67,12 +67,51 @@ def parse_table_period(text: str) -> str:
         raise ValueError(str(exc)) from None
 
 
+STREAMED = ("targets.csv", "observations.csv", "activity_observations.csv")
+"""The files that may be large: checked row by row as they are read, never held whole; their
+records are read again from the file when they are loaded (:class:`StreamedRecords`)."""
+
+
+KEEP_ROWS = 50_000
+"""A streamed file of at most this many rows keeps its parsed records from the check to the load
+(about 50 MB at most); a larger one is parsed again, a window at a time."""
+
+
+class StreamedRecords:
+    """The parsed records of a large file, parsed again from its rows each time they are iterated
+    (the file was checked when the bundle was validated, so every row is valid then)."""
+
+    def __init__(self, spec: FileSpec, sheet: Sheet):
+        self.spec, self.sheet = spec, sheet
+        self.kept: list[Record] | None = None
+
+    def check(self, errors: BundleErrors):
+        """The records, parsed and checked (problems to ``errors``) as they are read. Up to
+        :data:`KEEP_ROWS` of them are kept for the load; a larger file is parsed again then."""
+        kept: list[Record] | None = []
+        for record in self.spec.iter_parse(self.sheet, errors):
+            if kept is not None:
+                kept.append(record)
+                if len(kept) > KEEP_ROWS:
+                    kept = None
+            yield record
+        self.kept = kept
+
+    def __iter__(self):
+        if self.kept is not None:
+            return iter(self.kept)
+        return self.spec.iter_parse(self.sheet, BundleErrors(limit=0))
+
+    def __bool__(self) -> bool:
+        return True
+
+
 def validate(bundle: Bundle, errors: BundleErrors) -> PerformanceBundle:
     result = PerformanceBundle()
     for name, spec in specs.FILES.items():
         sheet = bundle.sheets.get(name)
         if sheet is not None:
-            result.records[name] = spec.parse(sheet, errors)
+            result.records[name] = StreamedRecords(spec, sheet) if name in STREAMED else spec.parse(sheet, errors)
 
     directorate_codes = set(Directorate.objects.values_list("code", flat=True))
     directorate_codes |= {r["code"] for r in result.get("directorates.csv")}
@@ -94,10 +133,10 @@ def validate(bundle: Bundle, errors: BundleErrors) -> PerformanceBundle:
             sub_areas.add((r["directorate"], r["sub_area"]))
 
     rejected = _codes_in_file(bundle, "kpis.csv", "code") - set(kpis)
-    for r in result.get("targets.csv"):
+    for r in _checking(result, "targets.csv", errors):
         if r["kpi"] not in rejected:
             _check_target(r, kpis, errors)
-    for r in result.get("observations.csv"):
+    for r in _checking(result, "observations.csv", errors):
         if r["kpi"] not in rejected:
             _check_observation(r, kpis, errors)
     for r in result.get("published.csv"):
@@ -114,12 +153,21 @@ def validate(bundle: Bundle, errors: BundleErrors) -> PerformanceBundle:
         if r["directorate"] not in directorate_codes:
             errors.add(f"{r.where('directorate')}: unknown directorate {r['directorate']!r}")
         indicators[r["code"]] = r["unit"]
-    for r in result.get("activity_observations.csv"):
+    for r in _checking(result, "activity_observations.csv", errors):
         _check_activity_observation(r, indicators, errors)
 
     _validate_tables(bundle, result, directorate_codes, errors)
     _check_lengths(result, errors)
     return result
+
+
+def _checking(result: PerformanceBundle, name: str, errors: BundleErrors):
+    """The records of a file for the checks across files: a streamed file is parsed here, its
+    problems reported to ``errors`` as the rows are read (one pass, nothing held)."""
+    records = result.records.get(name)
+    if isinstance(records, StreamedRecords):
+        return records.check(errors)
+    return records or []
 
 
 # text columns stored in fields of limited length (PostgreSQL enforces it, SQLite does not)
