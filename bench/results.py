@@ -41,8 +41,16 @@ def _write(path: Path, header: list[str], rows: list[list]) -> None:
         writer.writerows(rows)
 
 
-def synthetic_bundle(folder: Path, directorates: int, kpis: int, quarters: list, seed: int = SEED) -> int:
-    """Write a bundle folder; returns the number of observations written."""
+def synthetic_bundle(folder: Path, directorates: int, kpis: int, quarters: list, seed: int = SEED,
+                     unit: str = "count") -> int:
+    """Write a bundle folder; returns the number of observations written.
+
+    ``unit`` is "count" (values never negative, as ``beacon.domain.units`` requires) or "percent"
+    (values between 0 and 100, centred between 20% and 80%). The random draws do not depend on
+    the unit, so the same seed gives the same KPIs (polarity, precision, gaps, missing values)."""
+    if unit not in ("count", "percent"):
+        raise ValueError(f"unit must be count or percent, not {unit!r}")
+    low, high = (0.0, 100.0) if unit == "percent" else (0.0, float("inf"))
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     _write(folder / "directorates.csv", ["code", "name", "display_order"],
@@ -54,9 +62,11 @@ def synthetic_bundle(folder: Path, directorates: int, kpis: int, quarters: list,
         polarity = rng.choices(["higher", "lower", "range"], weights=[50, 35, 15])[0]
         decimals = rng.randint(0, 2)
         scale = 10.0 ** rng.randint(0, 3)
+        if unit == "percent":
+            scale = 10.0  # centre 20-80, gap 2-10: targets and bands stay inside 0-100
         centre = round(rng.uniform(20, 80) * scale / 10.0)
         gap = max(round(rng.uniform(2, 10) * scale / 10.0), 1)
-        kpi_rows.append([code, f"Synthetic KPI {k}", f"D{(k - 1) % directorates + 1}", "count", polarity, decimals])
+        kpi_rows.append([code, f"Synthetic KPI {k}", f"D{(k - 1) % directorates + 1}", unit, polarity, decimals])
         for year in years:
             if polarity == "higher":
                 target_rows.append([code, year, centre + gap, centre, "", "", "", ""])
@@ -72,7 +82,9 @@ def synthetic_bundle(folder: Path, directorates: int, kpis: int, quarters: list,
         for i, q in enumerate(quarters):
             if rng.random() < 0.03:
                 continue
-            obs_rows.append([code, q.label, round(level + slope * i + rng.gauss(0, 1) * noise, 4)])
+            value = level + slope * i + rng.gauss(0, 1) * noise
+            # a long series with a downward slope would cross zero: a count is never negative
+            obs_rows.append([code, q.label, round(min(max(value, low), high), 4)])
     _write(folder / "kpis.csv", ["code", "name", "directorate", "unit", "polarity", "decimals"], kpi_rows)
     _write(folder / "targets.csv", ["kpi", "financial_year", "target", "floor", "target_low", "target_high",
                                     "floor_low", "floor_high"], target_rows)

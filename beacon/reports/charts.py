@@ -16,9 +16,15 @@ deficiencies; lines also differ by dash pattern and markers, so nothing relies o
 
 Each chart is a :class:`Chart` with ``svg`` (HTML and PDF), ``png`` (Word), ``alt`` (the text
 alternative) and ``table`` (its data, for a data table beside or under the chart). Pictures are
-drawn lazily and cached by a hash of everything that goes into them (the data, the labels and
+cached by a hash of everything that goes into them (the data, the labels and
 :data:`STYLE_VERSION`): in memory for the life of the process, and on disk under
 ``<VAR_DIR>/cache/charts`` so a second run of the report draws nothing.
+
+A document draws its charts in one batch before its templates render (:func:`prepare`): every
+distinct picture missing from the cache is drawn once, in parallel over a pool of processes sized
+to the CPUs (``BEACON_CHART_WORKERS`` overrides; 1 draws in this process), and the pictures stay
+with their :class:`Chart` for the rest of the render. A chart used on its own (a web page) is still
+drawn on first use. Both paths draw with the same function, so they give the same bytes.
 """
 
 from __future__ import annotations
@@ -27,9 +33,12 @@ import hashlib
 import io
 import json
 import os
+import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from beacon.domain.narrative import format_value
@@ -37,7 +46,10 @@ from beacon.domain.provenance import figure_source, marked
 from beacon.domain.periods import Quarter, parse_period
 from beacon.domain.qpr_model import ActivityEntry, KpiEntry
 
-__all__ = ["Chart", "kpi_chart", "activity_chart", "PALETTE", "STYLE_VERSION", "cache_dir", "clear_memory_cache"]
+__all__ = ["Chart", "kpi_chart", "activity_chart", "prepare", "PALETTE", "STYLE_VERSION", "cache_dir",
+           "clear_memory_cache", "chart_workers"]
+
+log = logging.getLogger(__name__)
 
 STYLE_VERSION = "qpr-charts/6"
 
@@ -57,7 +69,8 @@ PALETTE = {
 FIGSIZE = (5.3, 1.75)  # plus the legend to the right: about 6.4 x 1.8 in (163 x 46 mm) saved  # inches; about the width of an A4 text column
 PNG_DPI = 150
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # the memory cache
+_draw_lock = threading.Lock()  # matplotlib's global state (rcParams) while a chart is drawn
 _memory: OrderedDict[str, bytes] = OrderedDict()
 _MEMORY_MAX = 512
 
@@ -81,28 +94,47 @@ def clear_memory_cache() -> None:
         _memory.clear()
 
 
-def _cached(key: str, ext: str, draw) -> bytes:
-    name = f"{key}.{ext}"
+def _lookup(name: str) -> bytes | None:
+    """A cached picture (``KEY.svg``): from memory, else from disk (then kept in memory)."""
     with _lock:
         if name in _memory:
             _memory.move_to_end(name)
             return _memory[name]
     folder = cache_dir()
     path = folder / name if folder else None
-    data = None
-    if path is not None and path.exists():
-        data = path.read_bytes()
-    if data is None:
-        data = draw(ext)
-        if path is not None:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
+    if path is None or not path.exists():
+        return None
+    data = path.read_bytes()
+    _remember(name, data)
+    return data
+
+
+def _remember(name: str, data: bytes) -> None:
     with _lock:
         _memory[name] = data
+        _memory.move_to_end(name)
         while len(_memory) > _MEMORY_MAX:
             _memory.popitem(last=False)
+
+
+def _store(name: str, data: bytes) -> None:
+    """Keep a freshly drawn picture: on disk (written atomically) and in memory."""
+    folder = cache_dir()
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    _remember(name, data)
+
+
+def _cached(key: str, ext: str, draw) -> bytes:
+    name = f"{key}.{ext}"
+    data = _lookup(name)
+    if data is None:
+        data = draw(ext)
+        _store(name, data)
     return data
 
 
@@ -116,6 +148,9 @@ class Chart:
     table: dict  # {"caption": str, "columns": [str], "rows": [[str]]}
     spec: dict = field(repr=False)
     key: str = ""
+    # pictures handed over by prepare(): kept with the chart for the rest of its document's
+    # render, whatever the memory cache evicts meanwhile
+    _pictures: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
         payload = json.dumps({"style": STYLE_VERSION, "kind": self.kind, "spec": self.spec}, sort_keys=True)
@@ -127,11 +162,17 @@ class Chart:
 
     @property
     def svg(self) -> str:
-        return _cached(self.key, "svg", self._draw).decode("utf-8")
+        return self._picture("svg").decode("utf-8")
 
     @property
     def png(self) -> bytes:
-        return _cached(self.key, "png", self._draw)
+        return self._picture("png")
+
+    def _picture(self, ext: str) -> bytes:
+        data = self._pictures.get(ext)
+        if data is None:
+            data = self._pictures[ext] = _cached(self.key, ext, self._draw)
+        return data
 
     def svg_data_uri(self) -> str:
         import base64
@@ -140,6 +181,97 @@ class Chart:
 
     def _draw(self, ext: str) -> bytes:
         return _draw(self.kind, self.spec, ext)
+
+
+# --- drawing a document's charts in one batch -----------------------------------------------
+MIN_PARALLEL = 6
+"""Fewer missing pictures than this are drawn in this process: starting the pool costs more."""
+
+
+def chart_workers() -> int:
+    """How many processes draw a batch: ``BEACON_CHART_WORKERS``, else the CPUs this process
+    may use. 1 (or 0) draws in this process."""
+    value = os.environ.get("BEACON_CHART_WORKERS", "").strip()
+    if value:
+        try:
+            return max(1, int(value))
+        except ValueError:
+            log.warning("BEACON_CHART_WORKERS=%r is not a number; using the CPU count", value)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def prepare(charts: Iterable[Chart], formats: Iterable[str] = ("svg",), workers: int | None = None) -> int:
+    """Make every picture of ``charts`` in ``formats`` ("svg", "png") ready before a document
+    renders: cached ones are read, and every distinct missing one is drawn once, all in one batch
+    (in parallel over ``workers`` processes, default :func:`chart_workers`). Each chart keeps its
+    pictures for the rest of the render. Returns the number of charts drawn."""
+    formats = tuple(dict.fromkeys(formats))
+    for ext in formats:
+        if ext not in ("svg", "png"):
+            raise ValueError(f"unknown chart format {ext!r}")
+    by_key: dict[str, list[Chart]] = {}
+    for chart in charts:
+        by_key.setdefault(chart.key, []).append(chart)
+    jobs: list[tuple[str, str, dict, tuple[str, ...]]] = []  # (key, kind, spec, missing formats)
+    for key, same in by_key.items():
+        first = same[0]
+        missing = []
+        for ext in formats:
+            data = first._pictures.get(ext) or _lookup(f"{key}.{ext}")
+            if data is None:
+                missing.append(ext)
+            else:
+                for chart in same:
+                    chart._pictures[ext] = data
+        if missing:
+            jobs.append((key, first.kind, first.spec, tuple(missing)))
+    if not jobs:
+        return 0
+    for (key, _kind, _spec, _exts), pictures in zip(jobs, _draw_batch(jobs, workers)):
+        for ext, data in pictures.items():
+            _store(f"{key}.{ext}", data)
+            for chart in by_key[key]:
+                chart._pictures[ext] = data
+    return len(jobs)
+
+
+def _draw_job(job: tuple[str, str, dict, tuple[str, ...]]) -> dict[str, bytes]:
+    _key, kind, spec, exts = job
+    return _draw_figure(kind, spec, exts)
+
+
+def _draw_batch(jobs: list, workers: int | None) -> list[dict[str, bytes]]:
+    workers = min(chart_workers() if workers is None else max(1, workers), len(jobs))
+    if workers > 1 and len(jobs) >= MIN_PARALLEL:
+        try:
+            return _draw_in_pool(jobs, workers)
+        except Exception:  # no processes to be had (a sandbox, a broken pool): draw here
+            log.warning("charts: the drawing pool failed; drawing %d charts in this process", len(jobs),
+                        exc_info=True)
+    return [_draw_job(job) for job in jobs]
+
+
+_PRELOAD = ["beacon.reports.charts", "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg",
+            "matplotlib.backends.backend_svg"]
+
+
+def _draw_in_pool(jobs: list, workers: int) -> list[dict[str, bytes]]:
+    """Draw ``jobs`` over ``workers`` processes forked from a forkserver: the server is started
+    once per process with matplotlib and this module imported, so each batch forks warm workers
+    without copying a threaded web or job process (no fork of its locks)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(_PRELOAD)
+    chunk = max(1, min(16, len(jobs) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_draw_job, jobs, chunksize=chunk))
 
 
 # --- inputs --------------------------------------------------------------------------------
@@ -156,7 +288,10 @@ def _label(period: str, in_arrears: bool = False) -> str:
         return str(period)
 
 
+@lru_cache(maxsize=8192, typed=True)
 def _fmt(value, unit, decimals) -> str:
+    """A value as the data table and the text alternative print it (memoised: a KPI's target and
+    floor repeat on every row, and a 1,000-KPI report formats tens of thousands of values)."""
     return "no data" if value is None else format_value(value, unit, decimals)
 
 
@@ -189,19 +324,20 @@ def kpi_chart(kpi: KpiEntry) -> Chart:
         columns += ["Target range", "Floor range"]
     else:
         columns += ["Target", "Floor"]
+    # the target and floor in force are the same on every row: formatted once
+    if is_range:
+        target = _range_text(spec["target_low"], spec["target_high"], unit, decimals)
+        floor = _range_text(spec["floor_low"], spec["floor_high"], unit, decimals)
+    else:
+        target = _fmt(spec["target"], unit, decimals) if spec["target"] is not None else "none"
+        floor = _fmt(spec["floor"], unit, decimals) if spec["floor"] is not None else "none"
+    if target != "none":
+        target = marked(target, spec["target_source"])
+    if floor != "none":
+        floor = marked(floor, spec["floor_source"])
     rows = []
     for p in points:
         value = _fmt(p["value"], unit, decimals) + (" (illustrative)" if p["illustrative"] and p["value"] is not None else "")
-        if is_range:
-            target = _range_text(spec["target_low"], spec["target_high"], unit, decimals)
-            floor = _range_text(spec["floor_low"], spec["floor_high"], unit, decimals)
-        else:
-            target = _fmt(spec["target"], unit, decimals) if spec["target"] is not None else "none"
-            floor = _fmt(spec["floor"], unit, decimals) if spec["floor"] is not None else "none"
-        if target != "none":
-            target = marked(target, spec["target_source"])
-        if floor != "none":
-            floor = marked(floor, spec["floor_source"])
         rows.append([p["label"], value, target, floor])
     shown = [p for p in points if p["value"] is not None]
     alt = _kpi_alt(kpi.name, points, shown, spec)
@@ -213,7 +349,7 @@ def kpi_chart(kpi: KpiEntry) -> Chart:
 def _range_text(low, high, unit, decimals) -> str:
     if low is None or high is None:
         return "none"
-    return f"{format_value(low, unit, decimals)} - {format_value(high, unit, decimals)}"
+    return f"{_fmt(low, unit, decimals)} - {_fmt(high, unit, decimals)}"
 
 
 def _kpi_alt(name, points, shown, spec) -> str:
@@ -296,15 +432,6 @@ def activity_chart(indicator: ActivityEntry) -> Chart:
 
 
 # --- drawing -------------------------------------------------------------------------------
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 _RC = {
     "font.family": "DejaVu Sans",
     "font.size": 8.5,
@@ -323,31 +450,39 @@ _RC = {
 
 
 def _draw(kind: str, spec: dict, ext: str) -> bytes:
-    plt = _pyplot()
-    import matplotlib as mpl
+    """One picture of one chart (the path of a chart drawn on first use)."""
+    return _draw_figure(kind, spec, (ext,))[ext]
 
-    with _lock, mpl.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=FIGSIZE)
-        try:
-            if kind == "kpi":
-                _draw_kpi(ax, spec)
-            else:
-                _draw_activity(ax, spec)
-            _finish(ax, spec)
+
+def _draw_figure(kind: str, spec: dict, exts: tuple[str, ...]) -> dict[str, bytes]:
+    """The chart drawn once and saved in each of ``exts``. matplotlib's object API (a
+    ``Figure`` without pyplot's figure manager); matplotlib's global state (rcParams) is shared,
+    so drawing holds a lock; batches run in parallel in separate processes."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    out: dict[str, bytes] = {}
+    with _draw_lock, mpl.rc_context(_RC):
+        fig = Figure(figsize=FIGSIZE)
+        ax = fig.subplots()
+        if kind == "kpi":
+            _draw_kpi(ax, spec)
+        else:
+            _draw_activity(ax, spec)
+        _finish(ax, spec)
+        for ext in exts:
             buf = io.BytesIO()
             # bbox "tight": the saved picture always holds every tick label and the legend
             if ext == "svg":
-                fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight", pad_inches=0.04)
+                fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight",
+                            pad_inches=0.04)
+                text = buf.getvalue().decode("utf-8")
+                out[ext] = text[text.index("<svg"):].encode("utf-8")  # drop the XML prolog and DOCTYPE
             else:
-                fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={"Software": None}, bbox_inches="tight", pad_inches=0.04)
-        finally:
-            plt.close(fig)
-    data = buf.getvalue()
-    if ext == "svg":
-        text = data.decode("utf-8")
-        text = text[text.index("<svg"):]  # drop the XML prolog and DOCTYPE
-        data = text.encode("utf-8")
-    return data
+                fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={"Software": None}, bbox_inches="tight",
+                            pad_inches=0.04)
+                out[ext] = buf.getvalue()
+    return out
 
 
 def _plot_series(ax, xs, points, spec, key="value", colour=PALETTE["value"], label="Actual"):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.template import Context, Engine
 
 from beacon.domain.qpr_model import QprModel
+from beacon.reports import charts
 from beacon.reports import render as renderer
 
 from .context import build_context
@@ -58,16 +59,18 @@ def _context(edition: Edition, timings: dict | None = None) -> dict:
     return ctx
 
 
-def qpr_html(edition: Edition, timings: dict | None = None, ctx: dict | None = None, for_pdf: bool = False) -> str:
+def qpr_html(edition: Edition, timings: dict | None = None, ctx: dict | None = None, for_pdf: bool = False,
+             pictures: tuple[str, ...] = ("svg",)) -> str:
     """The HTML document. ``for_pdf`` refers to charts as ``beacon-resource:`` names (see
-    :func:`qpr_pdf`) and leaves out the screen-only chart data tables."""
+    :func:`qpr_pdf`) and leaves out the screen-only chart data tables. Every chart's
+    ``pictures`` are drawn (or read from the cache) in one batch before the templates render
+    (:func:`beacon.reports.charts.prepare`)."""
     ctx = ctx or _context(edition, timings)
     ctx["pdf"] = for_pdf
     t = time.perf_counter()
-    for chart in ctx["charts"].values():  # draw (or fetch from the cache) before templating
-        chart.svg
+    charts.prepare(ctx["charts"].values(), pictures)
     if timings is not None:
-        timings["charts_svg"] = timings.get("charts_svg", 0) + time.perf_counter() - t
+        timings["charts"] = timings.get("charts", 0) + time.perf_counter() - t
     t = time.perf_counter()
     html = engine().get_template("reports/qpr/document.html").render(Context(ctx))
     if timings is not None:
@@ -88,10 +91,12 @@ def qpr_pdf(edition: Edition, timings: dict | None = None) -> bytes:
 
 def qpr_docx(edition: Edition, timings: dict | None = None) -> bytes:
     ctx = _context(edition, timings)
-    html = qpr_html(edition, timings, ctx)
-    charts = ctx["charts"]
+    # the Word file takes each chart's PNG by its key (``data-chart``) and skips the screen-only
+    # data tables: the HTML it reads needs no SVG, so only the PNGs are drawn
+    html = qpr_html(edition, timings, ctx, for_pdf=True, pictures=("png",))
+    index = ctx["charts"]
     t = time.perf_counter()
-    data = renderer.html_to_docx(html, chart_png=lambda key: charts[key].png, title=ctx["title"], language="en-GB")
+    data = renderer.html_to_docx(html, chart_png=lambda key: index[key].png, title=ctx["title"], language="en-GB")
     if timings is not None:
         timings["docx"] = timings.get("docx", 0) + time.perf_counter() - t
     return data
