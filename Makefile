@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BEACON := $(VENV)/bin/beacon
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-sqlite test-postgres test-clock-ahead test-topology bench clean lock
+.PHONY: setup demo test test-sqlite test-postgres test-clock-ahead test-topology bench bench-import bench-web clean lock
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,14 @@ test-topology: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/results.py
+	$(PY) bench/qpr.py --runs 3
+	$(PY) bench/import.py --size 40000 --database sqlite
 	$(PY) bench/pack.py
+
+# The import at 40,000 and 1,000,000 observations on SQLite and PostgreSQL (long: tens of minutes).
+bench-import: $(STAMP)
+	$(PY) bench/import.py --size 40000 --size 1000000 --database sqlite
+	scripts/with-postgres $(PY) bench/import.py --size 40000 --size 1000000 --database postgresql
 
 lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock

@@ -3,7 +3,7 @@
 window of ``BEACON_API_RATE_WINDOW_SECONDS``; beyond it the answer is 429 with ``Retry-After``
 (the seconds until the window ends).
 
-Fixed windows counted in Django's cache (a file cache shared by the workers in production),
+Fixed windows counted in Django's cache (the database cache shared by every server and worker in production),
 timed by Beacon's clock so tests move it rather than sleep. The client address is found as the
 sign-in throttle finds it (``BEACON_CLIENT_ADDRESS_HEADER`` behind a proxy).
 """

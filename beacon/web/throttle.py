@@ -18,7 +18,7 @@ hard lock (the rule is :func:`beacon.domain.backoff.delay_after`; the design is 
 * Failures are forgotten ``BEACON_LOGIN_WINDOW_SECONDS`` after the last wait ends.
 
 Time is Beacon's clock (:mod:`beacon.core.clock`), so tests move it rather than sleep. The
-counts are in Django's cache (a file cache shared by the workers in production); the check and
+counts are in Django's cache (the database cache shared by every server and worker in production); the check and
 the count are not one atomic step, so a burst of simultaneous attempts may get one extra try per
 server worker before the wait starts.
 

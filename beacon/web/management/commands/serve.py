@@ -1,7 +1,7 @@
 """``beacon serve``: run Beacon, and the workers that run its background jobs.
 
 By default it runs the production-like server: gunicorn with ``beacon.settings_production``
-(DEBUG off, hashed static files collected first and served by whitenoise, file-based cache
+(DEBUG off, hashed static files collected first and served by whitenoise, the database cache
 shared by the workers). ``--dev`` runs Django's development server with ``beacon.settings``
 instead (auto-reload, static files from the finders).
 
