@@ -52,6 +52,10 @@ bench-import: $(STAMP)
 	$(PY) bench/import.py --size 40000 --size 1000000 --database sqlite
 	scripts/with-postgres $(PY) bench/import.py --size 40000 --size 1000000 --database postgresql
 
+# The dashboards at 1,000 KPIs x 40 quarters, 50 simulated users on PostgreSQL for 2 minutes.
+bench-web: $(STAMP)
+	$(PY) bench/web.py --seconds 120 --kpis 1000 --quarters 40 --users 50
+
 lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
 

@@ -6,10 +6,15 @@ this module only selects and arranges them for pages and the API.
 
 from __future__ import annotations
 
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db import connection
 
 from beacon.core.models import ImportRun, Revision
 from beacon.domain.periods import Month, PeriodError, Quarter, parse_period, quarter_of
@@ -93,9 +98,13 @@ def check_filter(parameter: str, value: str | None, allowed) -> str:
 
 
 def available_periods() -> list[Quarter]:
-    """Quarters with data or open for returns, newest first."""
+    """Quarters with data or open for returns, newest first. The quarters with observations are
+    read once per data version (a distinct scan of every observation otherwise); the quarters
+    open for returns are a small table, read each time."""
+    labels = remembered("periods", lambda: sorted(
+        pm.Observation.objects.order_by().values_list("period", flat=True).distinct()))
     quarters = set()
-    for label in pm.Observation.objects.values_list("period", flat=True).distinct():
+    for label in labels:
         try:
             quarters.add(quarter_of(parse_period(label)))
         except PeriodError:
@@ -146,20 +155,35 @@ class QuarterState:
 
 def quarter_state(q: Quarter, model: QprModel | None = None) -> QuarterState:
     """The state of quarter ``q``; with its model, also how many KPIs are not rated."""
-    published = PublishedReport.objects.filter(period=q.label).exists()
-    statuses = list(Return.objects.filter(period__period=q.label).values_list("status", flat=True))
-    approved = sum(1 for s in statuses if s == Return.Status.APPROVED)
+    state = quarter_states([q])[q]
     if model is None:
-        return QuarterState(published, len(statuses), approved)
-    return QuarterState(published, len(statuses), approved, model.totals.kpis, model.totals.not_rated)
+        return state
+    return QuarterState(state.published, state.returns, state.approved, model.totals.kpis, model.totals.not_rated)
+
+
+def quarter_states(periods) -> dict[Quarter, QuarterState]:
+    """The state of each quarter of ``periods`` (without their models), in two queries however
+    many quarters there are."""
+    labels = [q.label for q in periods]
+    published = set(PublishedReport.objects.filter(period__in=labels).values_list("period", flat=True))
+    returns: dict[str, list[str]] = {}
+    for label, status in Return.objects.filter(period__period__in=labels).values_list("period__period", "status"):
+        returns.setdefault(label, []).append(status)
+    states = {}
+    for q in periods:
+        statuses = returns.get(q.label, [])
+        approved = sum(1 for s in statuses if s == Return.Status.APPROVED)
+        states[q] = QuarterState(q.label in published, len(statuses), approved)
+    return states
 
 
 def default_period() -> Quarter | None:
     """The quarter the pages open on: the newest complete quarter (:class:`QuarterState`), or
     the newest quarter when none is complete yet."""
     periods = available_periods()
+    states = quarter_states(periods)
     for q in periods:
-        if quarter_state(q).complete:
+        if states[q].complete:
             return q
     return periods[0] if periods else None
 
@@ -183,23 +207,110 @@ def parse_slug(slug: str) -> Quarter:
     return Quarter.parse(slug)
 
 
-def _data_version() -> tuple:
-    return (
-        ImportRun.objects.aggregate(m=Max("pk"))["m"],
-        Revision.objects.aggregate(m=Max("pk"))["m"],
-        YearClosure.objects.count(),
-    )
+def data_version() -> str:
+    """The version of everything the dashboards compute from, in one query: the newest import,
+    revision, observation and published edition, and the year closures. Every write to council
+    data goes through an import or ``beacon.core.audit`` (a revision), so any change gives a new
+    version and a value computed under the old one is never shown again."""
+    qn = connection.ops.quote_name
+    tables = [(qn(m._meta.db_table), qn(m._meta.pk.column)) for m in (ImportRun, Revision, pm.Observation, PublishedReport)]
+    sql = "SELECT " + ", ".join(f"(SELECT MAX({pk}) FROM {t})" for t, pk in tables) + \
+        f", (SELECT COUNT(*) FROM {qn(YearClosure._meta.db_table)})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return ":".join(str(v) for v in row)
 
 
-def qpr(q: Quarter) -> QprModel:
-    """The QPR model for a quarter, cached until the data changes (any import, approval or
-    year closure changes the version)."""
-    key = "beacon:qpr:" + q.slug + ":" + ":".join(str(v) for v in _data_version())
-    model = cache.get(key)
-    if model is None:
-        model = build_qpr(q)
-        cache.set(key, model, 600)
-    return model
+_LOCAL: OrderedDict = OrderedDict()
+_LOCAL_LOCK = threading.Lock()
+LOCAL_ENTRIES = 16
+"""How many computed values (QPR models of about 4 MB at 1,000 KPIs, period lists) one process
+keeps in memory, newest used last."""
+_GENERATION_KEY = "beacon:dashboards:generation"
+
+
+def _generation() -> str:
+    """A token kept in the shared cache: clearing the cache (or a new cache) gives a new one, so
+    what this process remembers is dropped with it."""
+    token = cache.get(_GENERATION_KEY)
+    if token is None:
+        token = secrets.token_hex(8)
+        if not cache.add(_GENERATION_KEY, token, None):
+            token = cache.get(_GENERATION_KEY) or token
+    return token
+
+
+def remembered(name: str, build, version: str | None = None, timeout: int = 3600):
+    """``build()`` computed once per data version and kept: in this process's memory (no
+    unpickling of a large model on every request), else in the shared cache (computed once for
+    every worker and server), else built and stored in both. The key holds the data version, so a
+    change to the data is seen at once and nothing stale is shown."""
+    key = f"beacon:dash:{_generation()}:{name}:{version or data_version()}"
+    with _LOCAL_LOCK:
+        if key in _LOCAL:
+            _LOCAL.move_to_end(key)
+            return _LOCAL[key]
+    with _building(key):
+        with _LOCAL_LOCK:  # another thread of this process may have built it meanwhile
+            if key in _LOCAL:
+                return _LOCAL[key]
+        value = cache.get(key)
+        if value is None:
+            value = _build_once(key, build, timeout)
+    with _LOCAL_LOCK:
+        _LOCAL[key] = value
+        while len(_LOCAL) > LOCAL_ENTRIES:
+            _LOCAL.popitem(last=False)
+    return value
+
+
+_KEY_LOCKS: dict[str, threading.Lock] = {}
+
+
+@contextmanager
+def _building(key: str):
+    """One thread of this process computes a value at a time; the others wait for it."""
+    with _LOCAL_LOCK:
+        lock = _KEY_LOCKS.setdefault(key, threading.Lock())
+    try:
+        with lock:
+            yield
+    finally:
+        with _LOCAL_LOCK:
+            if len(_KEY_LOCKS) > 4 * LOCAL_ENTRIES:
+                _KEY_LOCKS.clear()
+
+
+BUILD_WAIT_SECONDS = 60
+
+
+def _build_once(key: str, build, timeout: int):
+    """Build the value and share it; when another process is already building it (a marker in
+    the shared cache), wait for its result rather than computing the same model again (after a
+    change to the data every worker's first request would otherwise build it at once)."""
+    marker = key + ":building"
+    if not cache.add(marker, 1, BUILD_WAIT_SECONDS):
+        deadline = time.monotonic() + BUILD_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            value = cache.get(key)
+            if value is not None:
+                return value
+            if cache.get(marker) is None:  # the other builder gave up (or failed)
+                break
+    try:
+        value = build()
+        cache.set(key, value, timeout)
+    finally:
+        cache.delete(marker)
+    return value
+
+
+def qpr(q: Quarter, version: str | None = None) -> QprModel:
+    """The QPR model for a quarter, computed once per data version (any import, approval, revision
+    or year closure changes the version)."""
+    return remembered("qpr:" + q.slug, lambda: build_qpr(q), version)
 
 
 def filter_kpis(model: QprModel, rag: str = "", dot: str = "", directorate: str = "") -> list[KpiEntry]:
@@ -239,8 +350,9 @@ def kpi_history(kpi: pm.Kpi, quarters: int = 8) -> dict:
     commentary = list(pm.Commentary.objects.filter(kpi=kpi).order_by("-period", "display_order"))
     rated_quarters = sorted({quarter_of(parse_period(o.period)) for o in observations}, reverse=True)[:quarters]
     ratings = []
+    version = data_version()
     for q in rated_quarters:
-        entry = qpr(q).kpi_by_code.get(kpi.code)
+        entry = qpr(q, version).kpi_by_code.get(kpi.code)
         if entry is not None:
             ratings.append(
                 {
@@ -259,15 +371,15 @@ def kpi_history(kpi: pm.Kpi, quarters: int = 8) -> dict:
     sources = [t.target_source for t in target_rows] + [t.floor_source for t in target_rows]
     return {"values": values, "targets": targets, "commentary": commentary, "ratings": ratings,
             "source_keys": [(f"({s.mark})", s.key_text) for s in unpublished_kinds(sources)],
-            "chart": kpi_chart_for(kpi, rated_quarters[0]) if rated_quarters else None}
+            "chart": kpi_chart_for(kpi, rated_quarters[0], version) if rated_quarters else None}
 
 
-def kpi_chart_for(kpi: pm.Kpi, q: Quarter):
+def kpi_chart_for(kpi: pm.Kpi, q: Quarter, version: str | None = None):
     """The report's chart of the KPI for quarter ``q`` (beacon.reports.charts: the same picture
     the QPR prints), or None when the KPI is not in that quarter's edition."""
     from beacon.reports.charts import kpi_chart
 
-    entry = qpr(q).kpi_by_code.get(kpi.code)
+    entry = qpr(q, version).kpi_by_code.get(kpi.code)
     if entry is None:
         return None
     chart = kpi_chart(entry)
