@@ -37,7 +37,6 @@ run already made (the edition it published) and returns its result.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import socket
@@ -52,7 +51,7 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django_tasks import task
 
-from beacon.core import clock
+from beacon.core import clock, jsonio
 from beacon.domain.jobs import JobResult, JobStatus
 from beacon.domain.jobs import percent as _percent
 from beacon.domain.jobs import progress_text
@@ -360,7 +359,7 @@ class Progress:
 
 def _json_kwargs(kwargs: dict) -> dict:
     try:
-        return json.loads(json.dumps(kwargs))
+        return jsonio.loads(jsonio.dumps(kwargs, indent=None))
     except (TypeError, ValueError) as exc:
         raise TypeError(f"a job's arguments must be JSON values (text, numbers, lists): {exc}") from None
 

@@ -1,10 +1,9 @@
 """``beacon jobs``: the latest background jobs, their state and progress (docs/jobs.md)."""
 
-import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from beacon.core import clock, jobs
+from beacon.core import clock, jobs, jsonio
 from beacon.domain.jobs import JobStatus
 
 
@@ -28,7 +27,7 @@ class Command(BaseCommand):
         _WRITERS[format](self, views, recovered)
 
     def write_json(self, views, recovered):
-        self.stdout.write(json.dumps([_as_json(v) for v in views], indent=2))
+        self.stdout.write(jsonio.dumps([_as_json(v) for v in views]))
 
     def write_text(self, views, recovered):
         if recovered is not None:

@@ -45,7 +45,8 @@ def _worker_stopped_after_commit(job_id: str) -> None:
     from beacon.core.models import Job
 
     Job.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, result_message="", result_url="", finished_at=None,
-                                         heartbeat_at=clock.now() - dt.timedelta(hours=1))
+                                         heartbeat_at=clock.now() - dt.timedelta(hours=1),
+                                         worker="a-machine-that-stopped:999999")
     assert jobs.recover_stalled() == [job_id]
 
 
