@@ -69,20 +69,52 @@ def _commentary(q: Quarter, directorate: Directorate, kpi=None) -> HeldCommentar
 
 def held_for_kpi(kpi: pm.Kpi, q: Quarter) -> Held:
     """A KPI's value(s), data note and commentary held for ``q``."""
-    comment = _commentary(q, kpi.directorate, kpi)
-    if kpi.frequency == "monthly":
-        rows = {o.period: o for o in pm.Observation.objects.filter(kpi=kpi, period__in=[m.label for m in q.months])}
-        months = {m.label: rows[m.label].value if m.label in rows else None for m in q.months}
-        note = next((rows[m.label].note for m in q.months if m.label in rows and rows[m.label].note), "")
-        return Held(months=months, note=note, commentary=comment.text, commentary_author=comment.author)
-    obs = pm.Observation.objects.filter(kpi=kpi, period=q.label).first()
-    return Held(value=obs.value if obs else None, note=obs.note if obs else "", commentary=comment.text,
-                commentary_author=comment.author)
+    return held_for_kpis([kpi], q)[kpi.pk]
+
+
+def held_for_kpis(kpis, q: Quarter) -> dict[int, Held]:
+    """:func:`held_for_kpi` for many KPIs at once (KPI id -> what is held), in two queries
+    whatever their number."""
+    kpis = list(kpis)
+    if not kpis:
+        return {}
+    months = [m.label for m in q.months]
+    observations: dict[tuple[int, str], pm.Observation] = {}
+    rows = pm.Observation.objects.filter(kpi__in=kpis, period__in=[q.label, *months]).order_by("-pk")
+    for obs in rows.only("kpi_id", "period", "value", "note"):
+        observations[(obs.kpi_id, obs.period)] = obs  # the lowest key last: what .first() would find
+    comments: dict[tuple[int, int], HeldCommentary] = {}
+    rows = pm.Commentary.objects.filter(period=q.label, directorate_id__in={k.directorate_id for k in kpis},
+                                        sub_area=None, kpi__in=kpis, topic="").order_by("-pk")
+    for row in rows.only("directorate_id", "kpi_id", "text", "author"):
+        comments[(row.directorate_id, row.kpi_id)] = HeldCommentary(row.text, row.author)
+    out = {}
+    for kpi in kpis:
+        comment = comments.get((kpi.directorate_id, kpi.pk), HeldCommentary())
+        if kpi.frequency == "monthly":
+            held = {m: observations.get((kpi.pk, m)) for m in months}
+            note = next((o.note for o in held.values() if o is not None and o.note), "")
+            out[kpi.pk] = Held(months={m: o.value if o else None for m, o in held.items()}, note=note,
+                               commentary=comment.text, commentary_author=comment.author)
+        else:
+            obs = observations.get((kpi.pk, q.label))
+            out[kpi.pk] = Held(value=obs.value if obs else None, note=obs.note if obs else "", commentary=comment.text,
+                               commentary_author=comment.author)
+    return out
 
 
 def held_for_indicator(indicator: pm.ActivityIndicator, q: Quarter) -> Held:
-    obs = pm.ActivityObservation.objects.filter(indicator=indicator, period=q.label).first()
-    return Held(value=obs.value if obs else None)
+    return held_for_indicators([indicator], q)[indicator.pk]
+
+
+def held_for_indicators(indicators, q: Quarter) -> dict[int, Held]:
+    """:func:`held_for_indicator` for many indicators at once (indicator id -> what is held)."""
+    indicators = list(indicators)
+    values = {}
+    rows = pm.ActivityObservation.objects.filter(indicator__in=indicators, period=q.label).order_by("-pk")
+    for obs in rows.only("indicator_id", "value"):
+        values[obs.indicator_id] = obs.value
+    return {ind.pk: Held(value=values.get(ind.pk)) for ind in indicators}
 
 
 def held_commentary(q: Quarter, directorate: Directorate) -> HeldCommentary:
@@ -209,10 +241,15 @@ def return_lines(ret: Return) -> list[LineView]:
     targets: dict[int, list] = {}
     for row in pm.KpiTarget.objects.filter(kpi__in=kpis, financial_year=q.financial_year.label):
         targets.setdefault(row.kpi_id, []).append(row)
+    earlier: dict[int, list] = {}  # each KPI's 36 latest observations before the quarter, newest first
+    rows = pm.Observation.objects.filter(kpi__in=kpis, period_sort__lt=before).order_by("kpi_id", "-period_sort", "-pk")
+    for obs in rows.only("kpi_id", "period", "value", "illustrative"):
+        kept = earlier.setdefault(obs.kpi_id, [])
+        if len(kept) < 36:
+            kept.append(obs)
+    held = held_for_kpis(kpis, q)
     for kpi in kpis:
-        last_value, last_period = _last_reported(
-            pm.Observation.objects.filter(kpi=kpi, period_sort__lt=before).order_by("-period_sort", "-pk")[:36]
-        )
+        last_value, last_period = _last_reported(earlier.get(kpi.pk, []))
         row = target_in_force(targets.get(kpi.pk, []), q)
         line = saved_kpi.get(kpi.pk)
         if row is not None and kpi.polarity == "range":
@@ -245,11 +282,17 @@ def return_lines(ret: Return) -> list[LineView]:
                 commentary=line.commentary if line else "",
                 months=months,
                 **_line_state(line),
-                held=held_for_kpi(kpi, q),
+                held=held[kpi.pk],
             )
         )
-    for ind in pm.ActivityIndicator.objects.filter(directorate=ret.directorate).order_by("display_order", "code"):
-        last = pm.ActivityObservation.objects.filter(indicator=ind, period_sort__lt=ret.period.period_sort).order_by("-period_sort").first()
+    indicators = list(pm.ActivityIndicator.objects.filter(directorate=ret.directorate).order_by("display_order", "code"))
+    latest: dict[int, pm.ActivityObservation] = {}  # each indicator's latest observation before the quarter
+    rows = pm.ActivityObservation.objects.filter(indicator__in=indicators, period_sort__lt=ret.period.period_sort)
+    for obs in rows.order_by("indicator_id", "-period_sort", "pk").only("indicator_id", "period", "value"):
+        latest.setdefault(obs.indicator_id, obs)
+    held_ind = held_for_indicators(indicators, q)
+    for ind in indicators:
+        last = latest.get(ind.pk)
         line = saved_ind.get(ind.pk)
         out.append(
             LineView(
@@ -264,7 +307,7 @@ def return_lines(ret: Return) -> list[LineView]:
                 note=line.note if line else "",
                 commentary=line.commentary if line else "",
                 **_line_state(line),
-                held=held_for_indicator(ind, q),
+                held=held_ind[ind.pk],
             )
         )
     return out

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from beacon.core import clock
 from beacon.core.audit import Change, record_revision, same_value
@@ -61,8 +61,8 @@ from .queries import (
     LineView,
     directorates_for,
     held_commentary,
-    held_for_indicator,
-    held_for_kpi,
+    held_for_indicators,
+    held_for_kpis,
     return_fields,
     return_lines,
     year_closed,
@@ -123,16 +123,19 @@ def _start_from_held(ret: Return) -> list[dict]:
     observations, a monthly KPI's by month, data notes, activity figures, commentary). Returns
     what changed (field, old, new)."""
     changes = []
-    for line in return_lines(ret):
+    stored = _stored_lines(ret)
+    views = return_lines(ret)
+    kpis = pm.Kpi.objects.in_bulk([v.code for v in views if v.kind == LineKind.KPI], field_name="code")
+    indicators = pm.ActivityIndicator.objects.in_bulk([v.code for v in views if v.kind == LineKind.INDICATOR],
+                                                      field_name="code")
+    dirty_lines: list[ReturnLine] = []
+    for line in views:
         held = line.held
-        lookup = {"kpi__code": line.code} if line.kind == LineKind.KPI else {"indicator__code": line.code}
-        obj = ret.lines.filter(**lookup).first()
+        obj = stored.get((line.kind, line.code))
         if obj is None:
             if held.empty:
                 continue
-            target = ({"kpi": pm.Kpi.objects.get(code=line.code)} if line.kind == LineKind.KPI
-                      else {"indicator": pm.ActivityIndicator.objects.get(code=line.code)})
-            obj = ReturnLine(ret=ret, **target)
+            obj = _new_line(ret, line, kpis, indicators)
         months = tuple(MonthValue(m.month, held.month_value(m.label)) for m in line.months) if line.monthly else None
         entry = LineEntry(line.kind, line.code, None if line.monthly else held.value, months, held.note, held.commentary)
         line_changes = _apply(obj, line, entry)
@@ -141,8 +144,9 @@ def _start_from_held(ret: Return) -> list[dict]:
         if held.commentary and obj.commentary_by != held.commentary_author:
             obj.commentary_by, dirty = held.commentary_author, True
         if dirty:
-            obj.save()
+            dirty_lines.append(obj)
         changes += line_changes
+    _save_lines(dirty_lines)
     held_text = held_commentary(ret.period.quarter, ret.directorate)
     if held_text.text != ret.commentary:
         changes.append(_change("directorate commentary", ret.commentary, held_text.text))
@@ -295,6 +299,40 @@ def _removal_problems(line: LineView, entry: LineEntry) -> dict[str, str]:
     return errors
 
 
+_LINE_FIELDS = ["value", "note", "commentary", "entered_by", "commentary_by", "remove", "remove_reason", "month_values"]
+
+
+def _stored_lines(ret: Return) -> dict[tuple, ReturnLine]:
+    """The return's saved lines, read once: (kind, code) -> line."""
+    out = {}
+    for obj in ret.lines.select_related("kpi", "indicator"):
+        key = (LineKind.KPI, obj.kpi.code) if obj.kpi_id else (LineKind.INDICATOR, obj.indicator.code)
+        out[key] = obj
+    return out
+
+
+def _new_line(ret: Return, line: LineView, kpis: dict, indicators: dict) -> ReturnLine:
+    target = {"kpi": kpis[line.code]} if line.kind == LineKind.KPI else {"indicator": indicators[line.code]}
+    return ReturnLine(ret=ret, **target)
+
+
+def _save_lines(lines: list[ReturnLine]) -> None:
+    """Write the lines that changed: the new ones in one insert, the others in one update."""
+    new = [obj for obj in lines if obj.pk is None]
+    if new:
+        ReturnLine.objects.bulk_create(new)
+    old = [obj for obj in lines if obj.pk is not None]
+    if old:  # one prepared UPDATE run for every line (bulk_update's CASE per field is slow to build)
+        opts = ReturnLine._meta
+        fields = [opts.get_field(name) for name in _LINE_FIELDS]
+        quote = connection.ops.quote_name
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        sql = f"UPDATE {quote(opts.db_table)} SET {sets} WHERE {quote(opts.pk.column)} = %s"
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [(*[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields], obj.pk)
+                                     for obj in old])
+
+
 @transaction.atomic
 def save_return(cmd: SaveReturn) -> list[dict]:
     """Save what the data owner entered as a draft. Raises :class:`ReturnError` (nothing
@@ -356,13 +394,14 @@ def save_return(cmd: SaveReturn) -> list[dict]:
 
     kpis = {k.code: k for k in pm.Kpi.objects.filter(directorate=ret.directorate)}
     indicators = {i.code: i for i in pm.ActivityIndicator.objects.filter(directorate=ret.directorate)}
+    stored = _stored_lines(ret)
     changes = []
+    dirty: list[ReturnLine] = []
     for key, line in lines.items():
         entry = entries.get(key)
         if entry is None:
             continue
-        lookup = {"kpi": kpis[line.code]} if line.kind == LineKind.KPI else {"indicator": indicators[line.code]}
-        obj = ReturnLine.objects.filter(ret=ret, **lookup).first() or ReturnLine(ret=ret, **lookup)
+        obj = stored.get(key) or _new_line(ret, line, kpis, indicators)
         line_changes = _apply(obj, line, entry, cmd.by)
         removal = (entry.remove, entry.remove_reason.strip() if entry.remove else "")
         if removal != (obj.remove, obj.remove_reason):
@@ -370,8 +409,9 @@ def save_return(cmd: SaveReturn) -> list[dict]:
                                         removal[1]))
             obj.remove, obj.remove_reason = removal
         if line_changes:
-            obj.save()
+            dirty.append(obj)
         changes += line_changes
+    _save_lines(dirty)
     if commentary is not None:
         if commentary != ret.commentary:
             changes.append(_change("directorate commentary", ret.commentary, commentary))
@@ -432,10 +472,6 @@ def send_back(cmd: SendBack) -> None:
     ReturnEvent.objects.create(ret=ret, action=ReturnEvent.Action.RETURNED, by=cmd.by, at=now, comment=comment)
 
 
-def _observation_exists(kpi: pm.Kpi, period) -> bool:
-    return pm.Observation.objects.filter(kpi=kpi, period=period.label).exists()
-
-
 def _line_change(base: Change, source: str, author: str, approver: str, removal: str) -> Change:
     """What the revisions of one line record: the approver makes the change (``by``), the
     source names who entered it and who approved it; a removal gives its reason."""
@@ -469,36 +505,44 @@ def approve_return(cmd: ApproveReturn) -> dict:
     source = f"web return {q.label} {ret.directorate.code}"
     change = Change(by=cmd.by, at=now, reason=comment or "approved return", source=source)
     counts: Counter = Counter()
-    for line in ret.lines.select_related("kpi", "kpi__directorate", "indicator").order_by("pk"):
+    lines = list(ret.lines.select_related("kpi", "kpi__directorate", "indicator").order_by("pk"))
+    held_kpi = held_for_kpis([line.kpi for line in lines if line.kpi is not None], q)
+    held_ind = held_for_indicators([line.indicator for line in lines if line.kpi is None and line.indicator], q)
+    existing = set(pm.Observation.objects.filter(
+        kpi__in=[line.kpi for line in lines if line.kpi is not None],
+        period__in=[q.label, *(m.label for m in q.months)],
+    ).values_list("kpi_id", "period"))
+    observations, commentary, activity = [], [], []
+    for line in lines:
         author = line.entered_by or ret.submitted_by
         line_change = _line_change(change, source, author, cmd.by, line.remove_reason if line.remove else "")
         kpi = line.kpi
         if kpi is not None:
-            held = held_for_kpi(kpi, q)
+            held = held_kpi[kpi.pk]
             monthly = kpi.frequency == "monthly"
             periods = q.months if monthly else [q]  # a monthly KPI is stored by month
             note = _kept(line.note, held.note, line.remove)
-            entries = []
             for period in periods:
                 value = line.month_value(period.label) if monthly else line.value
                 value = _kept(value, held.month_value(period.label) if monthly else held.value, line.remove)
-                if value is not None or note or _observation_exists(kpi, period):
-                    entries.append(performance.ObservationEntry(kpi, period, value, note))
-            counts += performance.record_observations(entries, line_change)
+                if value is not None or note or (kpi.pk, period.label) in existing:
+                    observations.append(performance.ObservationEntry(kpi, period, value, note, line_change))
             text = _kept(line.commentary, held.commentary, line.remove)
             if text != held.commentary:
                 writer = line.commentary_by or author
-                counts += performance.record_commentary(
-                    [performance.CommentaryEntry(q, ret.directorate, kpi, text, writer, cmd.by)],
+                commentary.append(performance.CommentaryEntry(
+                    q, ret.directorate, kpi, text, writer, cmd.by,
                     _line_change(change, source, writer, cmd.by, line.remove_reason if line.remove and not text else ""),
-                )
+                ))
         elif line.indicator is not None:
-            held = held_for_indicator(line.indicator, q)
+            held = held_ind[line.indicator.pk]
             value = _kept(line.value, held.value, line.remove)
             if value is not None or held.value is not None:
-                counts += performance.record_activity_observations(
-                    [performance.ActivityEntry(line.indicator, q, value)], line_change
-                )
+                activity.append(performance.ActivityEntry(line.indicator, q, value, line_change))
+    # one write per table whatever the number of lines, each row's revisions naming its line's author
+    counts += performance.record_observations(observations, change)
+    counts += performance.record_commentary(commentary, change)
+    counts += performance.record_activity_observations(activity, change)
     held_text = held_commentary(q, ret.directorate).text
     text = _kept(ret.commentary, held_text, ret.remove_commentary)
     if text != held_text:
