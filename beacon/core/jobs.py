@@ -357,8 +357,22 @@ class Progress:
 # --- starting --------------------------------------------------------------------------------
 
 
+def _plain_json(value) -> bool:
+    """``value`` is made of JSON values only (no dates, enums or objects that would arrive as text)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_json(v) for k, v in value.items())
+    return False
+
+
 def _json_kwargs(kwargs: dict) -> dict:
     try:
+        bad = sorted(k for k, v in kwargs.items() if not _plain_json(v))
+        if bad:
+            raise TypeError(f"{', '.join(bad)} is not made of JSON values")
         return jsonio.loads(jsonio.dumps(kwargs, indent=None))
     except (TypeError, ValueError) as exc:
         raise TypeError(f"a job's arguments must be JSON values (text, numbers, lists): {exc}") from None
