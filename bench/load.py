@@ -195,14 +195,17 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def report(rec: Recorder, elapsed: float) -> str:
-    lines = [f"{'kind':<20} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"]
+def report(rec: Recorder, elapsed: float, heading: str = "kind", width: int = 20) -> str:
+    """The table of a run: requests, errors and latency percentiles per kind of request, then all."""
+    lines = [f"{heading:<{width}} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"]
     kinds = sorted({k for k, _, _ in rec.samples})
     for kind in kinds + ["ALL"]:
         rows = [(t, ok) for k, t, ok in rec.samples if kind == "ALL" or k == kind]
+        if not rows:
+            continue
         times = [t * 1000 for t, _ in rows]
         errors = sum(1 for _, ok in rows if not ok)
-        lines.append(f"{kind:<20} {len(rows):>8} {errors:>6} {statistics.median(times):>7.0f} "
+        lines.append(f"{kind:<{width}} {len(rows):>8} {errors:>6} {statistics.median(times):>7.0f} "
                      f"{percentile(times, 95):>7.0f} {percentile(times, 99):>7.0f} {max(times):>7.0f}")
     total = len(rec.samples)
     lines.append(f"throughput: {total / elapsed:.1f} requests/s over {elapsed:.1f} s ({total} requests)")

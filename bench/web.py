@@ -25,7 +25,6 @@ import os
 import random
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,7 +38,7 @@ BENCH = Path(__file__).resolve().parent
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
-from load import PASSWORD, Recorder, Session, free_port, percentile, timed  # noqa: E402
+from load import PASSWORD, Recorder, Session, free_port, report, timed  # noqa: E402
 from results import synthetic_bundle  # noqa: E402
 
 PYTHON = sys.executable
@@ -177,24 +176,6 @@ def owner(s: Session, code: str, deadline: float, rec: Recorder, site: dict, see
     timed(rec, s, "submit return", path, data, ok_codes=(200, 302))
 
 
-def report(rec: Recorder, elapsed: float) -> str:
-    lines = [f"{'page':<22} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"]
-    kinds = sorted({k for k, _, _ in rec.samples})
-    for kind in kinds + ["ALL"]:
-        rows = [(t, ok) for k, t, ok in rec.samples if kind == "ALL" or k == kind]
-        if not rows:
-            continue
-        times = [t * 1000 for t, _ in rows]
-        errors = sum(1 for _, ok in rows if not ok)
-        lines.append(f"{kind:<22} {len(rows):>8} {errors:>6} {statistics.median(times):>7.0f} "
-                     f"{percentile(times, 95):>7.0f} {percentile(times, 99):>7.0f} {max(times):>7.0f}")
-    total = len(rec.samples)
-    lines.append(f"throughput: {total / elapsed:.1f} requests/s over {elapsed:.1f} s ({total} requests)")
-    for error in rec.errors[:10]:
-        lines.append(f"error: {error}")
-    return "\n".join(lines)
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=120, help="length of the measured run (default 120)")
@@ -284,7 +265,7 @@ def main(argv=None) -> int:
         for th in threads:
             th.join()
         elapsed = time.perf_counter() - start
-        print(report(rec, elapsed))
+        print(report(rec, elapsed, heading="page", width=22))
         return 0 if not rec.errors and rec.samples else 1
     finally:
         if server is not None:
