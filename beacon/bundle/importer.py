@@ -160,14 +160,6 @@ IMPORT_BUSY = ("another import is running: nothing was imported; wait for it to 
                "then import again")
 
 
-class _NoProgress:
-    def total(self, n: int) -> None:
-        pass
-
-    def step(self, message: str, advance: int = 1) -> None:
-        pass
-
-
 def import_bundle(path: str | Path, *, user: str | None = None, reason: str = "", now: datetime | None = None,
                   dry_run: bool = False, expect: str | None = None, progress=None) -> ImportResult:
     """Import a bundle all or nothing. Raises :class:`BundleErrors` listing every problem.
@@ -184,7 +176,9 @@ def import_bundle(path: str | Path, *, user: str | None = None, reason: str = ""
 
     from beacon.core.models import Revision
 
-    progress = progress if progress is not None else _NoProgress()
+    from beacon.core.progress import steps
+
+    progress = steps(progress)
     progress.total(2 + 2 * len(PARTS))
     progress.step("Reading the bundle", advance=0)
     bundle = read_bundle(path, owns=lambda name: any(part.owns(name) for part in PARTS))

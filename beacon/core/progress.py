@@ -13,7 +13,7 @@ from typing import TextIO
 
 from beacon.domain.jobs import JobStatus
 
-__all__ = ["ProgressBar", "bar_text"]
+__all__ = ["ProgressBar", "bar_text", "QUIET", "steps"]
 
 WIDTH = 20
 
@@ -107,3 +107,22 @@ class ProgressBar:
         flush = getattr(self.stream, "flush", None)
         if flush:
             flush()
+
+
+class Quiet:
+    """A progress nobody watches: long work given no progress (``progress=None``) reports to
+    this, so the work itself is written once whether a job, a command or a test runs it."""
+
+    def total(self, n: int) -> None:
+        pass
+
+    def step(self, message: str, advance: int = 1) -> None:
+        pass
+
+
+QUIET = Quiet()
+
+
+def steps(progress):
+    """``progress``, or one that records nothing."""
+    return QUIET if progress is None else progress

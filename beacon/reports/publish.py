@@ -373,7 +373,7 @@ def publish(period: Quarter, user: str, allow: dict[str, str] | None = None, rul
     from beacon.reports import documents
     from beacon.reports.models import PublishedFile, PublishedReport
     from beacon.reports.qpr import model_json
-    from beacon.reports.steps import steps
+    from beacon.core.progress import steps
 
     progress = steps(progress)
     progress.total(publish_steps())

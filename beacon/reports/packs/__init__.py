@@ -303,7 +303,7 @@ def assemble(meeting: gm.Meeting, audience=PackAudience.PUBLIC, *, first_page: i
     ``first_page``. Papers that cannot be rendered are left out and named in ``problems``.
     ``progress`` (a :class:`beacon.core.jobs.Progress`) hears each of its
     :func:`assembly_steps`; the caller sets the total."""
-    from beacon.reports.steps import steps
+    from beacon.core.progress import steps
 
     progress = steps(progress)
     audience = PackAudience(audience)
@@ -521,7 +521,7 @@ def dispatch(command: DispatchPack, progress=None) -> list[gm.Pack]:
     version 1, recording each item's page range; refused, naming every failure, while §12 fails
     or once the pack has been dispatched. ``progress`` (a :class:`beacon.core.jobs.Progress`)
     hears each step: the checks, each paper of each pack (:func:`assemble`), storing them."""
-    from beacon.reports.steps import steps
+    from beacon.core.progress import steps
 
     progress = steps(progress)
     now = command.now or clock.now()
@@ -559,7 +559,7 @@ def supplement(command: DispatchSupplement, progress=None) -> list[gm.Pack]:
     listing them and their papers, numbered on from the last page already published (the pages
     published keep their numbers). Refused before dispatch, when nothing was added, or on a §12
     failure of an added item. ``progress``: as for :func:`dispatch`."""
-    from beacon.reports.steps import steps
+    from beacon.core.progress import steps
 
     progress = steps(progress)
     now = command.now or clock.now()
