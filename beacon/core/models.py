@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from beacon.core import clock
+from beacon.domain import notifications
 
 DEFAULT_KPI_HEADING = "Key Performance Indicators"
 
@@ -253,3 +254,35 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.status})"
+
+
+class Notification(models.Model):
+    """Something a person is told about: a return due, an action overdue, a risk flagged. One
+    row per person and event (``event_key``): an event is never notified twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    event_key = models.CharField(max_length=300, help_text="The event, e.g. return_due:2022/23 Q3:CYPE.")
+    kind = models.CharField(max_length=30, choices=notifications.choices(notifications.NotificationKind))
+    subject = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    due = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True, help_text="When it went out by e-mail, alone or in a digest.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "event_key"], name="unique_notification")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+
+class NotificationPreference(models.Model):
+    """How one person hears of their notifications by e-mail, and the kinds they do not want."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="notification_preference")
+    delivery = models.CharField(max_length=20, choices=notifications.choices(notifications.Delivery),
+                                default=notifications.Delivery.DAILY_DIGEST)
+    muted_kinds = models.JSONField(default=list, blank=True, help_text="Kinds not e-mailed (still listed).")
+    last_digest_on = models.DateField(null=True, blank=True)

@@ -10,6 +10,7 @@ recorded as a :class:`beacon.core.models.Revision` (who, when, old, new, why) by
 from django.db import models
 
 from beacon.core.models import Directorate, SubArea
+from beacon.domain import benchmarking, targets
 
 DECIMAL = {"max_digits": 28, "decimal_places": 10, "null": True, "blank": True}
 
@@ -195,3 +196,97 @@ class SupportingTableCell(models.Model):
 
     class Meta:
         ordering = ["table", "line"]
+
+
+class TargetChange(models.Model):
+    """A change of a KPI's target or floor standard for a financial year, in the open: who made
+    it, when, why, who approved it, and the period it takes effect from (a mid-year change keeps
+    its effective date). The :class:`KpiTarget` row holds the value in force; this is its story.
+    """
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="target_changes")
+    financial_year = models.CharField(max_length=7)
+    effective_from = models.CharField(max_length=12, blank=True, help_text="Period label; blank = the whole year.")
+    field = models.CharField(max_length=10, choices=targets.choices(targets.TargetField))
+    old_value = models.DecimalField(**DECIMAL)
+    new_value = models.DecimalField(**DECIMAL)
+    reason = models.TextField()
+    changed_by = models.CharField(max_length=150)
+    changed_at = models.DateTimeField()
+    approved_by = models.CharField(max_length=200, blank=True, help_text="Who approved it; blank = not recorded.")
+    approved_on = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=500, blank=True, help_text="The form or import file.")
+
+    class Meta:
+        ordering = ["kpi", "financial_year", "changed_at", "pk"]
+
+
+class BenchmarkMeasure(models.Model):
+    """A national measure other councils report too (e.g. an ASCOF or LG Inform metric)."""
+
+    code = models.CharField(max_length=60, unique=True)
+    title = models.CharField(max_length=500)
+    unit = models.CharField(max_length=20, blank=True)
+    polarity = models.CharField(max_length=10, choices=benchmarking.choices(benchmarking.Polarity),
+                                default=benchmarking.Polarity.HIGHER)
+    source = models.CharField(max_length=500, blank=True, help_text="Who publishes it, e.g. NHS Digital (ASCOF).")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+
+class Area(models.Model):
+    """A council's area, by its ONS GSS code (E10000016 is Kent)."""
+
+    code = models.CharField(max_length=9, unique=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+
+class ComparisonGroup(models.Model):
+    """A set of areas to compare with: CIPFA nearest neighbours, a region, all county councils."""
+
+    code = models.CharField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    source = models.CharField(max_length=500, blank=True)
+    areas = models.ManyToManyField(Area, related_name="groups", through="ComparisonGroupMember")
+
+    class Meta:
+        ordering = ["name"]
+
+
+class ComparisonGroupMember(models.Model):
+    group = models.ForeignKey(ComparisonGroup, on_delete=models.CASCADE, related_name="members")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "area"], name="unique_group_member")]
+
+
+class ComparatorValue(models.Model):
+    """One area's value of a national measure for a period."""
+
+    measure = models.ForeignKey(BenchmarkMeasure, on_delete=models.CASCADE, related_name="values")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="comparator_values")
+    period = models.CharField(max_length=12, help_text="Canonical label: 2021/22, 2022/23 Q2 or 2022-03.")
+    period_sort = models.IntegerField()
+    value = models.DecimalField(**DECIMAL)
+    illustrative = models.BooleanField(default=False, help_text="Not a published figure: always shown marked.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "area", "period"], name="unique_comparator_value")
+        ]
+        indexes = [models.Index(fields=["measure", "period_sort"], name="comparator_measure_period")]
+
+
+class KpiMeasure(models.Model):
+    """A KPI mapped to a national measure: the council's own area and the group it is compared in."""
+
+    kpi = models.OneToOneField(Kpi, on_delete=models.CASCADE, related_name="benchmark")
+    measure = models.ForeignKey(BenchmarkMeasure, on_delete=models.PROTECT, related_name="kpis")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", help_text="The council's own area.")
+    group = models.ForeignKey(ComparisonGroup, on_delete=models.PROTECT, related_name="kpis")

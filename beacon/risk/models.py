@@ -13,6 +13,7 @@ from django.db import models
 
 from beacon.core import blobs
 from beacon.domain.risk import ActionStatus, EventKind, Rating, RiskStatus
+from beacon.domain import kri
 
 # the stored values, from the enums that hold their labels (beacon.domain.risk)
 STATUSES = tuple(s.value for s in RiskStatus)
@@ -379,3 +380,68 @@ class RiskAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.risk.risk_id}"
+
+
+class RiskIndicator(models.Model):
+    """A key risk indicator: a KPI or an activity indicator that evidences a risk (a KPI can
+    evidence several risks), with the trigger rule that flags the risk for review."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="indicators")
+    kpi = models.ForeignKey("performance.Kpi", on_delete=models.CASCADE, null=True, blank=True,
+                            related_name="risk_links")
+    activity = models.ForeignKey("performance.ActivityIndicator", on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="risk_links")
+    trigger = models.CharField(max_length=30, choices=kri.choices(kri.TriggerRule), default=kri.TriggerRule.NONE)
+    quarters = models.PositiveSmallIntegerField(default=2, help_text="Consecutive quarters the trigger needs.")
+    note = models.TextField(blank=True)
+    display_order = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["risk", "display_order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kpi__isnull=False, activity__isnull=True)
+                           | models.Q(kpi__isnull=True, activity__isnull=False)),
+                name="risk_indicator_one_indicator"),
+            models.UniqueConstraint(fields=["risk", "kpi"], name="unique_risk_kpi"),
+            models.UniqueConstraint(fields=["risk", "activity"], name="unique_risk_activity"),
+        ]
+
+
+class RiskRelation(models.Model):
+    """One risk bearing on another: related, or contributes to."""
+
+    from_risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="relations_out")
+    to_risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(max_length=20, choices=kri.choices(kri.RelationKind))
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_risk", "to_risk", "kind"], name="unique_risk_relation"),
+            models.CheckConstraint(condition=~models.Q(from_risk=models.F("to_risk")), name="risk_relation_not_self"),
+        ]
+
+
+class RiskFlag(models.Model):
+    """A risk flagged for review by an indicator's trigger rule, with the evidence. Raised once
+    per indicator, rule and period (re-evaluating never raises it twice)."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="flags")
+    indicator = models.ForeignKey(RiskIndicator, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="flags")
+    indicator_code = models.CharField(max_length=32, help_text="Kept if the link is removed.")
+    trigger = models.CharField(max_length=30, choices=kri.choices(kri.TriggerRule))
+    period = models.CharField(max_length=12, help_text="The latest period of the evidence.")
+    evidence = models.TextField(help_text="The results that met the rule, in words.")
+    raised_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=kri.choices(kri.FlagStatus), default=kri.FlagStatus.OPEN)
+    reviewed_by = models.CharField(max_length=150, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["risk", "-raised_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["risk", "indicator_code", "trigger", "period"], name="unique_risk_flag")
+        ]
