@@ -28,6 +28,7 @@ BEACON_COMMANDS = {
     "serve": "run the web application (gunicorn, production settings; --dev for Django's server) and a job worker",
     "worker": "run background jobs (publishing, packs) as they are queued; beacon serve starts one itself",
     "jobs": "list the latest background jobs, their state and progress (--format json); --recover requeues stalled ones",
+    "remind": "send the reminders due today and the daily digests now (--date YYYY-MM-DD); workers do it daily",
 }
 
 

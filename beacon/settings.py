@@ -189,6 +189,13 @@ EMAIL_BACKEND = {
 EMAIL_FILE_PATH = os.environ.get("BEACON_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("BEACON_EMAIL_FROM", "Beacon <beacon@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Reminders and notifications (beacon/core/notifications.py, docs/notifications.md): each job
+# worker starts the day's reminders (the send-reminders job, once a day whichever worker) after
+# BEACON_REMINDERS_AT, council time ("off": only `beacon remind` sends them); a thing falls due
+# BEACON_REMINDER_DAYS days before its date; e-mails link to pages under BEACON_SITE_URL.
+BEACON_REMINDERS_AT = os.environ.get("BEACON_REMINDERS_AT", "07:00")
+BEACON_REMINDER_DAYS = int(os.environ.get("BEACON_REMINDER_DAYS", "7"))
+BEACON_SITE_URL = os.environ.get("BEACON_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- stored files (beacon/core/blobs.py, docs/deploy.md) ----------------------------------
 # Published files, register edition files, agenda packs and uploaded papers are kept outside the

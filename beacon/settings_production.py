@@ -11,8 +11,12 @@ Environment:
 * E-mail (password-reset links, new accounts) goes by SMTP: ``BEACON_EMAIL_HOST`` (default
   ``localhost``), ``BEACON_EMAIL_PORT`` (587), ``BEACON_EMAIL_USER``, ``BEACON_EMAIL_PASSWORD``,
   ``BEACON_EMAIL_TLS`` (``1``: STARTTLS, the default; ``0``: none), ``BEACON_EMAIL_FROM`` (the
-  sender). ``BEACON_EMAIL_BACKEND=console`` or ``file`` (with ``BEACON_EMAIL_FILE_PATH``) keeps
-  mail on the machine instead (the default for a local demo, ``BEACON_INSECURE_LOCAL_HTTP=1``).
+  sender). ``BEACON_EMAIL_BACKEND=console`` or ``file`` (with ``BEACON_EMAIL_FILE_PATH``, default
+  ``var/mail``) keeps mail on the machine instead (``file`` is the default for a local demo,
+  ``BEACON_INSECURE_LOCAL_HTTP=1``: the reminders and digests are files to open).
+* ``BEACON_SITE_URL``: the address people open Beacon at (``https://beacon.example.gov.uk``),
+  for the links in e-mails. ``BEACON_REMINDERS_AT`` (``07:00``) and ``BEACON_REMINDER_DAYS``
+  (``7``): when the daily reminders go out and how early (docs/notifications.md).
 * Several application servers and job workers (docs/deploy.md) share the database and the file
   store, and nothing else: ``BEACON_SECRET_KEY`` must then be the same on all of them; stored files
   go to ``BEACON_FILES_DIR`` (a shared mount) or, with ``BEACON_STORAGE_BACKEND=s3``, a bucket
@@ -100,7 +104,7 @@ EMAIL_BACKEND = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
-}[os.environ.get("BEACON_EMAIL_BACKEND", "console" if _LOCAL_HTTP else "smtp")]  # a local demo prints it
+}[os.environ.get("BEACON_EMAIL_BACKEND", "file" if _LOCAL_HTTP else "smtp")]  # a local demo: files in var/mail
 EMAIL_HOST = os.environ.get("BEACON_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("BEACON_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("BEACON_EMAIL_USER", "")

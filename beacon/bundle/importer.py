@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from beacon.core import clock, jsonio, locks
+from beacon.core.signals import results_changed_after_commit
 
 from .errors import BundleErrors
 from .reader import Bundle, read_bundle
@@ -217,6 +218,7 @@ def import_bundle(path: str | Path, *, user: str | None = None, reason: str = ""
             if dry_run:
                 raise _RollBack(result)
             _record_run(ctx, warnings, skipped)
+            results_changed_after_commit("bundle import")  # any KPI's results may have changed (None: all)
             progress.step("Recorded the import")
     except _RollBack as done:
         return done.result

@@ -59,7 +59,7 @@ from beacon.domain.jobs import progress_text
 __all__ = [
     "JobStatus", "JobResult", "Progress", "JobView", "JobSpec", "job", "spec", "kinds", "start", "get", "recent",
     "run_inline", "run_queued", "recover_stalled", "run_job", "work", "JobNotFound", "JobFailed", "JobLost",
-    "UnknownJobKind",
+    "UnknownJobKind", "schedule",
 ]
 
 log = logging.getLogger("beacon.jobs")
@@ -705,10 +705,43 @@ def recover_stalled(now=None) -> list[str]:
     return requeued
 
 
+# --- work started by the worker loop at set times --------------------------------------------
+
+_SCHEDULES: dict[str, Callable[[], object]] = {}
+
+
+def schedule(name: str, fn: Callable[[], object]) -> None:
+    """Have every worker loop (not ``--once``) call ``fn()`` when the queue is empty (and at least
+    every quarter of ``BEACON_JOB_STALL_SECONDS`` while it is busy): ``fn`` decides,
+    cheaply, whether its time has come and then starts its job with :func:`start` and a key that
+    names the day, so that of several workers only one starts it (``send-reminders``:
+    :func:`beacon.core.notifications.start_daily_reminders`)."""
+    _SCHEDULES[name] = fn
+
+
+_SCHEDULE_RETRY_SECONDS = 60.0
+_schedule_failed: dict[str, float] = {}
+
+
+def _run_schedules() -> None:
+    for name, fn in list(_SCHEDULES.items()):
+        failed = _schedule_failed.get(name)
+        if failed is not None and time.monotonic() - failed < _SCHEDULE_RETRY_SECONDS:
+            continue  # it failed a moment ago (the database unreachable?): not every second
+        try:
+            fn()
+            _schedule_failed.pop(name, None)
+        except Exception:
+            _schedule_failed[name] = time.monotonic()
+            log.exception("the scheduled %s could not be started; trying again in a minute", name)
+
+
 def work(*, once: bool = False, poll: float | None = None, should_stop: Callable[[], bool] = lambda: False,
          sleep: Callable[[float], None] = time.sleep, busy: Callable[[bool], None] | None = None) -> int:
     """The worker loop (``beacon worker``): run queued jobs; every quarter of
-    ``BEACON_JOB_STALL_SECONDS`` queue stalled ones again. With ``once``, stop when nothing waits;
+    ``BEACON_JOB_STALL_SECONDS`` queue stalled ones again; between them start the scheduled jobs
+    whose time has come (:func:`schedule`). With ``once``, stop when nothing waits (and start no
+    scheduled job);
     ``should_stop`` is asked before each job; ``busy(True)``/``busy(False)`` brackets each job.
     Returns how many queue entries were run."""
     from django.db import close_old_connections
@@ -718,6 +751,8 @@ def work(*, once: bool = False, poll: float | None = None, should_stop: Callable
     every = max(1.0, _stall_seconds() / 4)
     worker = _worker_name()
     last_recovery: float | None = None
+    last_schedules = time.monotonic()
+    entry_was_none = False  # the first look at the queue comes before the first schedule
     count = 0
     while not should_stop():
         if last_recovery is None or time.monotonic() - last_recovery >= every:
@@ -726,7 +761,11 @@ def work(*, once: bool = False, poll: float | None = None, should_stop: Callable
             except Exception:
                 log.exception("recovering stalled jobs failed; trying again later")
             last_recovery = time.monotonic()
+        if not once and (entry_was_none or time.monotonic() - last_schedules >= every):
+            _run_schedules()  # the daily jobs, when it is their time (never with --once)
+            last_schedules = time.monotonic()
         entry = _next_task(worker)
+        entry_was_none = entry is None
         if entry is not None:
             if busy is not None:
                 busy(True)

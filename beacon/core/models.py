@@ -103,6 +103,9 @@ class Revision(models.Model):
         indexes = [
             models.Index(fields=["entity", "key"], name="performance_entity_6475e1_idx"),
             models.Index(fields=["content_type", "object_id"], name="core_revision_record_idx"),
+            # the audit view (beacon.core.audit_view): newest first, and one person's changes
+            models.Index(fields=["changed_at", "id"], name="core_revision_at_idx"),
+            models.Index(fields=["changed_by", "changed_at", "id"], name="core_revision_by_at_idx"),
         ]
 
     def __str__(self):

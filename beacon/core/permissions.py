@@ -26,8 +26,12 @@ officer (clerk)        agendas, papers, packs and their dispatch, minutes and th
 Member                 read meetings and decisions, exempt items and the members' pack
 Public (not signed in) the home page, sign-in, published reports and their open
                        data; meetings, papers, minutes and decisions not exempt
-Administrator          the Django admin (users, roles, assignments, tokens)
+Administrator          the Django admin (users, roles, assignments, tokens); the audit
+                       view
 =====================  =============================================================
+
+The performance lead and the risk manager (and administrators, Django staff) also see the
+audit view (``VIEW_AUDIT``: every recorded change, who made it, when and why, and its CSV file).
 
 The lead and the risk manager also manage the accounts of their own area on the users page
 (``MANAGE_USERS``; ``GRANTS``: data owners and their directorates, risk owners and their
@@ -68,6 +72,8 @@ UPDATE_RISK = "update_risk"  # re-rate one risk and record progress on its actio
 MANAGE_USERS = "manage_users"  # add and edit the users of one's own area (see GRANTS)
 MANAGE_MEETINGS = "manage_meetings"  # bodies, meetings, agendas, papers, packs and minutes
 VIEW_EXEMPT = "view_exempt"  # exempt items and the members' pack
+VIEW_AUDIT = "view_audit"  # the audit view: every recorded change, and its CSV file
+CHANGE_TARGET = "change_target"  # change a KPI's target or floor standard, with its reason and approval
 
 RULES: dict[str, tuple[str, ...]] = {
     VIEW_DASHBOARDS: (LEAD, DATA_OWNER, RISK_MANAGER, RISK_OWNER, READER),
@@ -87,8 +93,11 @@ RULES: dict[str, tuple[str, ...]] = {
     MANAGE_USERS: (LEAD, RISK_MANAGER),
     MANAGE_MEETINGS: (CLERK,),
     VIEW_EXEMPT: (CLERK, MEMBER),
+    VIEW_AUDIT: (LEAD, RISK_MANAGER),
+    CHANGE_TARGET: (LEAD,),
 }
 SCOPED = {VIEW_RETURN, EDIT_RETURN}
+STAFF_TOO = {VIEW_AUDIT}  # actions administrators (Django staff) may take whatever their roles
 
 
 def roles_of(user) -> set[str]:
@@ -128,6 +137,8 @@ def can(user, action: str, directorate=None, risk=None) -> bool:
     for updating a risk)?"""
     if action not in RULES:
         raise ValueError(f"unknown action {action!r}")
+    if action in STAFF_TOO and getattr(user, "is_staff", False) and user.is_active:
+        return True
     roles = roles_of(user)
     if not roles & set(RULES[action]):
         return False

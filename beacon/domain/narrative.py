@@ -64,6 +64,9 @@ __all__ = [
     "manual_counts",
     "manual_sentence",
     "dot_key_note",
+    "rebaseline_note",
+    "rebaseline_footnote",
+    "rebaseline_counts_note",
 ]
 
 _ORDINALS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
@@ -639,7 +642,64 @@ def kpi_sentence(kpi: KpiEntry, period: PeriodInfo, method: str = "trend", dot: 
     if s:
         text += f", and has {s}"
     text += "."
+    if kpi.rebaseline is not None:
+        text += f" {rebaseline_note(kpi)}."
     return text + _trend_sentence(kpi, method, dot)
+
+
+# --- re-baselining (docs/targets.md) ---------------------------------------------------------
+def _original_thresholds_text(kpi: KpiEntry) -> str:
+    """The original values that changed, as a paper names them: "target of 90%", "floor standard
+    of 80%", "target range of 80% to 90%"."""
+    rb = kpi.rebaseline
+    f = lambda v: format_value(v, kpi.unit, kpi.decimals)  # noqa: E731
+    if kpi.polarity == Polarity.RANGE:
+        parts = []
+        if (rb.target_low, rb.target_high) != (kpi.target_low, kpi.target_high):
+            parts.append(f"target range of {f(rb.target_low)} to {f(rb.target_high)}")
+        if (rb.floor_low, rb.floor_high) != (kpi.floor_low, kpi.floor_high):
+            parts.append("floor standard range of " + (f"{f(rb.floor_low)} to {f(rb.floor_high)}"
+                                                       if rb.floor_low is not None else "none"))
+    else:
+        parts = []
+        if rb.target != kpi.target:
+            parts.append(f"target of {f(rb.target)}")
+        if rb.floor != kpi.floor:
+            parts.append(f"floor standard of {f(rb.floor)}")
+    return " and ".join(parts) or "target"
+
+
+def rebaseline_note(kpi: KpiEntry) -> str:
+    """The council's words for a re-baselined KPI: "Re-baselined: Red against the original target
+    of 90%" (no full stop); "" when the KPI is not re-baselined."""
+    rb = kpi.rebaseline
+    if rb is None or rb.rag is None:
+        return ""
+    return f"Re-baselined: {Rag(rb.rag).label} against the original {_original_thresholds_text(kpi)}"
+
+
+def rebaseline_footnote(kpi: KpiEntry) -> str:
+    """The panel's note: the council's words, then the RAG in force and from when."""
+    note = rebaseline_note(kpi)
+    if not note:
+        return ""
+    rb = kpi.rebaseline
+    since = f" from {rb.effective_from}" if rb.effective_from else " for the year"
+    rated = Rag(kpi.rag).label if kpi.rag else "not rated"
+    return f"{note}; rated {rated} against the target and floor standard in force{since}."
+
+
+def rebaseline_counts_note(kpis: Iterable[KpiEntry]) -> str:
+    """The counts table's note: the counts are of RAG against the targets in force; how many KPIs
+    were re-baselined, and which. "" when none was."""
+    changed = [k for k in kpis if k.rebaseline is not None and k.rebaseline.rag is not None]
+    if not changed:
+        return ""
+    n = len(changed)
+    which = "; ".join(f"{k.name} ({rebaseline_note(k).removeprefix('Re-baselined: ')})" for k in changed)
+    verb = "was" if n == 1 else "were"
+    return (f"The counts are of RAG ratings against the targets and floor standards in force. "
+            f"{n} KPI{'' if n == 1 else 's'} {verb} re-baselined: {which}.")
 
 
 def _trend_sentence(kpi: KpiEntry, method: str, dot: DotRules | None = None) -> str:

@@ -24,6 +24,7 @@ from .rag import Polarity, Rag
 from .records import fact, from_plain, record, to_plain
 from .risk_overview import RiskOverview
 from .rules import RuleSet
+from .targets import Rebaseline
 from .severity import Severity, SeveritySource
 from .wording import reported_dot
 
@@ -38,6 +39,8 @@ __all__ = [
     "DotEvidence",
     "SeriesPoint",
     "KpiEntry",
+    "Rebaseline",
+    "Benchmark",
     "Counts",
     "ComparisonCounts",
     "Changes",
@@ -132,6 +135,36 @@ class SeriesPoint:
 
 
 @record
+class Benchmark:
+    """A KPI's comparison with other councils on the national measure it is mapped to
+    (`kpis[].benchmark`; `docs/benchmarking.md`): rank, quartile and the group's median."""
+
+    __json_name__ = "benchmark"
+
+    measure: str = fact("the national measure's code (`benchmark_measures.csv`)", default="")
+    title: str = fact("the measure's title", default="")
+    source: str = fact("who publishes the measure", default="")
+    unit: str = fact("the measure's unit (blank: the KPI's)", default="")
+    polarity: str = fact("`higher`, `lower` or `neither` is better (decides rank 1)", default="higher")
+    group: str = fact("the comparison group's code", default="")
+    group_name: str = fact("the comparison group's name", default="")
+    area: str = fact("the council's own area (its name)", default="")
+    area_code: str = fact("its ONS GSS code", default="")
+    period: str = fact("the period of the other areas' values: the latest held at or before the report period",
+                       default="")
+    value: float | None = fact("the council's value compared: the KPI's value for the report period")
+    rank: int | None = fact("1 = best by the measure's polarity; equal values share a rank; null when the measure "
+                            "is not ranked or the council has no value")
+    of: int = fact("how many areas are ranked: the group's areas with a value and the council", default=0)
+    quartile: int | None = fact("1 = the top quarter (fewer than a quarter of the areas do better) to 4; null with "
+                                "fewer than four areas")
+    median: float | None = fact("the median of the other areas' values")
+    illustrative: int = fact("how many of the other areas' values are illustrative, not published figures "
+                             "(always printed as such)", default=0)
+    caveat: str | None = fact("present when the comparator period is not the KPI's: says so", omit_none=True)
+
+
+@record
 class KpiEntry:
     """One KPI of the edition (`kpis[]`)."""
 
@@ -194,6 +227,13 @@ class KpiEntry:
     prior_year_period: str | None = fact("year end (Q4) only: that quarter", omit_none=True)
     rag_prior_year_note: str | None = fact("year end (Q4) only: \"New KPI in yy/yy\" when the KPI is new this "
                                            "year and has no prior rating", omit_none=True)
+    rebaseline: Rebaseline | None = fact("present only when the KPI's RAG against the year's original target and "
+                                         "floor standard (before a change in the year) differs from its RAG against "
+                                         "those in force: the KPI is re-baselined (`docs/targets.md`)",
+                                         omit_none=True)
+    benchmark: Benchmark | None = fact("present only for a KPI mapped to a national measure with comparator "
+                                       "values (`kpi_benchmarks.csv`): its rank, quartile and group median",
+                                       omit_none=True)
 
     @property
     def reported_dot(self) -> Dot:

@@ -12,3 +12,9 @@ class GovernanceConfig(AppConfig):
         from .bundle import PART
 
         register(PART)
+
+        from beacon.core.notifications import register_source
+
+        from . import reminders
+
+        register_source(reminders.SOURCE, reminders.reminders)

@@ -10,5 +10,7 @@ class PerformanceConfig(AppConfig):
         from beacon.bundle.importer import register
 
         from .bundle import PART
+        from .bundle.benchmarks import PART as BENCHMARKS
 
         register(PART)
+        register(BENCHMARKS)  # after the performance part: its files name KPIs

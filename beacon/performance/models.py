@@ -207,7 +207,7 @@ class TargetChange(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="target_changes")
     financial_year = models.CharField(max_length=7)
     effective_from = models.CharField(max_length=12, blank=True, help_text="Period label; blank = the whole year.")
-    field = models.CharField(max_length=10, choices=targets.choices(targets.TargetField))
+    field = models.CharField(max_length=20, choices=targets.choices(targets.TargetField))
     old_value = models.DecimalField(**DECIMAL)
     new_value = models.DecimalField(**DECIMAL)
     reason = models.TextField()

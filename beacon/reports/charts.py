@@ -3,7 +3,8 @@
 Every chart the HTML, PDF and Word documents show is drawn here, in one house style:
 
 * :func:`kpi_chart`: a KPI over the last six quarters (the direction-of-travel window) with its
-  target line and floor line, or its target band and floor band for a range KPI;
+  target line and floor line, or its target band and floor band for a range KPI, and the median
+  of its comparison group when it is benchmarked (``docs/benchmarking.md``);
 * :func:`activity_chart`: an activity indicator with its expected range (lower and upper
   thresholds) as a band, or its benchmark / target as a line.
 
@@ -319,6 +320,11 @@ def kpi_chart(kpi: KpiEntry) -> Chart:
         "target_source": figure_source(kpi.target_source).value,
         "floor_source": figure_source(kpi.floor_source).value,
     }
+    bench = kpi.benchmark
+    if bench is not None and bench.median is not None:
+        # the comparison group's median, drawn as a line (only then in the spec: other charts keep their key)
+        spec["benchmark"] = bench.median
+        spec["benchmark_label"] = f"Group median ({bench.period})" + (" (illustrative)" if bench.illustrative else "")
     columns = ["Quarter", "Value"]
     if is_range:
         columns += ["Target range", "Floor range"]
@@ -335,12 +341,20 @@ def kpi_chart(kpi: KpiEntry) -> Chart:
         target = marked(target, spec["target_source"])
     if floor != "none":
         floor = marked(floor, spec["floor_source"])
+    median = []
+    if "benchmark" in spec:
+        columns.append(spec["benchmark_label"])
+        from beacon.domain.benchmarking import shown_decimals
+
+        median = [_fmt(spec["benchmark"], unit, shown_decimals(spec["benchmark"], decimals))]
     rows = []
     for p in points:
         value = _fmt(p["value"], unit, decimals) + (" (illustrative)" if p["illustrative"] and p["value"] is not None else "")
-        rows.append([p["label"], value, target, floor])
+        rows.append([p["label"], value, target, floor, *median])
     shown = [p for p in points if p["value"] is not None]
     alt = _kpi_alt(kpi.name, points, shown, spec)
+    if median:
+        alt += f" {spec['benchmark_label']} of {bench.group_name}: {median[0]}."
     if kpi.in_arrears and shown:
         alt += " Reported one quarter in arrears: each value is shown at the quarter its data describes."
     return Chart("kpi", kpi.name, alt, {"caption": f"Data for the chart: {kpi.name}", "columns": columns, "rows": rows}, spec)
@@ -528,6 +542,9 @@ def _draw_kpi(ax, spec):
         if spec["floor"] is not None:
             ax.axhline(spec["floor"], color=PALETTE["floor"], linestyle=(0, (1, 2)), linewidth=1.8,
                        label=marked("Floor", spec.get("floor_source")), zorder=2)
+    if spec.get("benchmark") is not None:
+        ax.axhline(spec["benchmark"], color=PALETTE["benchmark"], linestyle=(0, (6, 2, 1, 2)), linewidth=1.6,
+                   label=spec.get("benchmark_label", "Group median"), zorder=2)
     _plot_series(ax, xs, points, spec)
     ax.set_xticks(xs, [p["label"] for p in points])
 

@@ -51,6 +51,8 @@ SECTIONS = [
     ("`kpis[]`", m.KpiEntry),
     ("`kpis[].dot_evidence`", m.DotEvidence),
     ("`kpis[].series[]`", m.SeriesPoint),
+    ("`kpis[].rebaseline` (a re-baselined KPI only)", m.Rebaseline),
+    ("`kpis[].benchmark` (a benchmarked KPI only; docs/benchmarking.md)", m.Benchmark),
     ("Counts (`directorates[].counts`, `directorates[].sub_areas[].counts`, `totals`)", m.Counts),
     ("`directorates[]`", m.DirectorateBlock),
     ("`directorates[].sub_areas[]`", m.SubAreaBlock),

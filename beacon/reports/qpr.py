@@ -278,9 +278,10 @@ def build_qpr(period: Quarter, rule_set: RuleSet | None = None) -> QprModel:
     comparison = _comparison(period, rule_set, directorates)
     blocks = [_block(d, [r for r in results if r.kpi.directorate_id == d.pk], comparison) for d in directorates]
     totals = count(results)
-    kpi_entries = [_kpi_entry(r) for r in results]
+    kpi_entries = _with_rebaseline([_kpi_entry(r) for r in results], results, period, rule_set)
     if period.is_year_end:
         kpi_entries = _with_prior_year(kpi_entries, period, rule_set)
+    kpi_entries = _with_benchmark(kpi_entries, period)
     names = {r.code: r.kpi.name for r in results}
     model = QprModel(
         schema=SCHEMA,
@@ -326,6 +327,46 @@ def _risk_overview(period: Quarter):
         data_to=settings.risk_data_to if settings else None,
         compare_to=settings.risk_compare_to if settings else None,
     )
+
+
+def _with_rebaseline(entries: list[KpiEntry], results: list[KpiResult], period: Quarter,
+                     rule_set: RuleSet) -> list[KpiEntry]:
+    """Each KPI rated against thresholds that changed in the year gets its ``rebaseline`` when
+    its RAG against the year's original target and floor standard differs (docs/targets.md)."""
+    from beacon.domain.targets import rebaseline
+    from beacon.performance.targets import original_thresholds
+
+    originals = original_thresholds([r.kpi.pk for r in results], period.financial_year.label)
+    out = []
+    for entry, r in zip(entries, results):
+        found = None
+        if r.rag_source == "computed" and r.value is not None:
+            found = rebaseline(r.value, r.kpi.polarity, originals.get(r.kpi.pk), r.thresholds, r.decimals,
+                               rule_set.rag, r.target_row.effective_from if r.target_row else None)
+        out.append(dataclasses.replace(entry, rebaseline=found) if found else entry)
+    return out
+
+
+def _with_benchmark(entries: list[KpiEntry], period: Quarter) -> list[KpiEntry]:
+    """Each KPI mapped to a national measure with comparator values gets its ``benchmark``: its
+    value's rank, quartile and the group's median (docs/benchmarking.md)."""
+    from beacon.domain.qpr_model import Benchmark
+    from beacon.performance.benchmarking import standings
+
+    found = standings(period, {e.code: e.value for e in entries}, {e.code: e.rolling_12_months for e in entries})
+    out = []
+    for entry in entries:
+        s = found.get(entry.code)
+        if s is None or s.standing is None:
+            out.append(entry)
+            continue
+        out.append(dataclasses.replace(entry, benchmark=Benchmark(
+            measure=s.measure, title=s.measure_title, source=s.source, unit=s.unit, polarity=s.polarity.value,
+            group=s.group, group_name=s.group_name, area=s.area_name, area_code=s.area_code, period=s.period,
+            value=_num(s.value), rank=s.standing.rank, of=s.standing.of, quartile=s.standing.quartile,
+            median=_num(s.standing.median), illustrative=s.illustrative_count, caveat=s.caveat,
+        )))
+    return out
 
 
 def _with_prior_year(entries: list[KpiEntry], period: Quarter, rule_set: RuleSet) -> list[KpiEntry]:

@@ -25,6 +25,7 @@ from beacon.core import clock
 from beacon.core.audit import Change, record_revision, same_value
 from beacon.core.models import ImportRun
 from beacon.core.stale import Changed, StaleEdit, merge_or_refuse, version
+from beacon.core.signals import results_changed_after_commit
 from beacon.domain.periods import period_sort
 from beacon.performance import models as pm
 from beacon.performance import services as performance
@@ -56,6 +57,7 @@ from .entries import (
     text_problem,
     value_problem,
 )
+from . import reminders
 from .models import Return, ReturnEvent, ReturnLine, ReturnPeriod, YearClosure, number_text
 from .queries import (
     LineView,
@@ -450,6 +452,7 @@ def submit_return(cmd: SubmitReturn) -> None:
     ret.first_submitted_at = ret.first_submitted_at or now  # whether it was late: kept when sent back or reopened
     ret.save()
     ReturnEvent.objects.create(ret=ret, action=ReturnEvent.Action.SUBMITTED, by=cmd.by, at=now)
+    reminders.notify_return_after_commit(ret.pk)  # the performance leads: waiting for approval
 
 
 # --- review --------------------------------------------------------------------------------
@@ -470,6 +473,7 @@ def send_back(cmd: SendBack) -> None:
     ret.reviewed_by, ret.reviewed_at, ret.review_comment = cmd.by, now, comment
     ret.save()
     ReturnEvent.objects.create(ret=ret, action=ReturnEvent.Action.RETURNED, by=cmd.by, at=now, comment=comment)
+    reminders.notify_return_after_commit(ret.pk)  # its data owners: sent back
 
 
 def _line_change(base: Change, source: str, author: str, approver: str, removal: str) -> Change:
@@ -560,6 +564,9 @@ def approve_return(cmd: ApproveReturn) -> dict:
                                changes=[summary])
     ImportRun.objects.create(source=source, imported_by=cmd.by, imported_at=now,
                                 summary={"files": {"return": summary}, "reason": change.reason})
+    results_changed_after_commit(  # the key risk indicators' trigger rules (beacon.reports)
+        "return approval", [line.kpi.code if line.kpi is not None else line.indicator.code
+                            for line in lines if line.kpi is not None or line.indicator is not None])
     return summary
 
 

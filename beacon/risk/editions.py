@@ -57,6 +57,7 @@ from beacon.domain.risk import (
 
 from . import models, states
 from .checks import risk_flags
+from .history import local_day
 from .edition_model import (
     Candidate,
     Change,
@@ -300,6 +301,22 @@ def change_notes(after: dt.date, by: dt.date, only: set[str] | None = None) -> l
         out.append(Change(risk=e.risk_code, title=titles.get(e.risk_code), event=kind, summary=what,
                           occurred_after=e.occurred_after, occurred_by=e.occurred_by, note=e.note or None,
                           reported_in=e.reported_in or None))
+    out += _flag_notes(after, by, only, titles)
+    return sorted(out, key=lambda c: (c.risk, c.occurred_by or dt.date.min))
+
+
+def _flag_notes(after: dt.date, by: dt.date, only: set[str] | None, titles: dict) -> list[Change]:
+    """The flags a key risk indicator's trigger rule raised after the baseline and by the edition
+    date (the day each was raised), as change notes naming the indicator and the evidence. They
+    are review_flagged notes: listed with the changes, not printed in a summary of them."""
+    out = []
+    for f in models.RiskFlag.objects.select_related("risk").order_by("raised_at", "pk"):
+        day = local_day(f.raised_at)
+        if not after < day <= by or (only is not None and f.risk.risk_id not in only):
+            continue
+        out.append(Change(risk=f.risk.risk_id, title=titles.get(f.risk.risk_id), event=EventKind.REVIEW_FLAGGED,
+                          summary=f"Flagged for review by its key risk indicator {f.indicator_code}: {f.evidence}",
+                          occurred_after=day, occurred_by=day, note=None, reported_in=None))
     return out
 
 

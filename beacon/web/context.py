@@ -36,6 +36,8 @@ def navigation(request):
     items.append(("Search", reverse("web:search"), "/search/"))  # it finds only what the person may see
     if perm.can(user, perm.MANAGE_USERS):
         items.append(("Users", reverse("web:users"), "/users/"))
+    if perm.can(user, perm.VIEW_AUDIT):
+        items.append(("Audit", reverse("web:audit"), "/audit/"))
     if user.is_authenticated:
         items.append(("Your account", reverse("web:account"), "/account/"))
     if getattr(user, "is_staff", False):

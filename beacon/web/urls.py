@@ -8,6 +8,10 @@ from .views import return_upload
 from .views import users as users_views
 from .views import search as search_views
 from .views import report_settings as report_settings_views
+from .views import audit as audit_views
+from .views import notifications as notifications_views
+
+from .views import targets as targets_views
 
 app_name = "web"
 
@@ -17,6 +21,8 @@ urlpatterns = [
     path("sign-out/", LogoutView.as_view(), name="logout"),
     path("account/", account.account, name="account"),
     path("account/password/", auth.PasswordChange.as_view(), name="password_change"),
+    path("notifications/", notifications_views.index, name="notifications"),
+    path("notifications/preferences/", notifications_views.preferences, name="notification_preferences"),
     path("password-reset/", auth.PasswordReset.as_view(), name="password_reset"),
     path("password-reset/sent/", auth.PasswordResetSent.as_view(), name="password_reset_sent"),
     path("password-reset/<uidb64>/<token>/", auth.PasswordResetConfirm.as_view(), name="password_reset_confirm"),
@@ -30,6 +36,7 @@ urlpatterns = [
     path("performance/<str:slug>/", dashboards.overview, name="overview"),
     path("performance/<str:slug>/directorates/<str:code>/", dashboards.directorate, name="directorate"),
     path("kpis/<str:code>/", dashboards.kpi, name="kpi"),
+    path("kpis/<str:code>/targets/change/", targets_views.change, name="kpi_target_change"),
     path("activity/<str:code>/", dashboards.indicator, name="indicator"),
     path("returns/", returns.index, name="returns"),
     path("returns/close-year/", returns.close_year, name="close_year"),
@@ -60,6 +67,8 @@ urlpatterns = [
     path("data/", data.index, name="data"),
     path("data/export/bundle.<str:fmt>", data.export, name="export"),
     path("data/upload/<str:token>/", data.confirm, name="data_confirm"),
+    path("audit/", audit_views.audit, name="audit"),
+    path("audit/changes.csv", audit_views.changes_csv, name="audit_csv"),
 ]
 
 from . import urls_clerk, urls_meetings, urls_minutes  # noqa: E402  (governance: meetings, the clerk's pages, minutes)

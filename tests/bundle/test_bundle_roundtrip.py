@@ -20,6 +20,12 @@ def wipe(row_counts) -> None:
     for model in (
         core.Revision,
         core.ImportRun,
+        models.KpiMeasure,  # the benchmarking files (docs/benchmarking.md)
+        models.ComparatorValue,
+        models.ComparisonGroupMember,
+        models.ComparisonGroup,
+        models.BenchmarkMeasure,
+        models.Area,
         models.SupportingTableCell,
         models.SupportingTable,
         models.PublishedCounts,

@@ -99,6 +99,12 @@ def export_files() -> dict[str, tuple[list[str], list[dict]]]:
             "kpi": lambda c: c.kpi.code if c.kpi else "",
         },
     )
+    add(
+        "target_changes.csv",
+        models.TargetChange.objects.select_related("kpi").order_by("kpi__directorate__display_order", "kpi__display_order",
+                                                                   "financial_year", "changed_at", "pk"),
+        {"kpi": lambda c: c.kpi.code, "changed_at": lambda c: c.changed_at.isoformat()},
+    )
     tables = list(models.SupportingTable.objects.select_related("directorate").prefetch_related("cells"))
     add("tables.csv", tables, {"directorate": lambda t: t.directorate.code})
     for table in tables:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from beacon.bundle.importer import LoadContext
 from beacon.bundle.load import present as _present
-from beacon.bundle.load import record_revision, upsert, upsert_many
+from beacon.bundle.load import change, record_revision, upsert, upsert_many, value_text
 from beacon.bundle.load import same as _same
 from beacon.bundle.schema import Record
 from beacon.core.models import Directorate, SubArea
 from beacon.domain.periods import period_sort
 
-from .. import models
+from .. import models, targets
 from .validate import PerformanceBundle, TableBundle
 
 
@@ -28,6 +28,7 @@ def load(parsed: PerformanceBundle, ctx: LoadContext) -> None:
     _load_directorates(parsed, ctx)
     _load_kpis(parsed, ctx)
     _load_targets(parsed, ctx)
+    _load_target_changes(parsed, ctx)
     _load_observations(parsed, ctx)
     _load_activity(parsed, ctx)
     _load_published(parsed, ctx)
@@ -150,6 +151,9 @@ def _load_targets(parsed, ctx) -> None:
     columns = ("target", "floor", "target_low", "target_high", "floor_low", "floor_high", "target_source", "floor_source",
                "decimals")
     done = 0
+    # the changes the bundle's target_changes.csv tells are not recorded again from targets.csv
+    told = {(r["kpi"], r["financial_year"].label, r["effective_from"].label if r["effective_from"] else "", r["field"],
+             value_text(r["new_value"])) for r in parsed.get("target_changes.csv")}
     for window in _windows(parsed.get("targets.csv")):
         rows = []
         for r in window:
@@ -158,9 +162,30 @@ def _load_targets(parsed, ctx) -> None:
             values = _present(r, {c: c for c in columns})
             key = f"{r['kpi']} {r['financial_year'].label}" + (f" from {effective}" if effective else "")
             rows.append((r, lookup, values, "target", key, None, ()))
-        upsert_many(ctx, models.KpiTarget, rows, scope={"kpi__in": {row[1]["kpi"].pk for row in rows}})
+        ids = {row[1]["kpi"].pk for row in rows}
+        before = targets.stored_values(ids)  # a changed target or floor is a target change too
+        upsert_many(ctx, models.KpiTarget, rows, scope={"kpi__in": ids})
+        targets.record_imported_changes(before, ids, change(ctx, "targets.csv"), told)
         done += len(window)
         _progress_step(ctx, "targets.csv", done)
+
+
+def _load_target_changes(parsed, ctx) -> None:
+    """target_changes.csv: the history of targets and floor standards, matched on KPI, year,
+    effective quarter, value and time (re-importing an export changes nothing)."""
+    records = parsed.get("target_changes.csv")
+    if not records:
+        return
+    kpis = {k.code: k for k in models.Kpi.objects.all()}
+    columns = ("old_value", "new_value", "reason", "changed_by", "approved_by", "approved_on", "source")
+    rows = []
+    for r in records:
+        effective = r["effective_from"].label if r["effective_from"] else ""
+        lookup = {"kpi": kpis[r["kpi"]], "financial_year": r["financial_year"].label, "effective_from": effective,
+                  "field": r["field"], "changed_at": r["changed_at"]}
+        key = f"{r['kpi']} {r['financial_year'].label} {r['field']}" + (f" from {effective}" if effective else "")
+        rows.append((r, lookup, _present(r, {c: c for c in columns}), "target change", key, None, ()))
+    upsert_many(ctx, models.TargetChange, rows, scope={"kpi__in": {row[1]["kpi"].pk for row in rows}})
 
 
 _OBSERVATION_COLUMNS = {

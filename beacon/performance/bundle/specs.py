@@ -15,6 +15,8 @@ Columns beyond the contract (allowed by it: "add optional columns and files free
 * ``published_counts.csv`` (new file): the counts a council published for a period, per
   directorate or in total, used as the comparison counts of change clauses.
 * ``commentary.csv`` (new file): authored commentary per period, directorate, sub-area or KPI.
+* ``target_changes.csv`` (new file): the history of each KPI's targets and floor standards: who
+  changed which value, when, why and who approved it (``docs/targets.md``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from beacon.bundle.schema import (
     Record,
     choice,
     parse_bool,
+    parse_date,
     parse_financial_year,
     parse_integer,
     parse_list,
@@ -35,6 +38,7 @@ from beacon.bundle.schema import (
 )
 from beacon.domain.periods import Quarter
 from beacon.domain.severity import Severity
+from beacon.domain.targets import TargetField
 
 UNITS = ("percent", "count", "days", "tonnes", "rate", "seconds", "currency", "ratio", "score")
 POLARITIES = ("higher", "lower", "range")
@@ -261,6 +265,36 @@ TABLES = FileSpec(
     description="A table name is unique: a table printed again in a later period gets its own name.",
 )
 
+def parse_instant(text: str):
+    import datetime as dt
+
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date and time (write it as YYYY-MM-DDTHH:MM:SS+00:00)") from None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+TARGET_CHANGES = FileSpec(
+    "target_changes.csv",
+    [
+        Column("kpi", required=True),
+        Column("financial_year", parse_financial_year, required=True),
+        Column("effective_from", parse_quarter),
+        Column("field", choice(*(f.value for f in TargetField)), required=True),
+        Column("old_value", parse_number),
+        Column("new_value", parse_number),
+        Column("reason", required=True),
+        Column("changed_by", required=True),
+        Column("changed_at", parse_instant, required=True),
+        Column("approved_by", help="blank: not recorded"),
+        Column("approved_on", parse_date),
+        Column("source"),
+    ],
+    key=("kpi", "financial_year", "effective_from", "field", "changed_at"),
+    description="Beacon's own file: each change of a target or floor standard (docs/targets.md).",
+)
+
 FILES: dict[str, FileSpec] = {
     spec.name: spec
     for spec in (
@@ -274,6 +308,7 @@ FILES: dict[str, FileSpec] = {
         PUBLISHED_COUNTS,
         COMMENTARY,
         TABLES,
+        TARGET_CHANGES,
     )
 }
 

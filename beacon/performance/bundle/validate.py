@@ -147,6 +147,9 @@ def validate(bundle: Bundle, errors: BundleErrors) -> PerformanceBundle:
             errors.add(f"{r.where('directorate')}: unknown directorate {r['directorate']!r}")
     for r in result.get("commentary.csv"):
         _check_commentary(r, directorate_codes, sub_areas, kpis, errors)
+    for r in result.get("target_changes.csv"):
+        if r["kpi"] not in rejected:
+            _check_target_change(r, kpis, errors)
 
     indicators = dict(models.ActivityIndicator.objects.values_list("code", "unit"))
     for r in result.get("activity_indicators.csv"):
@@ -249,6 +252,23 @@ def _check_target(r: Record, kpis: dict[str, KpiInfo], errors: BundleErrors) -> 
     for problem in thresholds.problems(Polarity(info.polarity)):
         column = _column_named_in(problem, columns, info.polarity)
         errors.add(f"{r.where(column)}: {problem} (KPI {info.code})")
+
+
+def _check_target_change(r: Record, kpis: dict[str, KpiInfo], errors: BundleErrors) -> None:
+    from beacon.domain.targets import fields_for
+
+    info = kpis.get(r["kpi"])
+    if info is None:
+        errors.add(f"{r.where('kpi')}: unknown KPI {r['kpi']!r}")
+        return
+    if r["effective_from"] is not None and r["effective_from"].financial_year != r["financial_year"]:
+        errors.add(f"{r.where('effective_from')}: {r['effective_from'].label} is not in financial year "
+                   f"{r['financial_year'].label}")
+    allowed = [f.value for f in fields_for(info.polarity)]
+    if r["field"] not in allowed:
+        errors.add(f"{r.where('field')}: KPI {info.code} is a {info.polarity} KPI; its values are {', '.join(allowed)}")
+    for column in ("old_value", "new_value"):
+        _check_number_for_unit(r, column, info.unit, errors)
 
 
 def _column_named_in(problem: str, columns, polarity: str) -> str:

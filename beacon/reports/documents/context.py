@@ -42,6 +42,7 @@ from beacon.domain.severity import Severity, SeveritySource
 from beacon.domain.wording import DOT_LEGEND, MANUAL_DOT_MARK, RAG_WORDING, dot_text_alternative, kpi_display_name
 from beacon.core.models import DEFAULT_KPI_HEADING
 from beacon.reports import charts
+from beacon.reports.documents import benchmarks
 
 DATA_QUALITY_NOTE = (
     "All data included in this report for the current financial year is provisional unaudited data and is "
@@ -376,8 +377,10 @@ def kpi_panel(kpi: KpiEntry, model: QprModel, text: dict[str, str], chart_index:
         "previous": _value(kpi, "previous") or "not available",
         "chart": chart,
         "footnotes": footnotes(kpi, model.period, dot),
+        "rebaseline": narrative.rebaseline_footnote(kpi),
         "sentence": text[f"kpi.{kpi.code}"],
         "commentary": [c for c in model.commentary if c.kpi == kpi.code],
+        "benchmark": benchmarks.panel_lines(kpi, model.period.label),
     }
 
 
@@ -413,6 +416,7 @@ def section(block: DirectorateBlock, model: QprModel, text: dict[str, str], char
         "kpi_heading": block.kpi_heading or DEFAULT_KPI_HEADING,  # directorates.csv kpi_heading
         "activity": [activity_panel(a, text, chart_index) for a in model.activity if a.directorate == block.code],
         "tables": [table_grid(t) for t in model.tables if t.directorate == block.code],
+        "benchmarks": benchmarks.directorate_table(block, model),
     }
 
 
@@ -529,6 +533,7 @@ def build_context(model: QprModel, settings: dict | None = None, overrides: dict
             for b in model.directorates
         ],
         "count_total": count_row(model.totals, zero_display, no_dot_column),
+        "count_note": narrative.rebaseline_counts_note(model.kpis),
         "no_dot_column": no_dot_column,
         "window_words": narrative.number_word(model.rule_set.dot.window_quarters),
         "exec_blocks": exec_blocks,

@@ -31,6 +31,10 @@ class Command(BaseCommand):
         from beacon.reports.register.demo import write_register_demo
 
         registers = write_register_demo(out_dir, log=self.stdout.write)
+        # the key risk indicators name the KPIs and the risks: imported once both are in
+        from beacon.demo import DEMO_KRI_BUNDLE
+
+        self.stdout.write(import_bundle(DEMO_KRI_BUNDLE, user="demo").report())
         folder = out_dir / DEMO_PERIOD.replace("/", "-").replace(" ", "-")
         folder.mkdir(parents=True, exist_ok=True)
         seed_report_settings(DEMO_REPORT_SETTINGS, by="demo")
