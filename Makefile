@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BEACON := $(VENV)/bin/beacon
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-sqlite test-postgres test-clock-ahead test-topology bench bench-import bench-web clean lock
+.PHONY: setup demo test test-sqlite test-postgres test-clock-ahead test-topology bench bench-import bench-web bench-benchmarks clean lock
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench-import: $(STAMP)
 # The dashboards at 1,000 KPIs x 40 quarters, 50 simulated users on PostgreSQL for 2 minutes.
 bench-web: $(STAMP)
 	$(PY) bench/web.py --seconds 120 --kpis 1000 --quarters 40 --users 50
+
+bench-benchmarks: $(STAMP)
+	$(PY) bench/benchmarks.py --database sqlite
+	scripts/with-postgres $(PY) bench/benchmarks.py --database postgresql
 
 lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
