@@ -21,7 +21,8 @@ def demo_in_database(django_db_setup, django_db_blocker, demo_dir_module):
         import_bundle(demo_dir_module, user="setup")
         yield
         # children before parents
-        for name in ("Revision", "ImportRun", "SupportingTableCell", "SupportingTable", "PublishedCounts",
+        for name in ("Revision", "ImportRun", "KpiMeasure", "ComparatorValue", "ComparisonGroupMember",
+                     "ComparisonGroup", "BenchmarkMeasure", "Area", "TargetChange", "SupportingTableCell", "SupportingTable", "PublishedCounts",
                      "PublishedRating", "Commentary", "ActivityObservation", "ActivityIndicator",
                      "Observation", "KpiTarget", "Kpi", "SubArea", "Directorate"):
             app = "core" if name in ("Revision", "ImportRun", "SubArea", "Directorate") else "performance"

@@ -20,9 +20,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from beacon.core import audit_view as av
+from beacon.core import clock
 from beacon.core import permissions as perm
 from beacon.domain.cells import formula_safe
 from beacon.domain.periods import Quarter
@@ -229,7 +229,7 @@ def csv_lines(rows):
     yield writer.writerow(HEADER)
     lines = []
     for r in rows:
-        at = timezone.localtime(r.at).isoformat()
+        at = clock.in_council_time(r.at).isoformat()
         lines.append(writer.writerow([at] + [formula_safe(text or "") for text in (
             r.by, r.kind, r.label, r.field, r.old, r.new, r.reason, source_shown(r.source), r.history)]))
         if len(lines) >= 200:  # a few hundred lines per chunk sent
