@@ -238,11 +238,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "beacon_files": _file_storage(),
 }
-# Uploaded bundles waiting for a person to confirm them (beacon/web/services/data.py): a folder
-# (default <VAR_DIR>/uploads). With several application servers, a folder they all mount, so a
-# preview made on one server can be confirmed on another.
-if os.environ.get("BEACON_UPLOAD_DIR"):
-    BEACON_UPLOAD_DIR = Path(os.environ["BEACON_UPLOAD_DIR"])
+# Uploaded bundles waiting for a person to confirm them (beacon/web/services/data.py) are kept in
+# the file store above with a row (core.KeptUpload), so any server or worker finds them.
+# An upload larger than this (bytes) is previewed and imported by background jobs rather than in the
+# web request: 256 KB is about 40,000 observation rows as a zip of CSV files, which one pass (the
+# preview, then the import) takes about 10 s to check and write (docs/performance.md), well inside
+# the web server's 30 s timeout; larger ones would not be.
+BEACON_IMPORT_INLINE_BYTES = int(os.environ.get("BEACON_IMPORT_INLINE_BYTES", str(256 * 1024)))
 
 # The output folder for reports written by the demo and by `beacon report --out`.
 BEACON_OUTPUT_DIR = Path(os.environ.get("BEACON_OUTPUT_DIR", BASE_DIR / "out"))

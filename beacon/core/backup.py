@@ -21,9 +21,9 @@ uploaded papers: kept in the file store by their SHA-256, beacon/core/blobs.py) 
 too, as ``files/<sha256>``, every one the copied database names and listed in the manifest with
 its size; a restore checks each against its name and puts it in the configured file store before
 it restores the database, so no restored row names a file the store lacks. The files outside the
-database and the store are not in a backup: uploads waiting for a person to confirm them
-(``BEACON_UPLOAD_DIR``, forgotten after a day), the chart cache and report output folders
-(written again on demand).
+database and the store are not in a backup: the chart cache and report output folders (written
+again on demand). Uploads waiting for a person to confirm them are kept in the file store with a
+row (``core_keptupload``), so they are in a backup like any other stored file.
 """
 
 from __future__ import annotations
@@ -62,8 +62,8 @@ KINDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 # Tables `beacon migrate` fills by itself: a database with rows only in these holds no data yet.
 MIGRATE_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission", "auth_group",
                             "auth_group_permissions"})
-NOT_INCLUDED = ("uploads waiting for confirmation (BEACON_UPLOAD_DIR), the chart cache and report output "
-                "folders: they are not data and are written again; stored files the database does not name")
+NOT_INCLUDED = ("the chart cache and report output folders: they are not data and are written again; "
+                "stored files the database does not name")
 # What a person reads in a summary: table -> what its rows are called.
 SUMMARY = (("auth_user", "users"), ("core_directorate", "directorates"), ("performance_kpi", "KPIs"),
            ("performance_observation", "observations"), ("returns_return", "returns"),

@@ -18,7 +18,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from beacon.core import clock
+from beacon.core import blobs, clock
 from beacon.domain import notifications
 
 DEFAULT_KPI_HEADING = "Key Performance Indicators"
@@ -122,6 +122,34 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ["-imported_at"]
+
+
+class KeptUpload(models.Model):
+    """An uploaded bundle waiting for a person to confirm its import (the data page). The bytes are
+    in the shared file store (:mod:`beacon.core.blobs`) under their SHA-256, which is also the
+    upload's token, so the server that shows the preview, the one that takes the confirmation and
+    the worker that imports need share nothing but the database and the store. ``preview_sha``
+    names the preview a background job worked out (a JSON document in the store), for an upload
+    too large to preview within a request. Rows are forgotten after a day, or once imported; the
+    store keeps bytes it was given (it never deletes), so a forgotten upload's bytes stay there,
+    unnamed by any row."""
+
+    token = models.CharField(max_length=64, primary_key=True, help_text="The SHA-256 of the uploaded file.")
+    name = models.CharField(max_length=200, help_text="The uploaded file's name, made safe.")
+    size = models.PositiveBigIntegerField(default=0)
+    uploaded_by = models.CharField(max_length=150)
+    uploaded_at = models.DateTimeField(default=clock.now)
+    preview_sha = models.CharField(max_length=64, blank=True,
+                                   help_text="The stored preview of a large upload (a JSON document), once worked out.")
+
+    content = blobs.stored_bytes("token", "The uploaded file's bytes, in the shared file store.")
+    preview_content = blobs.stored_bytes("preview_sha", "The stored preview (JSON), in the shared file store.")
+
+    class Meta:
+        indexes = [models.Index(fields=["uploaded_at"], name="core_keptupload_at")]
+
+    def __str__(self):
+        return f"{self.name} ({self.token[:12]}...)"
 
 
 class DirectorateAssignment(models.Model):

@@ -170,7 +170,9 @@ def test_every_model_with_a_document_keeps_it_in_the_store():
 
     held = {(m._meta.label, name, address) for m, name, address in blobs.registered()}
     assert held == {("reports.PublishedFile", "content", "sha256"), ("governance.PaperFile", "content", "sha256"),
-                    ("governance.Pack", "pdf", "sha256"), ("risk.EditionFile", "content", "sha256")}
+                    ("governance.Pack", "pdf", "sha256"), ("risk.EditionFile", "content", "sha256"),
+                    # bundles uploaded on the data page, waiting for confirmation, and a large one's preview
+                    ("core.KeptUpload", "content", "token"), ("core.KeptUpload", "preview_content", "preview_sha")}
     in_database = [f"{m._meta.label}.{f.name}" for m in apps.get_models() for f in m._meta.get_fields()
                    if isinstance(f, models.BinaryField)]
     assert in_database == [], "document bytes belong in the file store, not a BinaryField"

@@ -12,13 +12,12 @@ from web_fixtures import PERIOD, SLUG
 pytestmark = BROWSER_MARKS
 
 
-def test_open_data_links_and_a_previewed_upload(browser, site, tmp_path, settings):
+def test_open_data_links_and_a_previewed_upload(browser, site, tmp_path):
     from beacon.domain.periods import Quarter
     from beacon.performance.models import Observation
     from beacon.reports.publish import publish
     from beacon.web.services.reports import draft_checks
 
-    settings.BEACON_UPLOAD_DIR = tmp_path / "uploads"
     q = Quarter.parse(PERIOD)
     publish(q, "lead", {c.id: "accepted for the test" for c in draft_checks(q) if not c.passed})
     checked: dict = {}

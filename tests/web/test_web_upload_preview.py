@@ -11,15 +11,17 @@ import pytest
 
 from beacon.bundle.importer import import_bundle
 from beacon.core import audit, clock
-from beacon.core.models import ImportRun, Revision
+from beacon.core.models import ImportRun, KeptUpload, Revision
 from beacon.performance import models as pm
 from beacon.reports.formats import BUNDLE
 
 
 @pytest.fixture(autouse=True)
 def _uploads(settings, tmp_path):
-    settings.BEACON_UPLOAD_DIR = tmp_path / "uploads"
-    return settings.BEACON_UPLOAD_DIR
+    """Where an upload waiting for confirmation was kept before it went to the shared file store
+    (a folder of the server's own): it must stay unused."""
+    settings.VAR_DIR = tmp_path / "var"
+    return settings.VAR_DIR / "uploads"
 
 
 def _newer(value: str, status: str = "final", by: str = "owner") -> None:
@@ -70,7 +72,8 @@ def test_an_older_workbook_is_previewed_with_its_reverting_values_and_applied_on
     assert _a1().value == 80 and _a1().status == "final"
     assert (Revision.objects.count(), ImportRun.objects.count()) == (revisions, runs)
     token = preview.context["preview"].upload.token
-    assert (_uploads / token / "older.xlsx").exists()
+    assert KeptUpload.objects.filter(token=token, name="older.xlsx").exists()  # in the shared file store
+    assert not _uploads.exists()  # no server's own folder
 
     # a confirmation without the reason is refused: final data changes
     refused = _confirm(lead, preview)
@@ -84,7 +87,7 @@ def test_an_older_workbook_is_previewed_with_its_reverting_values_and_applied_on
     reverted = Revision.objects.get(key="A1 2022/23 Q2", field="value", old_value="80", new_value="75")
     assert reverted.reason == "the service re-sent its figures" and reverted.changed_by == "lead"
     assert ImportRun.objects.count() == runs + 1
-    assert not (_uploads / token).exists()  # forgotten once imported
+    assert not KeptUpload.objects.filter(token=token).exists()  # forgotten once imported
     assert _confirm(lead, preview, reason="again").status_code == 404
 
 

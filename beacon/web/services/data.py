@@ -10,19 +10,24 @@ what would be created, changed (old and new, in words) and left alone, and flags
 would go back to a value it held before and each change to final data (which needs a reason).
 Confirming imports the kept file only if the changes are still those listed (the preview's
 fingerprint); otherwise nothing is written and the new preview is shown.
+
+Where the upload waits: in the shared file store (:mod:`beacon.core.blobs`), named by a
+:class:`beacon.core.models.KeptUpload` row, so a preview made on one application server can be
+confirmed on another and imported by a worker. An upload larger than ``BEACON_IMPORT_INLINE_BYTES``
+is previewed and imported by background jobs (:mod:`beacon.web.jobs`): the preview job stores
+the preview as a JSON document (:func:`keep_preview`), which the preview page reads.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from pathlib import Path, PurePosixPath
 
 from beacon.bundle.errors import BundleErrors
@@ -37,8 +42,9 @@ PREVIEW_REASON = "(preview: rolled back)"
 """The reason a dry run runs with, so that changes to final data are listed rather than refused;
 the preview's transaction is rolled back, so it is never recorded."""
 
-__all__ = ["StoredUpload", "ChangeLine", "Preview", "StalePreview", "BundleErrors", "store_upload", "stored_upload",
-           "preview_upload", "apply_upload", "discard_upload"]
+__all__ = ["StoredUpload", "ChangeLine", "Preview", "PreviewResult", "StalePreview", "BundleErrors", "store_upload",
+           "stored_upload", "preview_upload", "apply_upload", "discard_upload", "keep_preview", "kept_preview",
+           "forget_preview", "run_result", "inline_bytes"]
 
 
 def _safe_name(name: str) -> str:
@@ -75,84 +81,99 @@ def _extract(zip_path: Path, target: Path) -> Path:
 
 
 # --- the kept upload --------------------------------------------------------------------------
-def upload_dir() -> Path:
-    """Where uploads wait for confirmation (``BEACON_UPLOAD_DIR``, else ``var/uploads``)."""
+def inline_bytes() -> int:
+    """The largest upload previewed and imported within the web request
+    (``BEACON_IMPORT_INLINE_BYTES``); a larger one goes through background jobs."""
     from django.conf import settings
 
-    return Path(getattr(settings, "BEACON_UPLOAD_DIR", None) or Path(settings.VAR_DIR) / "uploads")
+    return int(getattr(settings, "BEACON_IMPORT_INLINE_BYTES", 256 * 1024))
 
 
 @dataclass(frozen=True)
 class StoredUpload:
-    """An uploaded bundle kept until it is confirmed: ``token`` is the SHA-256 of its content."""
+    """An uploaded bundle kept until it is confirmed: ``token`` is the SHA-256 of its content,
+    which names its bytes in the shared file store (:class:`beacon.core.models.KeptUpload`)."""
 
     token: str
     name: str
-    path: Path
+    size: int = 0
+    uploaded_by: str = ""
+
+    @property
+    def large(self) -> bool:
+        """Previewed and imported by background jobs rather than within the web request."""
+        return self.size > inline_bytes()
 
 
 _TOKEN = re.compile(r"^[0-9a-f]{64}$")
 
 
-def store_upload(name: str, chunks) -> StoredUpload:
-    """Keep an uploaded bundle under the SHA-256 of its content (the same file uploaded twice is
-    kept once). Raises :class:`BundleErrors` for a file that is not a bundle."""
+def _kept(row) -> StoredUpload:
+    return StoredUpload(row.token, row.name, row.size, row.uploaded_by)
+
+
+def store_upload(name: str, chunks, by: str = "") -> StoredUpload:
+    """Keep an uploaded bundle in the shared file store under the SHA-256 of its content (the same
+    file uploaded twice is kept once), with a row naming it, so that any application server or
+    worker finds it. Raises :class:`BundleErrors` for a file that is not a bundle."""
+    from beacon.core import blobs
+    from beacon.core.models import KeptUpload
+
     safe = _safe_name(name)
     if Path(safe).suffix.lower() not in (".zip", ".xlsx"):
         raise BundleErrors([f"{safe}: upload a .zip of CSV files or an .xlsx workbook"])
     _forget_old_uploads()
-    root = upload_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    with tempfile.NamedTemporaryFile(dir=root, delete=False, prefix=".incoming-") as out:
-        for chunk in chunks:
-            digest.update(chunk)
-            out.write(chunk)
-    token = digest.hexdigest()
-    folder = root / token
-    folder.mkdir(exist_ok=True)
-    path = folder / safe
-    Path(out.name).replace(path)
-    return StoredUpload(token, safe, path)
+    content = b"".join(chunks)
+    token = blobs.put(content)  # the bytes before the row: a row never names bytes the store lacks
+    KeptUpload.objects.update_or_create(token=token, defaults={
+        "name": safe[:200], "size": len(content), "uploaded_by": by, "uploaded_at": clock.now(), "preview_sha": ""})
+    return StoredUpload(token, safe[:200], len(content), by)
 
 
 def stored_upload(token: str) -> StoredUpload | None:
     """The kept upload of a preview, or None (an unknown token, or confirmed or forgotten since)."""
+    from beacon.core.models import KeptUpload
+
     if not _TOKEN.match(token or ""):
         return None
-    folder = upload_dir() / token
-    files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
-    if not files:
-        return None
-    return StoredUpload(token, files[0].name, files[0])
+    row = KeptUpload.objects.filter(token=token, uploaded_at__gte=clock.now() - KEEP_UPLOADS).first()
+    return _kept(row) if row is not None else None
 
 
 def discard_upload(token: str) -> None:
+    """Forget a kept upload (its row; the file store keeps bytes it was given, named by no row)."""
+    from beacon.core.models import KeptUpload
+
     if _TOKEN.match(token or ""):
-        shutil.rmtree(upload_dir() / token, ignore_errors=True)
+        KeptUpload.objects.filter(token=token).delete()
 
 
 def _forget_old_uploads() -> None:
     """Uploads never confirmed are forgotten after a day."""
-    root = upload_dir()
-    if not root.is_dir():
-        return
-    cutoff = clock.now().timestamp() - KEEP_UPLOADS.total_seconds()
-    for folder in root.iterdir():
-        if folder.is_dir() and _TOKEN.match(folder.name) and folder.stat().st_mtime < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
+    from beacon.core.models import KeptUpload
+
+    KeptUpload.objects.filter(uploaded_at__lt=clock.now() - KEEP_UPLOADS).delete()
 
 
 @contextmanager
 def _bundle_path(upload: StoredUpload) -> Iterator[Path]:
-    """The path to import: the workbook, or the zip unpacked in a temporary folder."""
-    if upload.path.suffix.lower() != ".zip":
-        yield upload.path
-        return
+    """The path to import: the kept bytes written to a temporary folder of this process (the
+    workbook, or the zip unpacked), removed afterwards."""
+    from beacon.core import blobs
+
+    try:
+        content = blobs.read(upload.token)
+    except blobs.BlobMissing:
+        raise BundleErrors([f"{upload.name}: the uploaded file is no longer kept: upload it again"]) from None
     with tempfile.TemporaryDirectory(prefix="beacon-upload-") as tmp:
-        folder = Path(tmp) / upload.path.stem
-        folder.mkdir()
-        yield _extract(upload.path, folder)
+        file = Path(tmp) / upload.name
+        file.write_bytes(content)
+        if file.suffix.lower() != ".zip":
+            yield file
+            return
+        folder = Path(tmp) / "unpacked" / file.stem
+        folder.mkdir(parents=True)
+        yield _extract(file, folder)
 
 
 # --- the preview ----------------------------------------------------------------------------
@@ -172,10 +193,52 @@ class ChangeLine:
 
 
 @dataclass(frozen=True)
+class PreviewResult:
+    """What the preview page reads of a dry run's :class:`ImportResult` (or of an import run),
+    kept when a background job worked the preview out: the counts per file, the warnings, the
+    files skipped and the fingerprint of the changes."""
+
+    summary: dict[str, dict[str, int]]
+    warnings: list[str]
+    skipped: list[str]
+    fingerprint: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return any(c.get("created") or c.get("changed") for c in self.summary.values())
+
+
+@dataclass(frozen=True)
 class Preview:
     upload: StoredUpload
-    result: ImportResult
+    result: ImportResult | PreviewResult
     lines: tuple[ChangeLine, ...]
+    reason: str = ""
+    """The reason typed with the upload (a preview worked out by a job keeps it for the form)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The preview as a JSON document (stored by the preview job, read by the preview page)."""
+        return {"token": self.upload.token, "name": self.upload.name, "fingerprint": self.fingerprint,
+                "summary": {f: {k: int(v) for k, v in dict(c).items()} for f, c in self.result.summary.items()},
+                "warnings": list(self.result.warnings), "skipped": list(self.result.skipped), "reason": self.reason,
+                "lines": [{"file": line.file, "sentence": line.sentence, "reverts_until": line.reverts_until,
+                           "final": line.final} for line in self.lines]}
+
+    @classmethod
+    def from_json(cls, upload: StoredUpload, doc: dict[str, Any]) -> Preview:
+        result = PreviewResult(summary=doc["summary"], warnings=doc["warnings"], skipped=doc["skipped"],
+                               fingerprint=doc["fingerprint"])
+        lines = tuple(ChangeLine(file=line["file"], sentence=line["sentence"], final=bool(line["final"]),
+                                 reverts_until=datetime.fromisoformat(line["reverts_until"])
+                                 if line["reverts_until"] else None) for line in doc["lines"])
+        return cls(upload, result, lines, doc.get("reason", ""))
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """How many records it would create and change."""
+        created = sum(int(c.get("created", 0)) for c in self.result.summary.values())
+        changed = sum(int(c.get("changed", 0)) for c in self.result.summary.values())
+        return created, changed
 
     @property
     def fingerprint(self) -> str:
@@ -241,22 +304,69 @@ def _is_final(c: PlannedChange) -> bool:
     return model.objects.filter(pk=c.object_id, status="final").exists()
 
 
-def preview_upload(upload: StoredUpload, user: str) -> Preview:
+def preview_upload(upload: StoredUpload, user: str, progress=None) -> Preview:
     """What importing the kept upload would change, nothing written. Raises
-    :class:`BundleErrors` (every row-level problem) when it cannot be imported."""
+    :class:`BundleErrors` (every row-level problem) when it cannot be imported. ``progress``: a
+    background job's :class:`~beacon.core.jobs.Progress` (see :func:`import_bundle`)."""
     with _bundle_path(upload) as path:
-        result = import_bundle(path, user=user, reason=PREVIEW_REASON, dry_run=True)
+        result = import_bundle(path, user=user, reason=PREVIEW_REASON, dry_run=True, progress=progress)
+    if progress is not None:
+        progress.step(f"Listing the {len(result.changes):,} changes", advance=0)
     # read after the rollback: the history and the records as they are now
     lines = tuple(ChangeLine(file=c.file, sentence=_sentence(c), reverts_until=_reverts_until(c), final=_is_final(c))
                   for c in result.changes)
     return Preview(upload, result, lines)
 
 
-def apply_upload(upload: StoredUpload, user: str, reason: str, expect: str) -> ImportResult:
+def keep_preview(preview: Preview, reason: str = "") -> None:
+    """Store a preview worked out by a background job (a JSON document in the shared file store,
+    named on the kept upload's row), for the preview page of any server to read."""
+    from dataclasses import replace
+
+    from beacon.core import blobs, jsonio
+    from beacon.core.models import KeptUpload
+
+    sha = blobs.put(jsonio.to_bytes(replace(preview, reason=reason).to_json(), indent=None))
+    KeptUpload.objects.filter(token=preview.upload.token).update(preview_sha=sha)
+
+
+def kept_preview(upload: StoredUpload) -> Preview | None:
+    """The preview a background job stored for ``upload``, or None (not worked out yet, or no
+    longer true: :func:`forget_preview`)."""
+    from beacon.core import blobs, jsonio
+    from beacon.core.models import KeptUpload
+
+    sha = KeptUpload.objects.filter(token=upload.token).values_list("preview_sha", flat=True).first()
+    if not sha:
+        return None
+    try:
+        return Preview.from_json(upload, jsonio.loads(blobs.read(sha)))
+    except blobs.BlobMissing:
+        return None
+
+
+def forget_preview(token: str) -> None:
+    """The stored preview no longer holds (the data changed since): the next look works it out again."""
+    from beacon.core.models import KeptUpload
+
+    KeptUpload.objects.filter(token=token).update(preview_sha="")
+
+
+def apply_upload(upload: StoredUpload, user: str, reason: str, expect: str, progress=None) -> ImportResult:
     """Import the kept upload if it still changes exactly what the preview (``expect``, its
     fingerprint) listed; raises :class:`StalePreview` (nothing written) otherwise, and
-    :class:`BundleErrors` on any problem. The kept file is forgotten once imported."""
-    with _bundle_path(upload) as path:
-        result = import_bundle(path, user=user, reason=reason, expect=expect)
-    discard_upload(upload.token)
+    :class:`BundleErrors` on any problem. The kept upload is forgotten in the import's own
+    transaction: imported and forgotten together, or neither."""
+    from django.db import transaction
+
+    with _bundle_path(upload) as path, transaction.atomic():
+        result = import_bundle(path, user=user, reason=reason, expect=expect, progress=progress)
+        discard_upload(upload.token)
     return result
+
+
+def run_result(run) -> PreviewResult:
+    """What an import run (:class:`beacon.core.models.ImportRun`) did, as the data page shows it."""
+    summary = run.summary or {}
+    return PreviewResult(summary=summary.get("files", {}), warnings=summary.get("warnings", []),
+                         skipped=summary.get("skipped", []))

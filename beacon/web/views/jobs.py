@@ -22,6 +22,8 @@ from django.shortcuts import redirect, render
 from beacon.core import jobs
 from beacon.core import permissions as perm
 
+from .. import jobs as bundle_jobs
+
 STOP_POLLING = 286
 """htmx stops polling on this status (the swap still happens)."""
 
@@ -60,6 +62,7 @@ def job(request, job_id):
         "error_head": error_lines[0] if error_lines else "",
         "error_lines": error_lines[1:],
         "polled": request.headers.get("HX-Request") == "true",
+        "way_back": bundle_jobs.way_back(view),  # a failed import: back to its preview, or to upload again
     }
     response = render(request, "web/job.html", context)
     response["Cache-Control"] = "no-store"
