@@ -39,16 +39,26 @@ def change(ctx: LoadContext, file: str) -> audit.Change:
 
 
 _PRESENT: dict[tuple, list[tuple[str, str]]] = {}
+_LAST: dict[int, tuple] = {}
 
 
 def present(record: Record, mapping: dict[str, str]) -> dict:
     """Model field -> parsed value, for the columns the file has. ``mapping``: column -> field."""
-    key = (record.present, tuple(mapping.items()))  # the rows of one file share their columns
-    pairs = _PRESENT.get(key)
-    if pairs is None:
-        if len(_PRESENT) > 1000:
-            _PRESENT.clear()
-        pairs = _PRESENT[key] = [(col, fld) for col, fld in mapping.items() if col in record.present]
+    # the rows of one file share their columns and a loader its mapping: the same two objects
+    # (held here, so their ids cannot be reused) give the same pairs without building a key
+    last = _LAST.get(id(mapping))
+    if last is not None and last[0] is mapping and last[1] is record.present:
+        pairs = last[2]
+    else:
+        key = (record.present, tuple(mapping.items()))
+        pairs = _PRESENT.get(key)
+        if pairs is None:
+            if len(_PRESENT) > 1000:
+                _PRESENT.clear()
+            pairs = _PRESENT[key] = [(col, fld) for col, fld in mapping.items() if col in record.present]
+        if len(_LAST) > 100:
+            _LAST.clear()
+        _LAST[id(mapping)] = (mapping, record.present, pairs)
     data = record.data
     return {fld: data.get(col) for col, fld in pairs}
 
@@ -90,9 +100,11 @@ def upsert_many(ctx: LoadContext, model, rows: list[tuple[Record, dict, dict, st
     the lookups can find. ``refuse(record, stored, changed)``: see
     :func:`beacon.core.audit.save_many_with_history` (a refused row is not counted; the caller
     reports it). Returns the rows' primary keys, in the order of ``rows``."""
+    changes: dict[str, audit.Change] = {}  # one per file: its revisions share who, when, why
     planned = [
-        audit.Planned(lookup=lookup, values={k: raw(v) for k, v in values.items()}, entity=entity, key=key,
-                      change=change(ctx, record.file), defaults=defaults, track_creation=track)
+        audit.Planned(lookup=lookup, values={k: v.value if v.__class__ is Number else v for k, v in values.items()},
+                      entity=entity, key=key, defaults=defaults, track_creation=track,
+                      change=changes.get(record.file) or changes.setdefault(record.file, change(ctx, record.file)))
         for record, lookup, values, entity, key, defaults, track in rows
     ]
     check = None

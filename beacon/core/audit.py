@@ -280,15 +280,20 @@ def _insert_revisions(items: list[tuple[Change, int, int, str, str, str, Any, An
     opts = Revision._meta
     columns = ["content_type_id", "object_id", "entity", "key", "field", "old_value", "new_value", "changed_by",
                "changed_at", "reason", "source"]
-    fields = [opts.get_field(c) for c in columns]
     limit = opts.get_field("key").max_length
+    at_field = opts.get_field("changed_at")
+    # the same change (who, when, why, from where) is shared by many revisions: its columns are
+    # converted once per change, the rest are text and numbers the drivers take as they are
+    shared: dict[int, tuple] = {}
 
     def rows():
         for change, ct, pk, entity, key, name, old, new in items:
             key = key if len(key) <= limit else key[: limit - 1] + "…"
-            values = (ct, pk, entity, key, name, value_text(old), value_text(new), change.by, change.at,
-                      change.reason, change.source)
-            yield tuple(prep(f, v) for f, v in zip(fields, values))
+            tail = shared.get(id(change))
+            if tail is None or tail[0] is not change:
+                tail = shared[id(change)] = (change, (change.by, prep(at_field, change.at), change.reason or "",
+                                                      change.source or ""))
+            yield (ct, pk, entity, key, name, value_text(old), value_text(new), *tail[1])
 
     insert_rows(Revision, columns, rows())
 
@@ -366,9 +371,13 @@ def save_many_with_history(model, planned: list[Planned], *, scope: dict | None 
         at = {}  # a field's name and attname -> its place and the field
         for i, f in enumerate(fields, start=1):
             at[f.name] = at[f.attname] = (i, f)
-        # every field's default, converted once; a callable default is called for each row
-        template = [None] + [None if callable(f.default) else prep(f, f.get_default()) for f in fields]
-        called = [(i, f) for i, f in enumerate(fields, start=1) if callable(f.default)]
+        # every field's default, converted once; only a default that is a function is called for
+        # each row (a field without a default has NOT_PROVIDED, a class, which is callable too)
+        called = [(i, f) for i, f in enumerate(fields, start=1) if f.has_default() and callable(f.default)]
+        called_at = {i for i, _ in called}
+        template = [None] + [None if i in called_at else prep(f, f.get_default())
+                             for i, f in enumerate(fields, start=1)]
+        plain = {name: (i, f, f.get_internal_type() in _PLAIN_FIELDS, f.name in blank) for name, (i, f) in at.items()}
 
         def rows():
             for item, pk in zip(new, ids):
@@ -379,11 +388,13 @@ def save_many_with_history(model, planned: list[Planned], *, scope: dict | None 
                     out[i] = prep(f, f.get_default())
                 for data in (item.defaults or {}, item.values, item.lookup):
                     for name, value in data.items():
-                        i, f = at[name]
-                        value = value.pk if isinstance(value, dj.Model) else value
-                        if value is None and f.name in blank:
-                            value = ""
-                        out[i] = prep(f, value)
+                        i, f, is_plain, blanks = plain[name]
+                        if value is None:
+                            out[i] = "" if blanks else None
+                        elif is_plain and value.__class__ in _PLAIN_VALUES:
+                            out[i] = value
+                        else:
+                            out[i] = prep(f, value.pk if isinstance(value, dj.Model) else value)
                 yield tuple(out)
 
         insert_rows(model, [opts.pk.attname, *[f.attname for f in fields]], rows())

@@ -12,6 +12,7 @@ Accepted spellings (``parse_period``):
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -207,7 +208,7 @@ class Quarter:
         """The last ``n`` quarters ending with this one, oldest first."""
         if n < 1:
             raise PeriodError("the number of quarters must be at least 1")
-        return [self.shift(-k) for k in range(n - 1, -1, -1)]
+        return list(_last_quarters(self, n))
 
     def comparison_quarter(self) -> Quarter:
         """The comparison period for change clauses: the previous quarter, or the same quarter
@@ -257,12 +258,25 @@ class Month:
 Period = Quarter | Month
 
 
+@functools.lru_cache(maxsize=1024)
+def _last_quarters(quarter: Quarter, n: int) -> tuple[Quarter, ...]:
+    # a report asks every KPI for the same window: worked out once (periods are immutable)
+    return tuple(quarter.shift(-k) for k in range(n - 1, -1, -1))
+
+
 def parse_period(text: str) -> Period:
     """Parse ``2022/23 Q2``, ``2022-23-Q2`` or ``2022-09``.
 
     Raises ``PeriodError`` with a reason a person can act on.
     """
     raw = "" if text is None else str(text)
+    return _parse_period(raw)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_period(raw: str) -> Period:
+    # the same few labels are parsed for every row of a report or a bundle: each once (a period
+    # is immutable; a text that is not a period raises each time, as errors are not cached)
     m = _QUARTER_RE.match(raw)
     if m:
         first = int(m.group(1))

@@ -20,12 +20,43 @@ from beacon.domain.severity import Severity, on_watch_list, red_severity
 from . import models
 
 
+@dataclass(frozen=True, slots=True)
+class HeldObservation:
+    """A stored observation as the results read it: the fields of
+    :class:`~beacon.performance.models.Observation` the rules and the reports use, read as plain
+    values (a report of a thousand KPIs reads tens of thousands of them: building a model
+    instance for each was most of the time the results took)."""
+
+    kpi_id: int
+    period: str
+    period_sort: int
+    value: Decimal | None
+    status: str
+    note: str
+    manual_rating: str
+    manual_reason: str
+    manual_dot: str
+    manual_dot_reason: str
+    manual_severity: str
+    manual_severity_reason: str
+    illustrative: bool
+
+
+HELD_FIELDS = tuple(HeldObservation.__dataclass_fields__)
+
+
+def held_observations(**filters) -> list[HeldObservation]:
+    """The stored observations ``filters`` select, as :class:`HeldObservation` rows."""
+    return [HeldObservation(*row) for row in
+            models.Observation.objects.filter(**filters).order_by().values_list(*HELD_FIELDS)]
+
+
 @dataclass
 class KpiResult:
     kpi: models.Kpi
     period: Quarter
     value: float | None = None
-    value_observation: models.Observation | None = None
+    value_observation: HeldObservation | None = None
     previous: float | None = None
     previous_period: Quarter | None = None
     target_row: models.KpiTarget | None = None
@@ -107,7 +138,7 @@ def kpis_in_edition(period: Quarter):
     )
 
 
-def _observations_by_quarter(observations: list[models.Observation]) -> dict[Quarter, models.Observation]:
+def _observations_by_quarter(observations: list[HeldObservation]) -> dict[Quarter, HeldObservation]:
     """A quarterly value per quarter; for a monthly KPI, the latest month of each quarter."""
     out: dict[Quarter, models.Observation] = {}
     for obs in sorted(observations, key=lambda o: o.period_sort):
@@ -128,8 +159,8 @@ def compute_results(period: Quarter, rule_set: RuleSet) -> list[KpiResult]:
     low, high = window_sort_range(period, max(rule_set.dot.window_quarters, 2))
     ids = [k.pk for k in kpis]
     selected = ids if len(ids) <= IN_LIST_LIMIT else edition.values("pk")
-    observations: dict[int, list[models.Observation]] = {k: [] for k in ids}
-    for obs in models.Observation.objects.filter(kpi_id__in=selected, period_sort__gte=low, period_sort__lte=high):
+    observations: dict[int, list[HeldObservation]] = {k: [] for k in ids}
+    for obs in held_observations(kpi_id__in=selected, period_sort__gte=low, period_sort__lte=high):
         observations.setdefault(obs.kpi_id, []).append(obs)
     targets: dict[int, list[models.KpiTarget]] = {k: [] for k in ids}
     years = {period.financial_year.label, period.previous().financial_year.label}

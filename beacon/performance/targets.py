@@ -191,7 +191,21 @@ def record_imported_changes(before: dict[tuple, dict], kpi_ids: Iterable[int], c
     (kpi_id, year, effective_from) -> values, read before the import wrote; ``skip``: (kpi code,
     year, effective_from, field, new value as text) that the bundle's own ``target_changes.csv``
     tells. The reason is the import's; who approved it is not recorded."""
-    rows = list(models.KpiTarget.objects.filter(kpi_id__in=set(kpi_ids)).select_related("kpi"))
+    kpi_ids = set(kpi_ids)
+    # only the KPIs with a new mid-year row or a changed value need their rows as objects: read the
+    # values first (an import that changes no target, or the first import, reads no more)
+    touched = set()
+    for r in models.KpiTarget.objects.filter(kpi_id__in=kpi_ids).values_list("kpi_id", "financial_year",
+                                                                             "effective_from", *VALUE_FIELDS):
+        old_values = before.get(r[:3])
+        if old_values is None:
+            if r[2]:
+                touched.add(r[0])
+        elif any(not audit.same_value(old_values.get(name), value) for name, value in zip(VALUE_FIELDS, r[3:])):
+            touched.add(r[0])
+    if not touched:
+        return 0
+    rows = list(models.KpiTarget.objects.filter(kpi_id__in=touched).select_related("kpi"))
     by_year: dict[tuple, list[models.KpiTarget]] = {}
     for r in rows:
         by_year.setdefault((r.kpi_id, r.financial_year), []).append(r)

@@ -154,12 +154,13 @@ def _load_targets(parsed, ctx) -> None:
     # the changes the bundle's target_changes.csv tells are not recorded again from targets.csv
     told = {(r["kpi"], r["financial_year"].label, r["effective_from"].label if r["effective_from"] else "", r["field"],
              value_text(r["new_value"])) for r in parsed.get("target_changes.csv")}
+    mapping = {c: c for c in columns}
     for window in _windows(parsed.get("targets.csv")):
         rows = []
         for r in window:
             effective = r["effective_from"].label if r["effective_from"] else ""
             lookup = {"kpi": kpis[r["kpi"]], "financial_year": r["financial_year"].label, "effective_from": effective}
-            values = _present(r, {c: c for c in columns})
+            values = _present(r, mapping)
             key = f"{r['kpi']} {r['financial_year'].label}" + (f" from {effective}" if effective else "")
             rows.append((r, lookup, values, "target", key, None, ()))
         ids = {row[1]["kpi"].pk for row in rows}
@@ -252,11 +253,12 @@ def _load_activity(parsed, ctx) -> None:
     indicators = {i.code: i for i in models.ActivityIndicator.objects.all()}
     columns = ("value", "lower_threshold", "upper_threshold", "benchmark", "target")
     done = 0
+    mapping = {c: c for c in columns}
     for window in _windows(parsed.get("activity_observations.csv")):
         rows = []
         for r in window:
             period = r["period"]
-            values = _present(r, {c: c for c in columns})
+            values = _present(r, mapping)
             if "illustrative" in r.present:
                 values["illustrative"] = bool(r["illustrative"])
             rows.append((r, {"indicator": indicators[r["indicator"]], "period": period.label}, values,

@@ -16,6 +16,11 @@ class Command(BaseCommand):
         "--progress prints one line per step to a log)."
     )
 
+    # Django's system checks (models, URLs, templates: about a second) have nothing to say about a
+    # bundle; `beacon check`, `beacon serve` and the tests run them. The database must be migrated
+    # (require_prepared_database), and every row is checked by the importer itself.
+    requires_system_checks = []
+
     def add_arguments(self, parser):
         parser.add_argument("path", help="bundle folder or .xlsx workbook")
         parser.add_argument("--user", help="who is importing (recorded with every revision; default: your login)")
