@@ -33,8 +33,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 
+from beacon.core.pages import page_path
 from beacon.domain import notifications as rules
 from beacon.domain.jobs import JobResult
 from beacon.domain.notifications import Delivery, NotificationKind
@@ -202,10 +202,8 @@ def absolute(path: str) -> str:
 
 def _page(name: str) -> str:
     """A page of the web application, absolute ("" when the web application is not installed)."""
-    try:
-        return absolute(reverse(name))
-    except NoReverseMatch:
-        return ""
+    path = page_path(name)
+    return absolute(path) if path else ""
 
 
 def _message(row: Notification) -> rules.Message:

@@ -25,9 +25,9 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Max, Min
-from django.urls import NoReverseMatch, reverse
 
 from beacon.core import notifications, permissions
+from beacon.core.pages import page_path
 from beacon.domain import cycle as cycle_rules
 from beacon.domain import governance as g
 from beacon.domain.notifications import NotificationKind, Timing, long_date, timing
@@ -47,10 +47,7 @@ def clerks() -> list[int]:
 
 
 def _url(meeting: m.Meeting) -> str:
-    try:
-        return reverse("web:meeting_manage", args=[meeting.key])
-    except NoReverseMatch:
-        return ""
+    return page_path("web:meeting_manage", meeting.key)
 
 
 def dispatch_deadline(meeting: m.Meeting, placement_deadline: dt.date | None,

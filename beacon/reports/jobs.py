@@ -24,9 +24,9 @@ import threading
 from pathlib import Path
 
 from django.db import connection, connections
-from django.urls import NoReverseMatch, reverse
 
 from beacon.core import jobs
+from beacon.core.pages import page_path
 from beacon.core import permissions as perm
 from beacon.domain.jobs import JobResult
 from beacon.domain.periods import Quarter
@@ -47,13 +47,6 @@ def publish_key(period: str) -> str:
 
 def dispatch_key(meeting: str) -> str:
     return f"{DISPATCH_PACK}:{meeting}"
-
-
-def _url(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:  # a project without the web pages: the job still says what it made
-        return ""
 
 
 class _Outside:
@@ -123,7 +116,7 @@ def publish_qpr(progress, *, period: str, user: str, allow: dict | None = None, 
         message = f"The corrected edition of the QPR for {q.long_label} is published (edition {edition})."
     else:
         message = f"The QPR for {q.long_label} is published."
-    return JobResult(message, _url("web:report", q.slug))
+    return JobResult(message, page_path("web:report", q.slug))
 
 
 # --- the agenda pack ----------------------------------------------------------------------------
@@ -164,7 +157,7 @@ def dispatch_pack(progress, *, meeting: str, user: str, supplement: bool = False
         message = f"The supplement was dispatched: {_pack_words(made)}, version {made[0].version}."
     else:
         message = f"The pack was dispatched: {_pack_words(made)}."
-    return JobResult(message, _url("web:meeting_pack", meeting))
+    return JobResult(message, page_path("web:meeting_pack", meeting))
 
 
 @jobs.job(RENDER_PACK, "Write the agenda pack of {meeting}", permission=perm.MANAGE_MEETINGS)
@@ -214,4 +207,4 @@ def render_register_edition(progress, *, edition: int) -> JobResult:
         edition_file(row, fmt)
         progress.step(f"Rendered the {fmt.short_label} file")
     return JobResult(f"The documents of the {row.body} edition of {row.date:%d/%m/%Y} are ready.",
-                     _url("web:risk_edition", row.pk))
+                     page_path("web:risk_edition", row.pk))

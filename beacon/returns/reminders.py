@@ -25,9 +25,9 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 
 from beacon.core import clock, notifications, permissions
+from beacon.core.pages import page_path
 from beacon.core.models import DirectorateAssignment
 from beacon.domain.notifications import NotificationKind, Timing, long_date, timing
 
@@ -43,10 +43,7 @@ def lead_days() -> int:
 
 
 def _url(ret: Return) -> str:
-    try:
-        return reverse("web:return", args=[ret.period.slug, ret.directorate.code])
-    except NoReverseMatch:  # the web application is not installed (a command-line only setup)
-        return ""
+    return page_path("web:return", ret.period.slug, ret.directorate.code)
 
 
 def _owners() -> dict[int, list[int]]:

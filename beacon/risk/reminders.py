@@ -22,9 +22,9 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.urls import NoReverseMatch, reverse
 
 from beacon.core import notifications, permissions
+from beacon.core.pages import page_path
 from beacon.domain.notifications import NotificationKind, Timing, action_deadline, long_date, timing
 from beacon.domain.risk import ActionStatus, RiskStatus
 
@@ -57,10 +57,7 @@ def people_for_risks(risk_pks: Iterable[int]) -> dict[int, list[int]]:
 
 
 def risk_url(risk_id: str) -> str:
-    try:
-        return reverse("web:risk", args=[risk_id])
-    except NoReverseMatch:  # the web application is not installed
-        return ""
+    return page_path("web:risk", risk_id)
 
 
 def reminders(today: dt.date) -> list[notifications.Notice]:

@@ -25,9 +25,9 @@ recorded its run, which the second run finds and reports.
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
 
 from beacon.core import jobs
+from beacon.core.pages import page_path
 from beacon.core import permissions as perm
 from beacon.domain.jobs import JobResult
 
@@ -57,13 +57,6 @@ def preview_key(token: str) -> str:
 def import_key(token: str) -> str:
     """At most one unfinished import of an upload: a second press of the button goes to it."""
     return f"{IMPORT_BUNDLE}:{token}"
-
-
-def _url(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:  # pragma: no cover - a project without the data page
-        return ""
 
 
 def _plural(n: int, word: str) -> str:
@@ -97,12 +90,12 @@ def preview_bundle(progress, *, token: str, user: str, name: str = "", reason: s
                           exc.messages) from None
     if not preview.result.changed:  # nothing to confirm: the kept upload is not needed
         svc.discard_upload(token)
-        return JobResult(f"Nothing would change: {upload.name} matches the data.", _url("web:data"))
+        return JobResult(f"Nothing would change: {upload.name} matches the data.", page_path("web:data"))
     svc.keep_preview(preview, reason)
     created, changed = preview.counts
     return JobResult(f"{upload.name} would make {_plural(created + changed, 'change')} ({created:,} new, "
                      f"{changed:,} changed). Nothing has been imported yet: check the changes, then confirm.",
-                     _url("web:data_confirm", token))
+                     page_path("web:data_confirm", token))
 
 
 @jobs.job(IMPORT_BUNDLE, "Import {name}", permission=perm.IMPORT_DATA)
@@ -133,11 +126,11 @@ def import_upload(progress, *, token: str, user: str, reason: str, fingerprint: 
 
 def _imported(name: str, run) -> JobResult:
     if run is None:  # pragma: no cover - every import records its run
-        return JobResult(f"{name} is imported.", _url("web:data"))
+        return JobResult(f"{name} is imported.", page_path("web:data"))
     result = svc.run_result(run)
     created = sum(int(c.get("created", 0)) for c in result.summary.values())
     changed = sum(int(c.get("changed", 0)) for c in result.summary.values())
-    return JobResult(f"{name} is imported: {created:,} new, {changed:,} changed.", f"{_url('web:data')}?run={run.pk}")
+    return JobResult(f"{name} is imported: {created:,} new, {changed:,} changed.", f"{page_path('web:data')}?run={run.pk}")
 
 
 def way_back(view: jobs.JobView) -> tuple[str, str] | None:
@@ -149,5 +142,5 @@ def way_back(view: jobs.JobView) -> tuple[str, str] | None:
     kwargs = Job.objects.filter(pk=view.id).values_list("kwargs", flat=True).first() or {}
     upload = svc.stored_upload(kwargs.get("token", ""))
     if upload is not None:
-        return _url("web:data_confirm", upload.token), f"See what {upload.name} would change now"
-    return _url("web:data"), "Upload the bundle again"
+        return page_path("web:data_confirm", upload.token), f"See what {upload.name} would change now"
+    return page_path("web:data"), "Upload the bundle again"

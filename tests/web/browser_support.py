@@ -114,6 +114,20 @@ class Visitor:
             self.page.click(selector)
         self.axe()
 
+    def upload_bundle(self, folder: Path, files: dict[str, str], name: str = "bundle.zip") -> Path:
+        """On the data page, upload a zip of ``files`` (file name -> CSV text) made in ``folder``
+        and ask what it would change."""
+        import zipfile
+
+        bundle = folder / name
+        with zipfile.ZipFile(bundle, "w") as archive:
+            for file, text in files.items():
+                archive.writestr(file, text)
+        self.go("/data/")
+        self.page.set_input_files("#bundle", str(bundle))
+        self.click("button:has-text('Check what would change')")
+        return bundle
+
 
 def lead_user():
     from django.contrib.auth import get_user_model

@@ -5,7 +5,6 @@ the data page showing the import. axe-core checks every page visited (the job pa
 from __future__ import annotations
 
 import re
-import zipfile
 
 from browser_support import BROWSER_MARKS, Visitor, browser, site  # noqa: F401 (fixtures)
 from web_fixtures import PERIOD
@@ -19,14 +18,9 @@ def test_a_large_upload_goes_through_the_job_pages(browser, site, tmp_path, sett
 
     settings.BEACON_IMPORT_INLINE_BYTES = 0
     checked: dict = {}
-    bundle = tmp_path / "bundle.zip"
-    with zipfile.ZipFile(bundle, "w") as archive:
-        archive.writestr("observations.csv", "kpi,period,value\nA1,2022/23 Q2,77\n")
     lead = Visitor(browser, site, checked)
     lead.sign_in("lead")
-    lead.go("/data/")
-    lead.page.set_input_files("#bundle", str(bundle))
-    lead.click("button:has-text('Check what would change')")
+    lead.upload_bundle(tmp_path, {"observations.csv": "kpi,period,value\nA1,2022/23 Q2,77\n"})
     assert re.search(r"/jobs/[0-9a-f-]{36}/$", lead.page.url), lead.page.url
     assert "Check what bundle.zip would change" in lead.page.content()
     job_page = lead.page.url[len(site):]

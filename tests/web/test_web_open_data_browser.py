@@ -4,7 +4,6 @@ checks every page visited."""
 
 from __future__ import annotations
 
-import zipfile
 
 from browser_support import BROWSER_MARKS, Visitor, browser, site  # noqa: F401 (fixtures)
 from web_fixtures import PERIOD, SLUG
@@ -32,14 +31,9 @@ def test_open_data_links_and_a_previewed_upload(browser, site, tmp_path):
         assert response.ok and kind in response.headers["content-type"] and response.body().startswith(start)
 
     # the lead uploads a bundle, sees the preview (nothing written), confirms
-    bundle = tmp_path / "bundle.zip"
-    with zipfile.ZipFile(bundle, "w") as archive:
-        archive.writestr("observations.csv", "kpi,period,value\nA1,2022/23 Q2,77\n")
     lead = Visitor(browser, site, checked)
     lead.sign_in("lead")
-    lead.go("/data/")
-    lead.page.set_input_files("#bundle", str(bundle))
-    lead.click("button:has-text('Check what would change')")
+    lead.upload_bundle(tmp_path, {"observations.csv": "kpi,period,value\nA1,2022/23 Q2,77\n"})
     assert "A1 2022/23 Q2 value changed from 75 to 77" in lead.page.content()
     assert Observation.objects.get(kpi__code="A1", period=PERIOD).value == 75
     lead.page.fill("#reason", "figures re-sent by the service")
