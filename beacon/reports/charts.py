@@ -1,6 +1,7 @@
 """The one chart module for every output of the Quarterly Performance Report.
 
-Every chart the HTML, PDF and Word documents show is drawn here, in one house style:
+Every chart the HTML, PDF and Word documents and the web pages show is made here, in one house
+style (laid out and drawn by :mod:`beacon.reports.chart_drawing`):
 
 * :func:`kpi_chart`: a KPI over the last six quarters (the direction-of-travel window) with its
   target line and floor line, or its target band and floor band for a range KPI, and the median
@@ -22,16 +23,16 @@ cached by a hash of everything that goes into them (the data, the labels and
 ``<VAR_DIR>/cache/charts`` so a second run of the report draws nothing.
 
 A document draws its charts in one batch before its templates render (:func:`prepare`): every
-distinct picture missing from the cache is drawn once, in parallel over a pool of processes sized
-to the CPUs (``BEACON_CHART_WORKERS`` overrides; 1 draws in this process), and the pictures stay
-with their :class:`Chart` for the rest of the render. A chart used on its own (a web page) is still
+distinct picture missing from the cache is drawn once (SVG in this process, about a millisecond a
+chart; PNG, painted by matplotlib, in parallel over a pool of processes sized to the CPUs:
+``BEACON_CHART_WORKERS`` overrides, 1 draws in this process), and the pictures stay with their
+:class:`Chart` for the rest of the render. A chart used on its own (a web page) is still
 drawn on first use. Both paths draw with the same function, so they give the same bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import logging
@@ -46,32 +47,18 @@ from beacon.domain.narrative import format_value
 from beacon.domain.provenance import figure_source, marked
 from beacon.domain.periods import Quarter, parse_period
 from beacon.domain.qpr_model import ActivityEntry, KpiEntry
+from beacon.reports import chart_drawing
 
 __all__ = ["Chart", "kpi_chart", "activity_chart", "prepare", "PALETTE", "STYLE_VERSION", "cache_dir",
            "clear_memory_cache", "chart_workers"]
 
 log = logging.getLogger(__name__)
 
-STYLE_VERSION = "qpr-charts/6"
+STYLE_VERSION = "qpr-charts/7"
 
-# Okabe-Ito: colour-blind-safe categorical palette.
-PALETTE = {
-    "value": "#0072B2",  # blue
-    "target": "#009E73",  # bluish green
-    "floor": "#D55E00",  # vermillion
-    "benchmark": "#CC79A7",  # reddish purple
-    "band": "#56B4E9",  # sky blue
-    "floor_band": "#E69F00",  # orange
-    "illustrative": "#6B6B6B",  # grey
-    "text": "#0B0C0C",
-    "grid": "#D9D9D9",
-}
-
-FIGSIZE = (5.3, 1.75)  # plus the legend to the right: about 6.4 x 1.8 in (163 x 46 mm) saved  # inches; about the width of an A4 text column
-PNG_DPI = 150
+PALETTE = chart_drawing.PALETTE
 
 _lock = threading.Lock()  # the memory cache
-_draw_lock = threading.Lock()  # matplotlib's global state (rcParams) while a chart is drawn
 _memory: OrderedDict[str, bytes] = OrderedDict()
 _MEMORY_MAX = 512
 
@@ -186,7 +173,8 @@ class Chart:
 
 # --- drawing a document's charts in one batch -----------------------------------------------
 MIN_PARALLEL = 6
-"""Fewer missing pictures than this are drawn in this process: starting the pool costs more."""
+"""Fewer missing PNG pictures than this are drawn in this process: starting the pool costs more.
+SVG pictures (about a millisecond each) are always drawn in this process."""
 
 
 def chart_workers() -> int:
@@ -246,7 +234,8 @@ def _draw_job(job: tuple[str, str, dict, tuple[str, ...]]) -> dict[str, bytes]:
 
 def _draw_batch(jobs: list, workers: int | None) -> list[dict[str, bytes]]:
     workers = min(chart_workers() if workers is None else max(1, workers), len(jobs))
-    if workers > 1 and len(jobs) >= MIN_PARALLEL:
+    painted = sum(1 for job in jobs if "png" in job[3])
+    if workers > 1 and painted >= MIN_PARALLEL:
         try:
             return _draw_in_pool(jobs, workers)
         except Exception:  # no processes to be had (a sandbox, a broken pool): draw here
@@ -255,8 +244,7 @@ def _draw_batch(jobs: list, workers: int | None) -> list[dict[str, bytes]]:
     return [_draw_job(job) for job in jobs]
 
 
-_PRELOAD = ["beacon.reports.charts", "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg",
-            "matplotlib.backends.backend_svg"]
+_PRELOAD = ["beacon.reports.charts", "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg"]
 
 
 def _draw_in_pool(jobs: list, workers: int) -> list[dict[str, bytes]]:
@@ -446,151 +434,13 @@ def activity_chart(indicator: ActivityEntry) -> Chart:
 
 
 # --- drawing -------------------------------------------------------------------------------
-_RC = {
-    "font.family": "DejaVu Sans",
-    "font.size": 8.5,
-    "axes.edgecolor": "#505a5f",
-    "axes.labelcolor": PALETTE["text"],
-    "xtick.color": PALETTE["text"],
-    "ytick.color": PALETTE["text"],
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.fonttype": "none",  # text stays text: smaller files, faster PDF, searchable
-    "xtick.major.size": 0,  # grid lines carry the scale; fewer shapes to draw in the PDF
-    "ytick.major.size": 0,
-    "svg.hashsalt": STYLE_VERSION,  # deterministic ids: same data, same file
-    "path.simplify": True,
-}
-
-
 def _draw(kind: str, spec: dict, ext: str) -> bytes:
     """One picture of one chart (the path of a chart drawn on first use)."""
     return _draw_figure(kind, spec, (ext,))[ext]
 
 
 def _draw_figure(kind: str, spec: dict, exts: tuple[str, ...]) -> dict[str, bytes]:
-    """The chart drawn once and saved in each of ``exts``. matplotlib's object API (a
-    ``Figure`` without pyplot's figure manager); matplotlib's global state (rcParams) is shared,
-    so drawing holds a lock; batches run in parallel in separate processes."""
-    import matplotlib as mpl
-    from matplotlib.figure import Figure
-
-    out: dict[str, bytes] = {}
-    with _draw_lock, mpl.rc_context(_RC):
-        fig = Figure(figsize=FIGSIZE)
-        ax = fig.subplots()
-        if kind == "kpi":
-            _draw_kpi(ax, spec)
-        else:
-            _draw_activity(ax, spec)
-        _finish(ax, spec)
-        for ext in exts:
-            buf = io.BytesIO()
-            # bbox "tight": the saved picture always holds every tick label and the legend
-            if ext == "svg":
-                fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight",
-                            pad_inches=0.04)
-                text = buf.getvalue().decode("utf-8")
-                out[ext] = text[text.index("<svg"):].encode("utf-8")  # drop the XML prolog and DOCTYPE
-            else:
-                fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={"Software": None}, bbox_inches="tight",
-                            pad_inches=0.04)
-                out[ext] = buf.getvalue()
-    return out
-
-
-def _plot_series(ax, xs, points, spec, key="value", colour=PALETTE["value"], label="Actual"):
-    """Solid line and filled markers for published values; hollow markers joined by a dashed
-    line where a value is illustrative; gaps stay gaps."""
-    values = [p[key] for p in points]
-    published = [(x, v) if not p["illustrative"] else (x, None) for x, v, p in zip(xs, values, points)]
-    px = [x for x, v in published]
-    py = [float("nan") if v is None else v for _, v in published]
-    ax.plot(px, py, color=colour, linewidth=2, marker="o", markersize=5, label=label, zorder=5)
-    if any(p["illustrative"] and p[key] is not None for p in points):
-        ix, iy = [], []
-        for i, (x, v, p) in enumerate(zip(xs, values, points)):
-            near = p["illustrative"] or (i > 0 and points[i - 1]["illustrative"]) or (
-                i + 1 < len(points) and points[i + 1]["illustrative"])
-            ix.append(x)
-            iy.append(v if (near and v is not None) else float("nan"))
-        ax.plot(ix, iy, color=PALETTE["illustrative"], linewidth=1.5, linestyle=(0, (3, 2)), zorder=4)
-        hx = [x for x, v, p in zip(xs, values, points) if p["illustrative"] and v is not None]
-        hy = [v for v, p in zip(values, points) if p["illustrative"] and v is not None]
-        ax.plot(hx, hy, linestyle="none", marker="o", markersize=6, markerfacecolor="white",
-                markeredgecolor=PALETTE["illustrative"], markeredgewidth=1.5, label="Illustrative (not published)", zorder=6)
-    for x, v in zip(xs, values):
-        if v is not None:
-            ax.annotate(format_value(v, spec["unit"], spec["decimals"], short=True), (x, v),
-                        textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7, color=PALETTE["text"])
-
-
-def _draw_kpi(ax, spec):
-    points = spec["points"]
-    xs = list(range(len(points)))
-    if spec["range"]:
-        if spec["floor_low"] is not None and spec["floor_high"] is not None:
-            ax.axhspan(spec["floor_low"], spec["floor_high"], color=PALETTE["floor_band"], alpha=0.12, lw=0,
-                       label=marked("Floor range", spec.get("floor_source")), hatch="..", zorder=0)
-        if spec["target_low"] is not None and spec["target_high"] is not None:
-            ax.axhspan(spec["target_low"], spec["target_high"], color=PALETTE["target"], alpha=0.22, lw=0,
-                       label=marked("Target range", spec.get("target_source")), zorder=1)
-    else:
-        if spec["target"] is not None:
-            ax.axhline(spec["target"], color=PALETTE["target"], linestyle=(0, (6, 3)), linewidth=1.6,
-                       label=marked("Target", spec.get("target_source")), zorder=2)
-        if spec["floor"] is not None:
-            ax.axhline(spec["floor"], color=PALETTE["floor"], linestyle=(0, (1, 2)), linewidth=1.8,
-                       label=marked("Floor", spec.get("floor_source")), zorder=2)
-    if spec.get("benchmark") is not None:
-        ax.axhline(spec["benchmark"], color=PALETTE["benchmark"], linestyle=(0, (6, 2, 1, 2)), linewidth=1.6,
-                   label=spec.get("benchmark_label", "Group median"), zorder=2)
-    _plot_series(ax, xs, points, spec)
-    ax.set_xticks(xs, [p["label"] for p in points])
-
-
-def _draw_activity(ax, spec):
-    points = spec["points"]
-    xs = list(range(len(points)))
-    if any(p["lower"] is not None and p["upper"] is not None for p in points):
-        lo = [float("nan") if p["lower"] is None else p["lower"] for p in points]
-        hi = [float("nan") if p["upper"] is None else p["upper"] for p in points]
-        ax.fill_between(xs, lo, hi, color=PALETTE["band"], alpha=0.25, lw=0, label="Expected range", step=None, zorder=0)
-        ax.plot(xs, hi, color=PALETTE["band"], linewidth=1, linestyle=(0, (4, 2)), label="Upper threshold", zorder=1)
-        ax.plot(xs, lo, color=PALETTE["floor_band"], linewidth=1, linestyle=(0, (1, 2)), label="Lower threshold", zorder=1)
-    if any(p["benchmark"] is not None for p in points):
-        ax.plot(xs, [float("nan") if p["benchmark"] is None else p["benchmark"] for p in points],
-                color=PALETTE["benchmark"], linewidth=1.6, linestyle=(0, (6, 2, 1, 2)), label="Benchmark", zorder=2)
-    if any(p["target"] is not None for p in points):
-        ax.plot(xs, [float("nan") if p["target"] is None else p["target"] for p in points],
-                color=PALETTE["target"], linewidth=1.6, linestyle=(0, (6, 3)), label="Target", zorder=2)
-    _plot_series(ax, xs, points, spec)
-    step = max(1, len(points) // 12)
-    ax.set_xticks(xs[::step], [p["label"] for p in points][::step])
-
-
-def _finish(ax, spec):
-    ax.grid(axis="y", color=PALETTE["grid"], linewidth=0.6)
-    ax.set_axisbelow(True)
-    if spec.get("unit_label"):
-        ax.set_ylabel(spec["unit_label"], fontsize=7.5)
-    from matplotlib.ticker import FuncFormatter
-
-    unit = spec["unit"]
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_value(v, unit, 0, short=True) if unit != "percent" or v == int(v) else f"{v:g}%"))
-    ymin, ymax = ax.get_ylim()
-    pad = (ymax - ymin) * 0.08 or 1
-    ax.set_ylim(ymin - pad, ymax + 2 * pad)
-    if len(ax.get_xticks()) and len(spec["points"]) == 1:
-        ax.set_xlim(-0.5, 0.5)
-    else:
-        ax.set_xlim(-0.4, max(len(spec["points"]) - 1, 0) + 0.4)
-    handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        ax.legend(handles, [_wrap(label) for label in labels], loc="center left", bbox_to_anchor=(1.01, 0.5), ncol=1,
-                  frameon=False, fontsize=7.5, handlelength=2.6, labelspacing=0.6)
-
-
-def _wrap(label: str) -> str:
-    """A legend label's bracketed mark on a line of its own: "Floor\n(assumed)"."""
-    return label.replace(" (", "\n(")
+    """The chart laid out once (:func:`beacon.reports.chart_drawing.layout`) and written in each
+    of ``exts``."""
+    scene = chart_drawing.layout(kind, spec)
+    return {ext: chart_drawing.svg(scene) if ext == "svg" else chart_drawing.png(scene) for ext in exts}

@@ -66,6 +66,7 @@ def test_batch_in_this_process_gives_the_single_paths_pictures_alt_and_table():
 
 
 def test_parallel_batch_gives_the_same_bytes_as_the_single_path(chart_cache):
+    """PNG pictures (painted by matplotlib) are drawn by the pool; the parent process draws none."""
     batch = some_charts(charts.MIN_PARALLEL)
     drawn_here = []
     original = charts._draw_figure
@@ -74,11 +75,20 @@ def test_parallel_batch_gives_the_same_bytes_as_the_single_path(chart_cache):
     import unittest.mock
 
     with unittest.mock.patch.object(charts, "_draw_figure", charts_draw_figure):
-        assert charts.prepare(batch, ("svg",), workers=2) == len(batch)
+        assert charts.prepare(batch, ("svg", "png"), workers=2) == len(batch)
     assert drawn_here == []
     for chart in batch:
         assert chart.svg.encode() == single(chart, "svg")
-    assert sorted(p.name for p in chart_cache.iterdir()) == sorted(f"{c.key}.svg" for c in batch)
+        assert chart.png == single(chart, "png")
+    assert sorted(p.name for p in chart_cache.iterdir()) == sorted(f"{c.key}.{e}" for c in batch for e in ("png", "svg"))
+
+
+def test_svg_only_batches_are_drawn_in_this_process(chart_cache, monkeypatch):
+    """An SVG takes about a millisecond: starting a pool of processes for them would cost more."""
+    batch = some_charts(charts.MIN_PARALLEL * 2)
+    monkeypatch.setattr(charts, "_draw_in_pool", lambda *a: pytest.fail("a pool started for SVG pictures"))
+    assert charts.prepare(batch, ("svg",), workers=2) == len(batch)
+    assert all(chart.svg.startswith("<svg") for chart in batch)
 
 
 def test_a_cold_cache_draws_each_distinct_chart_once(chart_cache, monkeypatch):
