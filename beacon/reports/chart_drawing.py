@@ -162,8 +162,8 @@ def scale(values: list[float], unit: str) -> tuple[float, float, list[float]]:
         low, high = 0.0, 1.0
     else:
         low, high = min(values), max(values)
-    if high == low:
-        pad = abs(high) * 0.1 or 1.0
+    if high - low < 1e-6:  # one value (or all alike): a band around it
+        pad = abs(high) * 0.1 if abs(high) >= 1e-4 else 1.0
         low, high = low - pad, high + pad
     span = high - low
     bottom, top = low - span * 0.08, high + span * 0.18
@@ -180,13 +180,14 @@ def scale(values: list[float], unit: str) -> tuple[float, float, list[float]]:
 
 def _ticks(bottom: float, top: float, step: float) -> list[float]:
     first, last = math.ceil(bottom / step - 1e-9), math.floor(top / step + 1e-9)
-    return [round(k * step, 10) for k in range(first, last + 1)]
+    digits = max(0, 3 - math.floor(math.log10(step)))
+    return [round(k * step, digits) for k in range(first, last + 1)]
 
 
 def tick_label(value: float, unit: str, step: float) -> str:
     """A tick's label, with as many decimals as the step needs (never two ticks alike)."""
     decimals = 0
-    while decimals < 6 and abs(round(step, decimals) - step) > step * 1e-6:
+    while decimals < 9 and abs(round(step, decimals) - step) > step * 1e-6:
         decimals += 1
     if unit == "seconds":
         decimals = 0
