@@ -104,3 +104,26 @@ def test_many_at_once_gives_the_outcome_of_one_at_a_time(rows, stored):
 
     tag = str(next(_EXAMPLES))  # the examples share one test transaction: each its own directorate and KPI
     assert run(True, "bulk" + tag) == run(False, "one" + tag)
+
+
+def test_an_import_runs_with_fewer_collections_and_puts_the_collector_back():
+    """The collector's settings during an import, and after it (also when it fails, and when two
+    overlap): the thresholds the process had before, nothing left frozen."""
+    import gc
+
+    from beacon.bundle.importer import BULK_GC_THRESHOLD, fewer_collections
+
+    before = gc.get_threshold()
+    assert before != BULK_GC_THRESHOLD
+    with fewer_collections():
+        assert gc.get_threshold() == BULK_GC_THRESHOLD and gc.get_freeze_count() > 0
+        with fewer_collections():  # a second import in another thread of the same process
+            assert gc.get_threshold() == BULK_GC_THRESHOLD
+        assert gc.get_threshold() == BULK_GC_THRESHOLD  # the first is still running
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    try:
+        with fewer_collections():
+            raise ValueError("a bad bundle")
+    except ValueError:
+        pass
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
