@@ -183,6 +183,39 @@ def compute_results(period: Quarter, rule_set: RuleSet) -> list[KpiResult]:
     return results
 
 
+def kpi_results(kpi: models.Kpi, periods: list[Quarter], rule_set: RuleSet) -> dict[Quarter, KpiResult | None]:
+    """One KPI's result in each of ``periods``, exactly as :func:`compute_results` gives it for
+    that period (None when the KPI is not in the period's edition, :func:`kpis_in_edition`), in
+    three queries whatever the number of periods: a KPI's result depends on its own observations,
+    targets and published rating alone, so a page about one KPI need not compute a thousand."""
+    if not periods:
+        return {}
+    windows = {q: window_sort_range(q, max(rule_set.dot.window_quarters, 2)) for q in periods}
+    low, high = min(w[0] for w in windows.values()), max(w[1] for w in windows.values())
+    held = held_observations(kpi_id=kpi.pk, period_sort__gte=low, period_sort__lte=high)
+    years = {y for q in periods for y in (q.financial_year.label, q.previous().financial_year.label)}
+    target_rows = list(models.KpiTarget.objects.filter(kpi_id=kpi.pk, financial_year__in=years))
+    target_years = {r.financial_year for r in target_rows}  # every period's own year is among ``years``
+    published = {p.period: p for p in models.PublishedRating.objects.filter(
+        kpi_id=kpi.pk, period__in=[q.label for q in periods])}
+    out: dict[Quarter, KpiResult | None] = {}
+    for q in periods:
+        labels = {q.label, *(m.label for m in q.months)}
+        if q.financial_year.label not in target_years and not any(o.period in labels for o in held):
+            out[q] = None  # not in the edition
+            continue
+        w_low, w_high = windows[q]
+        observations = [o for o in held if w_low <= o.period_sort <= w_high]
+        q_years = {q.financial_year.label, q.previous().financial_year.label}
+        result = _compute_one(kpi, q, observations, [r for r in target_rows if r.financial_year in q_years], rule_set)
+        pub = published.get(q.label)
+        if pub is not None:
+            result.published_rag, result.published_dot, result.published_note = (
+                pub.published_rag, pub.published_dot, pub.source_note)
+        out[q] = result
+    return out
+
+
 def _rate(value: float, kpi: models.Kpi, thresholds: Thresholds, decimals: int, rule_set: RuleSet, problems: list[str]):
     try:
         outcome = rate(value, Polarity(kpi.polarity), thresholds, decimals, rule_set.rag)
