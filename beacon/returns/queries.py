@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -209,6 +210,14 @@ class LineView:
         return not self.held.empty
 
 
+class _Earlier(NamedTuple):
+    """An observation before the return's quarter, as a return line reads it."""
+
+    period: str
+    value: Decimal | None
+    illustrative: bool
+
+
 def _last_reported(observations) -> tuple[Decimal | None, str]:
     """The value the reports show for the latest earlier quarter that has one: a quarter's value
     is its latest observation (for a monthly KPI the latest month of the quarter, as
@@ -243,10 +252,12 @@ def return_lines(ret: Return) -> list[LineView]:
         targets.setdefault(row.kpi_id, []).append(row)
     earlier: dict[int, list] = {}  # each KPI's 36 latest observations before the quarter, newest first
     rows = pm.Observation.objects.filter(kpi__in=kpis, period_sort__lt=before).order_by("kpi_id", "-period_sort", "-pk")
-    for obs in rows.only("kpi_id", "period", "value", "illustrative"):
-        kept = earlier.setdefault(obs.kpi_id, [])
+    # plain rows, not model instances: a directorate's history is thousands of rows, read on every
+    # view, save and submission of its return
+    for kpi_id, period, value, illustrative in rows.values_list("kpi_id", "period", "value", "illustrative"):
+        kept = earlier.setdefault(kpi_id, [])
         if len(kept) < 36:
-            kept.append(obs)
+            kept.append(_Earlier(period, value, illustrative))
     held = held_for_kpis(kpis, q)
     for kpi in kpis:
         last_value, last_period = _last_reported(earlier.get(kpi.pk, []))
@@ -286,10 +297,12 @@ def return_lines(ret: Return) -> list[LineView]:
             )
         )
     indicators = list(pm.ActivityIndicator.objects.filter(directorate=ret.directorate).order_by("display_order", "code"))
-    latest: dict[int, pm.ActivityObservation] = {}  # each indicator's latest observation before the quarter
+    latest: dict[int, _Earlier] = {}  # each indicator's latest observation before the quarter
     rows = pm.ActivityObservation.objects.filter(indicator__in=indicators, period_sort__lt=ret.period.period_sort)
-    for obs in rows.order_by("indicator_id", "-period_sort", "pk").only("indicator_id", "period", "value"):
-        latest.setdefault(obs.indicator_id, obs)
+    for indicator_id, period, value in rows.order_by("indicator_id", "-period_sort", "pk").values_list(
+            "indicator_id", "period", "value"):
+        if indicator_id not in latest:
+            latest[indicator_id] = _Earlier(period, value, False)
     held_ind = held_for_indicators(indicators, q)
     for ind in indicators:
         last = latest.get(ind.pk)
