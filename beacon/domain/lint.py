@@ -36,6 +36,7 @@ import calendar
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from .dot import Dot
 from .numbers import displayed, format_number
@@ -116,6 +117,9 @@ _ALIAS_CUTS = re.compile(
 _ALIAS_PREFIX = re.compile(r"^(?:percentage|proportion|number|%|no\.|average number|average no\.) of (?:all )?", re.I)
 
 
+_BRACKETED_TAIL = re.compile(r"\s*\(.*$")
+
+
 def derived_aliases(name: str) -> list[str]:
     """Short names a commentary uses for a KPI, derived from its long name: "Percentage of
     routine highway repairs reported by residents completed within 28 days" -> "routine highway
@@ -123,15 +127,22 @@ def derived_aliases(name: str) -> list[str]:
     text = without_rolling_suffix(name)
     text = _ALIAS_PREFIX.sub("", text)
     text = _ALIAS_CUTS.split(text, maxsplit=1)[0]
-    text = re.sub(r"\s*\(.*$", "", text).strip(" ,")
+    text = _BRACKETED_TAIL.sub("", text).strip(" ,")
     out = []
     if len(text.split()) >= 2 and text.lower() != (name or "").lower():
         out.append(text)
     return out
 
 
+@lru_cache(maxsize=4096)
+def _mention_pattern(name: str) -> re.Pattern:
+    """A KPI name or alias as a whole phrase, compiled once (a 1,000-KPI report has more names
+    than the ``re`` module's own cache holds, so each search compiled its pattern again)."""
+    return re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", re.I)
+
+
 def _mentions(sentence: str, name: str) -> bool:
-    return re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", sentence, re.I) is not None
+    return _mention_pattern(name).search(sentence) is not None
 
 
 # --- numbers ------------------------------------------------------------------------------
