@@ -23,7 +23,7 @@ cached by a hash of everything that goes into them (the data, the labels and
 ``<VAR_DIR>/cache/charts`` so a second run of the report draws nothing.
 
 A document draws its charts in one batch before its templates render (:func:`prepare`): every
-distinct picture missing from the cache is drawn once (SVG in this process, about a millisecond a
+distinct picture missing from the cache is drawn once (SVG in this process, about 0.2 ms a
 chart; PNG, painted by matplotlib, in parallel over a pool of processes sized to the CPUs:
 ``BEACON_CHART_WORKERS`` overrides, 1 draws in this process), and the pictures stay with their
 :class:`Chart` for the rest of the render. A chart used on its own (a web page) is still

@@ -222,3 +222,19 @@ def test_a_snapshot_from_before_benchmarking_still_loads_and_renders(imported):
     assert all(k.benchmark is None for k in old.kpis)
     text = text_of(documents.qpr_html(Edition(model=old, settings={"council": "Kent County Council"})))
     assert "Benchmarking against other councils" not in text and "Compared with" not in text
+
+
+def test_the_kpi_pages_chart_draws_the_group_median_whether_or_not_the_quarter_is_computed(imported):
+    """A KPI page draws its chart from the one KPI when the quarter's model is not computed yet;
+    a benchmarked KPI's chart still carries its comparison group's median (read from the model)."""
+    from django.core.cache import cache
+
+    from beacon.reports import dashboards
+
+    kpi = pm.Kpi.objects.get(code="B1")
+    cache.clear()
+    cold = dashboards.kpi_chart_for(kpi, Quarter.parse(PERIOD))
+    warm = dashboards.kpi_chart_for(pm.Kpi.objects.get(code="B1"), Quarter.parse(PERIOD))
+    for chart in (cold, warm):
+        assert "Group median (2021/22) of Near neighbours: 97.5%" in chart.alt and "Group median" in chart.svg
+    assert cold.key == warm.key
