@@ -237,11 +237,53 @@ def _last_reported(observations) -> tuple[Decimal | None, str]:
     return None, ""
 
 
+_LAST_REPORTED_ROWS = 36  # at most this many observations before the quarter are looked through
+_RECENT_QUARTERS = 4  # first look in the year before the quarter, where a KPI's last value almost always is
+
+
+def _earlier_rows(kpi_ids, since: int | None, before: int) -> dict[int, list[_Earlier]]:
+    """Each KPI's latest observations with ``since <= period_sort < before`` (no lower bound
+    without ``since``), newest first, at most :data:`_LAST_REPORTED_ROWS` a KPI: plain rows,
+    not model instances (read on every view, save and submission of a return)."""
+    rows = pm.Observation.objects.filter(kpi_id__in=kpi_ids, period_sort__lt=before)
+    if since is not None:
+        rows = rows.filter(period_sort__gte=since)
+    earlier: dict[int, list[_Earlier]] = {}
+    for kpi_id, period, value, illustrative in rows.order_by("kpi_id", "-period_sort", "-pk").values_list(
+            "kpi_id", "period", "value", "illustrative"):
+        kept = earlier.setdefault(kpi_id, [])
+        if len(kept) < _LAST_REPORTED_ROWS:
+            kept.append(_Earlier(period, value, illustrative))
+    return earlier
+
+
+def _last_reported_before(kpis, q: Quarter) -> dict[int, tuple[Decimal | None, str]]:
+    """Each KPI's last reported value before ``q`` and the period it is for (KPI id -> (value,
+    label); :func:`_last_reported` over its latest observations before the quarter).
+
+    The year before ``q`` is read first: whole quarters (a quarter and its months), so what it
+    holds is the start of the KPI's newest-first history, and a value found there is the one the
+    whole history gives. Only the KPIs without one there have their longer history read."""
+    before = period_sort(q.months[0])  # anything earlier than the quarter's first month
+    since = period_sort(q.shift(-_RECENT_QUARTERS).months[0])
+    ids = [k.pk for k in kpis]
+    out = {}
+    recent = _earlier_rows(ids, since, before)
+    for kpi_id in ids:
+        found = _last_reported(recent.get(kpi_id, []))
+        if found[0] is not None:
+            out[kpi_id] = found
+    rest = [kpi_id for kpi_id in ids if kpi_id not in out]
+    if rest:
+        earlier = _earlier_rows(rest, None, before)
+        out.update({kpi_id: _last_reported(earlier.get(kpi_id, [])) for kpi_id in rest})
+    return out
+
+
 def return_lines(ret: Return) -> list[LineView]:
     """The return's KPI lines (the quarter's edition, in catalogue order), then its activity
     indicator lines."""
     q = Quarter.parse(ret.period.period)
-    before = period_sort(q.months[0])  # anything earlier than the quarter's first month
     saved = list(ret.lines.all())
     saved_kpi = {line.kpi_id: line for line in saved if line.kpi_id}
     saved_ind = {line.indicator_id: line for line in saved if line.indicator_id}
@@ -250,17 +292,10 @@ def return_lines(ret: Return) -> list[LineView]:
     targets: dict[int, list] = {}
     for row in pm.KpiTarget.objects.filter(kpi__in=kpis, financial_year=q.financial_year.label):
         targets.setdefault(row.kpi_id, []).append(row)
-    earlier: dict[int, list] = {}  # each KPI's 36 latest observations before the quarter, newest first
-    rows = pm.Observation.objects.filter(kpi__in=kpis, period_sort__lt=before).order_by("kpi_id", "-period_sort", "-pk")
-    # plain rows, not model instances: a directorate's history is thousands of rows, read on every
-    # view, save and submission of its return
-    for kpi_id, period, value, illustrative in rows.values_list("kpi_id", "period", "value", "illustrative"):
-        kept = earlier.setdefault(kpi_id, [])
-        if len(kept) < 36:
-            kept.append(_Earlier(period, value, illustrative))
+    last_reported = _last_reported_before(kpis, q)
     held = held_for_kpis(kpis, q)
     for kpi in kpis:
-        last_value, last_period = _last_reported(earlier.get(kpi.pk, []))
+        last_value, last_period = last_reported.get(kpi.pk, (None, ""))
         row = target_in_force(targets.get(kpi.pk, []), q)
         line = saved_kpi.get(kpi.pk)
         if row is not None and kpi.polarity == "range":
