@@ -136,7 +136,8 @@ def detail(request, slug, code):
         request.POST if reviewing else None,
         request.POST if action == "reopen" else None)
     if request.method != "POST":
-        return render(request, "web/return.html", _context(ret, line_forms, commentary_form, review_form, reopen_form, {}, user))
+        return render(request, "web/return.html", _context(ret, line_forms, commentary_form, review_form, reopen_form, {}, user,
+                                                           whole_history=request.GET.get("history") == "all"))
     message = None
     rest: dict = {}
     status = 400
@@ -203,8 +204,24 @@ def detail(request, slug, code):
     return render(request, "web/return.html", context, status=status)
 
 
-def _context(ret, line_forms, commentary_form, review_form, reopen_form, errors, user):
+HISTORY_SHOWN = 5  # the return page shows its latest history events; ?history=all shows every one
+
+
+def _history(ret, whole: bool) -> tuple[list, int]:
+    """The return's history events to show, oldest first (the latest :data:`HISTORY_SHOWN`, or
+    all of them when ``whole``), and how many there are. A large return's every save lists each
+    changed field, so the whole history grows with every draft saved."""
+    if whole:
+        events = list(ret.events.all())
+        return events, len(events)
+    latest = list(ret.events.order_by("-at", "-pk")[:HISTORY_SHOWN + 1])
+    total = len(latest) if len(latest) <= HISTORY_SHOWN else ret.events.count()
+    return latest[:HISTORY_SHOWN][::-1], total
+
+
+def _context(ret, line_forms, commentary_form, review_form, reopen_form, errors, user, whole_history=False):
     lead = perm.can(user, perm.REVIEW_RETURN)
+    events, events_total = _history(ret, whole_history)
     return {
         "ret": ret,
         "q": ret.period.quarter,
@@ -218,5 +235,6 @@ def _context(ret, line_forms, commentary_form, review_form, reopen_form, errors,
         "can_review": lead and ret.status == Return.Status.SUBMITTED,
         "can_reopen": lead and ret.status == Return.Status.APPROVED,
         "late": queries.is_late(ret),
-        "events": ret.events.all(),
+        "events": events,
+        "events_total": events_total,
     }
