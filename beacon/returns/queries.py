@@ -386,6 +386,18 @@ def return_version(ret: Return) -> str:
     return version(return_fields(ret)[0])
 
 
+def return_history(ret: Return, latest: int | None = None) -> tuple[list, int]:
+    """The return's history events, oldest first: every one, or only the ``latest`` few (a large
+    return's every save lists each changed field, so its whole history grows with every draft
+    saved); and how many events there are in all."""
+    if latest is None:
+        events = list(ret.events.all())
+        return events, len(events)
+    newest = list(ret.events.order_by("-at", "-pk")[:latest + 1])
+    total = len(newest) if len(newest) <= latest else ret.events.count()
+    return newest[:latest][::-1], total
+
+
 # --- status ----------------------------------------------------------------------------------
 def _local_date(instant: dt.datetime | None) -> dt.date | None:
     return instant.astimezone(ZoneInfo(settings.TIME_ZONE)).date() if instant else None

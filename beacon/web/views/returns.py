@@ -207,21 +207,9 @@ def detail(request, slug, code):
 HISTORY_SHOWN = 5  # the return page shows its latest history events; ?history=all shows every one
 
 
-def _history(ret, whole: bool) -> tuple[list, int]:
-    """The return's history events to show, oldest first (the latest :data:`HISTORY_SHOWN`, or
-    all of them when ``whole``), and how many there are. A large return's every save lists each
-    changed field, so the whole history grows with every draft saved."""
-    if whole:
-        events = list(ret.events.all())
-        return events, len(events)
-    latest = list(ret.events.order_by("-at", "-pk")[:HISTORY_SHOWN + 1])
-    total = len(latest) if len(latest) <= HISTORY_SHOWN else ret.events.count()
-    return latest[:HISTORY_SHOWN][::-1], total
-
-
 def _context(ret, line_forms, commentary_form, review_form, reopen_form, errors, user, whole_history=False):
     lead = perm.can(user, perm.REVIEW_RETURN)
-    events, events_total = _history(ret, whole_history)
+    events, events_total = queries.return_history(ret, None if whole_history else HISTORY_SHOWN)
     return {
         "ret": ret,
         "q": ret.period.quarter,
