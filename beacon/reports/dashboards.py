@@ -227,7 +227,9 @@ _LOCAL_LOCK = threading.Lock()
 LOCAL_ENTRIES = 16
 """How many computed values (QPR models of about 4 MB at 1,000 KPIs, period lists) one process
 keeps in memory, newest used last."""
-_GENERATION_KEY = "beacon:dashboards:generation"
+# "~" sorts after every letter and digit: a full database cache deletes the alphabetically first
+# third of its keys, and losing this one would make every process drop what it keeps in memory
+_GENERATION_KEY = "~beacon:dashboards:generation"
 
 
 def _generation() -> str:
