@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from beacon.core import clock, jsonio, locks
+from beacon.core import audit, clock, jsonio, locks
 from beacon.core.signals import results_changed_after_commit
 
 from .errors import BundleErrors
@@ -207,15 +207,21 @@ def import_bundle(path: str | Path, *, user: str | None = None, reason: str = ""
     changed. ``expect``: the fingerprint of a preview's changes; when the import would now change
     anything else, raise :class:`StalePreview` (nothing written). ``changes`` (each changed field)
     is listed only for these two; a plain import reports its counts. The garbage collector does
-    less work meanwhile (:func:`fewer_collections`).
+    less work meanwhile (:func:`fewer_collections`), and on PostgreSQL the tables it added many rows
+    to have their statistics refreshed once it has committed
+    (:func:`beacon.core.audit.refresh_statistics`).
 
     ``progress``: an object with ``total(n)`` and ``step(message, advance=1)`` (a background job's
     :class:`beacon.core.jobs.Progress`, or the command's progress bar). The steps are reading the
     bundle, checking each part, writing each part and recording the import; while a large file is
     written, ``step(..., advance=0)`` says how many of its rows are done."""
     with fewer_collections():
-        return _import_bundle(path, user=user, reason=reason, now=now, dry_run=dry_run, expect=expect,
-                              progress=progress)
+        with audit.bulk_inserts() as bulk:
+            result = _import_bundle(path, user=user, reason=reason, now=now, dry_run=dry_run, expect=expect,
+                                    progress=progress)
+        if not result.dry_run:
+            audit.refresh_statistics(bulk.inserted)
+        return result
 
 
 def _import_bundle(path: str | Path, *, user: str | None = None, reason: str = "", now: datetime | None = None,

@@ -14,6 +14,10 @@ The caller runs these inside a transaction.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -223,8 +227,11 @@ def _new_ids(connection, model, n: int) -> list[int]:
     table, pk = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [table, pk, n])
+            # the sequence's name looked up once: in the same statement as the nextval calls it
+            # is looked up again for every row (5,000 keys: 22 ms against 4 ms, measured)
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+            sequence = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, n])
             return [row[0] for row in cursor.fetchall()]
         cursor.execute(f"SELECT max({_quote(connection, pk)}) FROM {_quote(connection, table)}")
         top = cursor.fetchone()[0] or 0
@@ -249,12 +256,15 @@ def insert_rows(model, columns: list[str], rows) -> int:
     names = ", ".join(_quote(connection, f.column) for f in fields)
     table = _quote(connection, opts.db_table)
     count = 0
+    bulk = _BULK_INSERTS.get()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
                     count += 1
+            if bulk is not None:
+                bulk.added(connection, opts.db_table, count)
             return count
         sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
         batch = []
@@ -268,6 +278,97 @@ def insert_rows(model, columns: list[str], rows) -> int:
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+BULK_ANALYZE_ROWS = 100_000
+"""PostgreSQL's statistics of a table a bulk write adds at least this many rows to are refreshed
+(``ANALYZE``) while the write goes on, each time the table has doubled since they were last
+counted, and once more when the write has committed (:func:`refresh_statistics`). Under it,
+reading a window of a few thousand rows costs little whatever the plan (a 40,000-observation
+import is the same either way), and autovacuum catches up soon after."""
+
+
+class BulkInserts:
+    """The rows :func:`insert_rows` writes by ``COPY`` (PostgreSQL) per table while a
+    :func:`bulk_inserts` block runs (``inserted``), with the statistics kept up as the tables
+    grow.
+
+    PostgreSQL plans a query from each table's statistics, and a table that has never been
+    analysed is planned as a small one. A first import of 1,000,000 observations reads each window
+    of stored rows (to find what is new and what changed) from a table growing by thousands of rows
+    a window: planned as small, each read scanned the whole table (up to 148 ms a window, 12.3 s
+    in all: measured from the server's log). ``ANALYZE`` inside the import's transaction counts the
+    import's own rows, and the reads are planned on the index again."""
+
+    def __init__(self) -> None:
+        self.inserted: Counter = Counter()
+        self._since: Counter = Counter()  # rows added since the table was last counted
+        self._counted: dict[str, float] = {}  # rows in it at that count
+
+    def added(self, connection, table: str, rows: int) -> None:
+        self.inserted[table] += rows
+        self._since[table] += rows
+        with connection.cursor() as cursor:
+            if table not in self._counted:
+                self._counted[table] = _counted_rows(cursor, [table]).get(table, 0)
+            if self._since[table] >= max(BULK_ANALYZE_ROWS, self._counted[table]):
+                cursor.execute(f"ANALYZE {_quote(connection, table)}")
+                self._counted[table] += self._since[table]
+                self._since[table] = 0
+
+
+def _counted_rows(cursor, tables: list[str]) -> dict[str, float]:
+    """The rows PostgreSQL last counted in each table (0 for one never counted)."""
+    cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'", [tables])
+    return {name: max(tuples, 0) for name, tuples in cursor.fetchall()}
+
+
+_BULK_INSERTS: ContextVar[BulkInserts | None] = ContextVar("beacon_bulk_inserts", default=None)
+
+
+@contextmanager
+def bulk_inserts() -> Iterator[BulkInserts]:
+    """Count, per table, the rows :func:`insert_rows` writes by ``COPY`` (PostgreSQL) while the
+    block runs, keeping the statistics of the tables it fills up to date (:class:`BulkInserts`);
+    hand ``inserted`` to :func:`refresh_statistics` once the block's transaction has committed."""
+    bulk = BulkInserts()
+    token = _BULK_INSERTS.set(bulk)
+    try:
+        yield bulk
+    finally:
+        _BULK_INSERTS.reset(token)
+
+
+def refresh_statistics(inserted: Counter) -> list[str]:
+    """``ANALYZE`` each table a bulk write added many rows to (:data:`BULK_ANALYZE_ROWS`, and at
+    least a tenth of the rows PostgreSQL last counted in it); returns the tables analysed.
+
+    PostgreSQL plans queries from each table's statistics, which autovacuum refreshes some time
+    after a large write commits. Until then the next reads of a table that has just grown from
+    nothing to a million rows are planned as if it were still small: the same 1,000,000-row
+    bundle imported again took 63.4 s, against 46.9 s after an ``ANALYZE`` of 0.7 s (measured,
+    ``docs/performance.md``). SQLite needs nothing (its planner does not use such statistics
+    unless asked). Called inside a transaction, it waits for that transaction to commit (the rows
+    are not there for anyone else before, and the lock ``ANALYZE`` takes would be held until the
+    end) and returns an empty list."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql" or not inserted:
+        return []
+    big = {table: n for table, n in inserted.items() if n >= BULK_ANALYZE_ROWS}
+    if not big:
+        return []
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: refresh_statistics(Counter(big)), robust=True)
+        return []
+    with connection.cursor() as cursor:
+        counted = _counted_rows(cursor, list(big))
+        done = []
+        for table in sorted(big):
+            if big[table] * 10 >= counted.get(table, 0):
+                cursor.execute(f"ANALYZE {_quote(connection, table)}")
+                done.append(table)
+    return done
 
 
 def _insert_revisions(items: list[tuple[Change, int, int, str, str, str, Any, Any]]) -> None:
