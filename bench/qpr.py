@@ -172,7 +172,6 @@ def synthetic(args, work: Path, n: int) -> None:
 
 def demo(args, period) -> None:
     from beacon.reports import charts, documents
-    from beacon.reports import render as renderer
     from beacon.reports.qpr import build_qpr
 
     # one cold run: every chart drawn (SVG and PNG), in one batch
@@ -198,19 +197,7 @@ def demo(args, period) -> None:
         documents.qpr_html(edition, timings)
 
     def pdf(timings):
-        from weasyprint import HTML
-
-        ctx = documents.build_context(edition.model, edition.settings, edition.overrides)
-        text = documents.qpr_html(edition, timings, ctx, for_pdf=True)  # as documents.qpr_pdf does
-        resources = {f"chart-{k}.svg": (c.svg.encode("utf-8"), "image/svg+xml") for k, c in ctx["charts"].items()}
-        t = time.perf_counter()
-        doc = HTML(string=text, base_url=".", url_fetcher=renderer._resource_fetcher(resources)).render(
-            pdf_variant=renderer.PDF_VARIANT, pdf_tags=True)
-        timings["weasyprint parse+layout"] = time.perf_counter() - t
-        t = time.perf_counter()
-        doc.write_pdf(pdf_variant=renderer.PDF_VARIANT, pdf_tags=True)
-        timings["weasyprint draw+write"] = time.perf_counter() - t
-        timings["pages"] = len(doc.pages)
+        documents.qpr_pdf(edition, timings)  # the product's path: its WeasyPrint steps timed inside
 
     def docx(timings):
         documents.qpr_docx(edition, timings)

@@ -15,10 +15,8 @@ unseen.
 
 from __future__ import annotations
 
-import gc
 import getpass
 import hashlib
-import threading
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -28,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from beacon.core import audit, clock, jsonio, locks
+from beacon.core.memory import fewer_collections
 from beacon.core.signals import results_changed_after_commit
 
 from .errors import BundleErrors
@@ -164,42 +163,6 @@ IMPORT_BUSY = ("another import is running: nothing was imported; wait for it to 
                "then import again")
 
 
-_gc_lock = threading.Lock()
-_gc_users = 0
-_gc_saved: tuple[int, int, int] | None = None
-BULK_GC_THRESHOLD = (500_000, 50, 50)
-"""The collector's thresholds while a bundle is imported (Python's default is (700, 10, 10))."""
-
-
-@contextmanager
-def fewer_collections():
-    """Run a bulk load with the cyclic garbage collector doing less work: the objects that exist
-    when it starts (the modules, Django's registries) are frozen out of its scans and it runs after
-    500,000 allocations rather than 700. An import makes hundreds of thousands of short-lived rows,
-    tuples and model instances; with the default settings the collector rescanned everything alive
-    over and over (about a quarter of a 40,000-observation import's time; a 1,000,000-observation
-    import took 53.1 s with a collection every 50,000 allocations, 50.3 s with every 500,000 and
-    49.3 s with none, its peak memory the same 328 MB each time: measured). Reference
-    counting still frees every row as soon as it is done with, and cycles are still collected,
-    just less often. Process-wide, so nested and concurrent imports share one setting: the first
-    to start sets it, the last to finish puts back what was there."""
-    global _gc_users, _gc_saved
-    with _gc_lock:
-        if _gc_users == 0:
-            _gc_saved = gc.get_threshold()
-            gc.freeze()
-            gc.set_threshold(*BULK_GC_THRESHOLD)
-        _gc_users += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_users -= 1
-            if _gc_users == 0:
-                gc.set_threshold(*_gc_saved)
-                gc.unfreeze()
-
-
 def import_bundle(path: str | Path, *, user: str | None = None, reason: str = "", now: datetime | None = None,
                   dry_run: bool = False, expect: str | None = None, progress=None) -> ImportResult:
     """Import a bundle all or nothing. Raises :class:`BundleErrors` listing every problem.
@@ -207,7 +170,7 @@ def import_bundle(path: str | Path, *, user: str | None = None, reason: str = ""
     changed. ``expect``: the fingerprint of a preview's changes; when the import would now change
     anything else, raise :class:`StalePreview` (nothing written). ``changes`` (each changed field)
     is listed only for these two; a plain import reports its counts. The garbage collector does
-    less work meanwhile (:func:`fewer_collections`), and on PostgreSQL the tables it added many rows
+    less work meanwhile (:func:`beacon.core.memory.fewer_collections`), and on PostgreSQL the tables it added many rows
     to have their statistics refreshed once it has committed
     (:func:`beacon.core.audit.refresh_statistics`).
 

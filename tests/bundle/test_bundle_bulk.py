@@ -111,7 +111,7 @@ def test_an_import_runs_with_fewer_collections_and_puts_the_collector_back():
     overlap): the thresholds the process had before, nothing left frozen."""
     import gc
 
-    from beacon.bundle.importer import BULK_GC_THRESHOLD, fewer_collections
+    from beacon.core.memory import BULK_GC_THRESHOLD, fewer_collections
 
     before = gc.get_threshold()
     assert before != BULK_GC_THRESHOLD

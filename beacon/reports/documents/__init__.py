@@ -82,11 +82,7 @@ def qpr_pdf(edition: Edition, timings: dict | None = None) -> bytes:
     ctx = _context(edition, timings)
     html = qpr_html(edition, timings, ctx, for_pdf=True)
     resources = {f"chart-{key}.svg": (chart.svg.encode("utf-8"), "image/svg+xml") for key, chart in ctx["charts"].items()}
-    t = time.perf_counter()
-    pdf = renderer.html_to_pdf(html, resources=resources)
-    if timings is not None:
-        timings["weasyprint"] = timings.get("weasyprint", 0) + time.perf_counter() - t
-    return pdf
+    return renderer.html_to_pdf(html, resources=resources, timings=timings)
 
 
 def qpr_docx(edition: Edition, timings: dict | None = None) -> bytes:
