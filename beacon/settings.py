@@ -131,7 +131,9 @@ LOGOUT_REDIRECT_URL = "web:home"
 # One process (the development server, tests): a memory cache. Production settings share the
 # cache between servers and workers (DatabaseCache, or BEACON_CACHE_URL; docs/deploy.md).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon"},
-          "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon-local"}}
+          "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon-local"},
+          # the sign-in throttle's and the API rate limit's counts (beacon/settings_production.py)
+          "counters": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon-counters"}}
 # Sign-in throttling (beacon/web/throttle.py, docs/security.md): after this many failed sign-ins
 # for one username from one address, or from one address whatever the username, each further
 # attempt waits 2, 4, 8 ... seconds (at most BEACON_LOGIN_MAX_DELAY_SECONDS); failures are

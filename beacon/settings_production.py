@@ -20,9 +20,9 @@ Environment:
 * Several application servers and job workers (docs/deploy.md) share the database and the file
   store, and nothing else: ``BEACON_SECRET_KEY`` must then be the same on all of them; stored files
   go to ``BEACON_FILES_DIR`` (a shared mount) or, with ``BEACON_STORAGE_BACKEND=s3``, a bucket
-  (``BEACON_S3_*``, see beacon/settings.py); the cache is a table in the database
-  (``beacon createcachetable``) unless ``BEACON_CACHE_URL`` names a Redis server; sessions are in
-  the database.
+  (``BEACON_S3_*``, see beacon/settings.py); the caches are two tables in the database (cached
+  pages, and the sign-in and API counts; ``beacon createcachetable``) unless ``BEACON_CACHE_URL``
+  names a Redis server; sessions are in the database.
 * ``BEACON_INSECURE_LOCAL_HTTP=1``: plain HTTP on the loopback address, for a demo on one's own
   machine: no HTTPS redirect, no HSTS, cookies without the Secure flag. ``beacon serve`` sets it
   only when it binds a loopback address; never set it for a server other people reach.
@@ -83,20 +83,30 @@ STORAGES = {
 # Sessions are in the database (Django's default session engine) for the same reason.
 # "local" is each process's own memory: for values that are the same whichever process computes
 # them (keyed by a data version), where a trip to the shared cache would cost more than it saves.
+# "counters" holds the sign-in throttle's and the API rate limit's counts, apart from the cached
+# pages: a database cache with more than MAX_ENTRIES rows deletes the alphabetically first third of
+# them, and a flood of cached pages must not wipe a count (nor a flood of counts the pages). Counts
+# expire within BEACON_LOGIN_MAX_DELAY_SECONDS + BEACON_LOGIN_WINDOW_SECONDS (or two API windows),
+# so its table holds only recent ones; its limit is reached only by a million live counts.
 def _caches() -> dict:
     url = os.environ.get("BEACON_CACHE_URL", "").strip()
     local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon-local"}
     if not url or url == "database":
         return {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE,
-                            "OPTIONS": {"MAX_ENTRIES": 5000}}, "local": local}
+                            "OPTIONS": {"MAX_ENTRIES": 5000}}, "local": local,
+                "counters": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": COUNTERS_TABLE,
+                             "OPTIONS": {"MAX_ENTRIES": 1_000_000}}}
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
-                            "KEY_PREFIX": "beacon"}, "local": local}
+                            "KEY_PREFIX": "beacon"}, "local": local,
+                "counters": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                             "KEY_PREFIX": "beacon-counters"}}
     raise ValueError(f"BEACON_CACHE_URL must be redis://... or rediss://... (got {url.split(':', 1)[0]}:...); "
                      "leave it unset for the cache table in the database")
 
 
 CACHE_TABLE = "beacon_cache"
+COUNTERS_TABLE = "beacon_counters"
 CACHES = _caches()
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -3,8 +3,9 @@
 window of ``BEACON_API_RATE_WINDOW_SECONDS``; beyond it the answer is 429 with ``Retry-After``
 (the seconds until the window ends).
 
-Fixed windows counted in Django's cache (the database cache shared by every server and worker in production),
-timed by Beacon's clock so tests move it rather than sleep. The client address is found as the
+Fixed windows counted in Django's ``counters`` cache (shared by every server and worker in
+production, apart from the cached pages: ``beacon/settings_production.py``), timed by Beacon's
+clock so tests move it rather than sleep. The client address is found as the
 sign-in throttle finds it (``BEACON_CLIENT_ADDRESS_HEADER`` behind a proxy).
 """
 
@@ -14,7 +15,7 @@ import hashlib
 import math
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from beacon.core import clock
 from beacon.core.addresses import client_address
@@ -35,6 +36,7 @@ def _count(who: str, limit: int) -> None:
     now = clock.now().timestamp()
     index = math.floor(now / window)
     key = f"beacon:api:{hashlib.sha256(who.encode()).hexdigest()[:32]}:{index}"
+    cache = caches["counters"]
     if cache.add(key, 1, window * 2):
         count = 1
     else:

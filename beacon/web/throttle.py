@@ -18,9 +18,10 @@ hard lock (the rule is :func:`beacon.domain.backoff.delay_after`; the design is 
 * Failures are forgotten ``BEACON_LOGIN_WINDOW_SECONDS`` after the last wait ends.
 
 Time is Beacon's clock (:mod:`beacon.core.clock`), so tests move it rather than sleep. The
-counts are in Django's cache (the database cache shared by every server and worker in production); the check and
-the count are not one atomic step, so a burst of simultaneous attempts may get one extra try per
-server worker before the wait starts.
+counts are in Django's ``counters`` cache: in production a table of the database shared by every
+server and worker, apart from the cached pages so that filling the page cache never deletes a
+count (``beacon/settings_production.py``). The check and the count are not one atomic step, so a
+burst of simultaneous attempts may get one extra try per server worker before the wait starts.
 
 The client address is ``REMOTE_ADDR``; behind a reverse proxy set
 ``BEACON_CLIENT_ADDRESS_HEADER=HTTP_X_FORWARDED_FOR`` and the rightmost address in that header
@@ -40,7 +41,7 @@ import math
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 
 from beacon.core import clock
@@ -74,7 +75,7 @@ def _cap() -> int:
 
 def _live(key: str, free: int, now: float) -> tuple[int, float]:
     """(failures, time of the last) for a count, or (0, 0) once it is forgotten."""
-    state = cache.get(key)
+    state = caches["counters"].get(key)
     if not state:
         return 0, 0.0
     failures, last = int(state["failures"]), float(state["last"])
@@ -101,11 +102,11 @@ def record_failure(username: str, address: str) -> None:
     keep = _cap() + settings.BEACON_LOGIN_WINDOW_SECONDS + 60
     for key, free in _rules(username, address):
         failures, _ = _live(key, free, now)
-        cache.set(key, {"failures": failures + 1, "last": now}, keep)
+        caches["counters"].set(key, {"failures": failures + 1, "last": now}, keep)
 
 
 def record_success(username: str, address: str) -> None:
-    cache.delete(_pair_key(username, address))
+    caches["counters"].delete(_pair_key(username, address))
 
 
 def refusal_message(seconds: int) -> str:

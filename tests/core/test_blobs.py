@@ -106,7 +106,7 @@ def test_the_default_store_is_a_folder_under_var(settings):
 def _settings_in_a_new_process(module: str, env: dict) -> subprocess.CompletedProcess:
     code = (f"import json, importlib; settings = importlib.import_module({module!r}); "
             "print(json.dumps({'files': settings.STORAGES['beacon_files'], 'cache': settings.CACHES['default'], "
-            "'local': settings.CACHES['local']['BACKEND'], 'sessions': getattr(settings, 'SESSION_ENGINE', 'django.contrib.sessions.backends.db')}, default=str))")
+            "'local': settings.CACHES['local']['BACKEND'], 'counters': settings.CACHES['counters'], 'sessions': getattr(settings, 'SESSION_ENGINE', 'django.contrib.sessions.backends.db')}, default=str))")
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("BEACON_S3", "BEACON_STORAGE", "BEACON_CACHE"))}
     return subprocess.run([sys.executable, "-c", code], env={**keep, "DJANGO_SETTINGS_MODULE": module, **env},
                           capture_output=True, text=True, timeout=120)
@@ -148,6 +148,8 @@ def test_production_shares_cache_and_sessions_through_the_database(tmp_path):
     settings = json.loads(done.stdout)
     assert settings["cache"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert settings["cache"]["LOCATION"] == "beacon_cache"
+    assert settings["counters"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert settings["counters"]["LOCATION"] == "beacon_counters"  # its own table: page culling never reaches it
     assert settings["local"] == "django.core.cache.backends.locmem.LocMemCache"  # each process's own
     assert settings["sessions"] == "django.contrib.sessions.backends.db"
     assert settings["files"]["OPTIONS"]["location"] == str(tmp_path / "files")
@@ -158,6 +160,8 @@ def test_production_shares_cache_and_sessions_through_the_database(tmp_path):
     cache = json.loads(done.stdout)["cache"]
     assert (cache["BACKEND"], cache["LOCATION"]) == ("django.core.cache.backends.redis.RedisCache",
                                                      "redis://cache:6379/1")
+    counters = json.loads(done.stdout)["counters"]
+    assert (counters["LOCATION"], counters["KEY_PREFIX"]) == ("redis://cache:6379/1", "beacon-counters")
     done = _settings_in_a_new_process("beacon.settings_production",
                                       {"BEACON_VAR_DIR": str(tmp_path), "BEACON_CACHE_URL": "memcached://x"})
     assert done.returncode != 0 and "BEACON_CACHE_URL" in done.stderr

@@ -18,9 +18,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _today(clock, settings):
     clock.set("2023-01-01")
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
+    caches["counters"].clear()  # the API's rate-limit counts
 
 
 @pytest.fixture
