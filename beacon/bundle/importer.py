@@ -19,7 +19,6 @@ import getpass
 import hashlib
 from collections import Counter
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -170,9 +169,9 @@ def import_bundle(path: str | Path, *, user: str | None = None, reason: str = ""
     changed. ``expect``: the fingerprint of a preview's changes; when the import would now change
     anything else, raise :class:`StalePreview` (nothing written). ``changes`` (each changed field)
     is listed only for these two; a plain import reports its counts. The garbage collector does
-    less work meanwhile (:func:`beacon.core.memory.fewer_collections`), and on PostgreSQL the tables it added many rows
-    to have their statistics refreshed once it has committed
-    (:func:`beacon.core.audit.refresh_statistics`).
+    less work meanwhile (:func:`beacon.core.memory.fewer_collections`), and on PostgreSQL the
+    tables it adds many rows to have their statistics kept up (:class:`beacon.core.audit.BulkInserts`)
+    and refreshed once it has committed (:func:`beacon.core.audit.refresh_statistics`).
 
     ``progress``: an object with ``total(n)`` and ``step(message, advance=1)`` (a background job's
     :class:`beacon.core.jobs.Progress`, or the command's progress bar). The steps are reading the
