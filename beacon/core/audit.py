@@ -283,9 +283,10 @@ def insert_rows(model, columns: list[str], rows) -> int:
 BULK_ANALYZE_ROWS = 100_000
 """PostgreSQL's statistics of a table a bulk write adds at least this many rows to are refreshed
 (``ANALYZE``) while the write goes on, each time the table has doubled since they were last
-counted, and once more when the write has committed (:func:`refresh_statistics`). Under it,
-reading a window of a few thousand rows costs little whatever the plan (a 40,000-observation
-import is the same either way), and autovacuum catches up soon after."""
+counted, and once more when the write has committed (:func:`refresh_statistics`). Under it, a
+scan of the table costs little: in the server's log of a 1,000,000-row import a window's read
+grew with the table to 148 ms, so in proportion about 15 ms at 100,000 rows; autovacuum catches
+up soon after."""
 
 
 class BulkInserts:
