@@ -86,7 +86,26 @@ def _database():
     db = dj_database_url.parse(url)
     if db["ENGINE"] == "django.db.backends.sqlite3":
         db.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+    else:
+        # each server thread keeps its connection across requests, and checks it still works
+        # before reusing it: opening one for every request (a new PostgreSQL backend process each
+        # time) made the web bench's p95 281 ms against 155 ms kept (docs/performance.md)
+        db["CONN_MAX_AGE"] = _seconds("BEACON_DB_CONN_MAX_AGE", DB_CONN_MAX_AGE)
+        db["CONN_HEALTH_CHECKS"] = True
     return db
+
+
+DB_CONN_MAX_AGE = 60
+"""How long (seconds) a PostgreSQL connection is kept for further requests; 0 closes it after each."""
+
+
+def _seconds(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit():
+        raise ValueError(f"{name} must be a whole number of seconds (got {text!r})")
+    return int(text)
 
 
 # Several gunicorn workers write to one SQLite file: write transactions take the lock when they

@@ -93,3 +93,23 @@ def test_a_session_lock_is_taken_again_inside_its_transaction_and_released_after
     release, thread = _held_elsewhere("test lock")  # released: another connection takes it
     release.set()
     thread.join()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_lock_whose_unlock_fails_goes_with_its_connection():
+    """Connections are kept from one request to the next (BEACON_DB_CONN_MAX_AGE): a session lock
+    left held by a kept connection would refuse every later taker."""
+    if connection.vendor != "postgresql":
+        pytest.skip("session-level advisory locks are PostgreSQL's")
+
+    def failing_unlock(execute, sql, params, many, context):
+        if "pg_advisory_unlock" in sql:
+            raise RuntimeError("the unlock failed")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(failing_unlock), locks.held_before_transaction("test lock"):
+        assert connection.connection is not None
+    assert connection.connection is None  # closed, and the lock with it
+    release, thread = _held_elsewhere("test lock")  # another connection takes it at once
+    release.set()
+    thread.join()
