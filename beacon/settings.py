@@ -238,14 +238,16 @@ def _file_storage() -> dict:
     bucket = os.environ.get("BEACON_S3_BUCKET", "").strip()
     if not bucket:
         raise ValueError("BEACON_STORAGE_BACKEND=s3 needs BEACON_S3_BUCKET (the bucket that holds the files)")
+    # only the options set are passed: one given as None would stop django-storages and boto3
+    # finding it themselves (keys left unset with AWS_SESSION_TOKEN in the environment, as with
+    # temporary credentials, signed requests with no key at all)
+    given = {"endpoint_url": "BEACON_S3_ENDPOINT_URL", "access_key": "BEACON_S3_ACCESS_KEY_ID",
+             "secret_key": "BEACON_S3_SECRET_ACCESS_KEY", "region_name": "BEACON_S3_REGION",
+             "addressing_style": "BEACON_S3_ADDRESSING_STYLE"}
     options = {
         "bucket_name": bucket,
-        "endpoint_url": os.environ.get("BEACON_S3_ENDPOINT_URL") or None,
-        "access_key": os.environ.get("BEACON_S3_ACCESS_KEY_ID") or None,
-        "secret_key": os.environ.get("BEACON_S3_SECRET_ACCESS_KEY") or None,
-        "region_name": os.environ.get("BEACON_S3_REGION") or None,
+        **{option: os.environ[name].strip() for option, name in given.items() if os.environ.get(name, "").strip()},
         "location": os.environ.get("BEACON_S3_PREFIX", "").strip("/"),
-        "addressing_style": os.environ.get("BEACON_S3_ADDRESSING_STYLE") or None,
         "file_overwrite": True,  # a name is its content's SHA-256: the same bytes
         "default_acl": None,  # private: the bucket's own policy; never public-read
         "querystring_auth": True,
