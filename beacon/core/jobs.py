@@ -44,7 +44,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -227,7 +228,63 @@ def get(job_id) -> JobView:
     row = _model().objects.filter(pk=key).first()
     if row is None:
         raise JobNotFound(job_id)
-    return _view(row)
+    view = _view(row)
+    return _ProgressNote.read(view, row.heartbeat_at) if view.status is JobStatus.RUNNING else view
+
+
+class _ProgressNote:
+    """SQLite only: a running job's progress noted in a file beside the database while the job's
+    own write transaction hides its writes to the Job row (publishing renders every document in
+    one transaction). Without it the job page jumped from the first step to the end. A note is
+    read only while the job runs, only for the same attempt, and only when written after the
+    row's last write (the row's ``heartbeat_at``, from the same clock): once the transaction
+    commits, or the job writes again outside it, the row says as much or more. It is deleted
+    when the job ends. None of this applies to PostgreSQL, where progress is written through a
+    connection of its own and is visible at once."""
+
+    @staticmethod
+    def path(job_id) -> Path | None:
+        if connection.vendor != "sqlite" or connection.is_in_memory_db():
+            return None
+        database = Path(str(connection.settings_dict["NAME"]))
+        return database.parent / f"{database.name}-job-progress" / f"{job_id}.json"
+
+    @classmethod
+    def write(cls, progress: Progress) -> None:
+        path = cls.path(progress.job_id)
+        if path is None:
+            return
+        note = {"attempt": progress.attempt, "done": progress.done, "total": progress.total_steps,
+                "step": progress.message, "at": clock.now().isoformat()}
+        try:
+            path.parent.mkdir(exist_ok=True)
+            partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+            partial.write_text(jsonio.dumps(note, indent=None), encoding="utf-8")
+            os.replace(partial, path)  # whole or not at all for a reader
+        except OSError:  # the page shows the row's progress instead
+            log.debug("job %s: progress not noted", progress.job_id, exc_info=True)
+
+    @classmethod
+    def read(cls, view: JobView, row_written: dt.datetime | None) -> JobView:
+        path = cls.path(view.id)
+        if path is None:
+            return view
+        try:
+            note = jsonio.loads(path.read_text(encoding="utf-8"))
+            at = dt.datetime.fromisoformat(note["at"])
+            newer = row_written is None or at > row_written
+            if note["attempt"] != view.attempts or not newer:
+                return view
+            return replace(view, done=int(note["done"]), step=str(note["step"]),
+                           total=None if note["total"] is None else int(note["total"]))
+        except (OSError, ValueError, KeyError, TypeError):  # none, or not readable: the row's progress
+            return view
+
+    @classmethod
+    def drop(cls, job_id) -> None:
+        path = cls.path(job_id)
+        if path is not None:
+            path.unlink(missing_ok=True)
 
 
 def recent(limit: int = 50, *, status: str | None = None, kind: str | None = None) -> list[JobView]:
@@ -297,7 +354,10 @@ class Progress:
             self._on_change(self.view())
         if self.background and connection.in_atomic_block and connection.vendor != "sqlite":
             return  # the heartbeat thread writes it through its own connection, visible at once
-        # (SQLite has one writer: inside the job's write transaction the step is written with it)
+        # (SQLite has one writer: inside the job's write transaction the step is written with it,
+        # and noted beside the database, where the job page reads it at once: _ProgressNote)
+        if connection.vendor == "sqlite" and connection.in_atomic_block:
+            _ProgressNote.write(self)
         if force or self._due():
             self.flush()
 
@@ -588,6 +648,7 @@ def _execute(job_id, *, worker: str | None = None, on_progress: Callable[[JobVie
             _finish(row.id, row.attempts, progress, error=text)
         except Exception:
             log.exception("job %s: the failure could not be recorded", row.id)
+    _ProgressNote.drop(row.id)
     view = get(row.id)
     if on_progress is not None:
         on_progress(view)

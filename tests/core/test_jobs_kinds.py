@@ -54,3 +54,28 @@ def wait_for_file(progress, *, release: str, started: str, log: str, timeout: fl
     with open(log, "a") as f:
         f.write(f"finished by {os.getpid()}\n")
     return JobResult("released")
+
+
+@job("test-steps-in-a-transaction", "Steps in one transaction")
+def steps_in_a_transaction(progress, *, release: str, started: str, timeout: float = 30.0):
+    """Like publishing: its steps are taken inside one write transaction. It writes a row there
+    (never its own Job row, which publishing does not hold either), announces each step
+    (``started`` file: the step's number), and waits for the ``release`` file to name that number
+    before taking the next."""
+    from django.db import transaction
+
+    from beacon.core.models import Job
+
+    progress.total(3)
+    with transaction.atomic():
+        Job.objects.create(kind="test-written", title=f"written by {progress.job_id}", created_by="alice",
+                           status="done")
+        for n, name in enumerate(["Computing", "Rendering", "Freezing"], start=1):
+            progress.step(name, advance=0 if n == 1 else 1)
+            Path(started).write_text(str(n))
+            deadline = time.monotonic() + timeout
+            while not (Path(release).exists() and Path(release).read_text() == str(n)):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the release file never came")
+                time.sleep(0.05)
+    return JobResult("all steps taken")

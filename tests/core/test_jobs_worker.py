@@ -146,3 +146,44 @@ def test_two_workers_share_the_queue_and_run_each_job_once(shared_database, tmp_
     assert len(lines) == 8
     ran = [int(o.strip().rsplit("ran ", 1)[1].split()[0]) for o in outputs]
     assert sum(ran) == 8
+
+
+def _wait_until(predicate, process: subprocess.Popen, what: str, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while not (found := predicate()):
+        if process.poll() is not None:
+            pytest.fail(f"the worker exited ({process.returncode}) before {what}:\n{process.stdout.read()}")
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"no {what} within {timeout} s:\n{process.stdout.read()}")
+        time.sleep(0.05)
+    return found
+
+
+def test_steps_taken_inside_one_transaction_show_while_it_runs(shared_database, tmp_path):
+    """Publishing renders every document inside one transaction: its job page shows each step as
+    it is taken, not the first and then the end (on SQLite through a note beside the database)."""
+    release, started = tmp_path / "release", tmp_path / "started"
+    view = jobs.start("test-steps-in-a-transaction", by="alice", release=str(release), started=str(started))
+    process = worker(shared_database, "--once")
+    try:
+        for n, name in enumerate(["Computing", "Rendering", "Freezing"], start=1):
+            _wait_until(lambda: started.exists() and started.read_text() == str(n), process, f"step {n}")
+            seen = _wait_until(lambda: (v := jobs.get(view.id)).step == name and v, process, f"{name!r} shown")
+            assert (seen.status, seen.done, seen.total) == (JobStatus.RUNNING, n - 1, 3)
+            assert seen.progress_text.endswith(name)
+            # the job's own write in its transaction is not visible yet: the transaction is open
+            assert not Job.objects.filter(kind="test-written").exists()
+            release.write_text(str(n))
+        output, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+    assert process.returncode == 0, output
+    done = jobs.get(view.id)
+    assert (done.status, done.done, done.total, done.result.message) == (JobStatus.DONE, 3, 3, "all steps taken")
+    assert Job.objects.get(kind="test-written").title == f"written by {view.id}"
+    if connection.vendor == "sqlite":
+        assert list((tmp_path / "jobs.sqlite3-job-progress").glob("*")) == []  # the note went with the job
