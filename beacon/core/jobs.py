@@ -309,7 +309,9 @@ class Progress:
     at the end. Each write also beats the heartbeat. In a worker on PostgreSQL, while the job
     function is inside a transaction of its own, the heartbeat thread (its own connection) does
     the writing, so progress shows while the transaction runs and the job's transaction never
-    holds the Job row; on SQLite (one writer) such steps are written in the job's transaction. ``monotonic`` is the timer the throttle reads (tests pass their own)."""
+    holds the Job row; on SQLite (one writer) such steps are written in the job's transaction and
+    noted beside the database for the job page (:class:`_ProgressNote`). ``monotonic`` is the timer
+    the throttle reads (tests pass their own)."""
 
     def __init__(self, job_id, attempt: int, *, on_change: Callable[[JobView], None] | None = None,
                  monotonic: Callable[[], float] = time.monotonic, base: JobView | None = None):
