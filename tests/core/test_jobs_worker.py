@@ -70,15 +70,22 @@ def worker(url: str, *args: str, **popen) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen)
 
 
-def wait_for(path: Path, process: subprocess.Popen, timeout: float = 20.0) -> None:
+def _wait_until(predicate, process: subprocess.Popen, what: str, timeout: float = 20.0):
+    """``predicate()``'s first true answer, polled while the worker runs (the test fails, with the
+    worker's output, if it exits or ``timeout`` passes first)."""
     deadline = time.monotonic() + timeout
-    while not path.exists():
+    while not (found := predicate()):
         if process.poll() is not None:
-            pytest.fail(f"the worker exited ({process.returncode}) before the job started:\n{process.stdout.read()}")
+            pytest.fail(f"the worker exited ({process.returncode}) before {what}:\n{process.stdout.read()}")
         if time.monotonic() > deadline:
             process.kill()
-            pytest.fail(f"the job did not start within {timeout} s:\n{process.stdout.read()}")
+            pytest.fail(f"no {what} within {timeout} s:\n{process.stdout.read()}")
         time.sleep(0.05)
+    return found
+
+
+def wait_for(path: Path, process: subprocess.Popen, timeout: float = 20.0) -> None:
+    _wait_until(path.exists, process, "start of the job (its file)", timeout)
 
 
 def test_a_job_survives_its_worker_being_killed_and_finishes_exactly_once(shared_database, tmp_path, clock, settings):
@@ -147,17 +154,6 @@ def test_two_workers_share_the_queue_and_run_each_job_once(shared_database, tmp_
     ran = [int(o.strip().rsplit("ran ", 1)[1].split()[0]) for o in outputs]
     assert sum(ran) == 8
 
-
-def _wait_until(predicate, process: subprocess.Popen, what: str, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while not (found := predicate()):
-        if process.poll() is not None:
-            pytest.fail(f"the worker exited ({process.returncode}) before {what}:\n{process.stdout.read()}")
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"no {what} within {timeout} s:\n{process.stdout.read()}")
-        time.sleep(0.05)
-    return found
 
 
 def test_steps_taken_inside_one_transaction_show_while_it_runs(shared_database, tmp_path):
