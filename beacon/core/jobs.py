@@ -236,11 +236,11 @@ class _ProgressNote:
     """SQLite only: a running job's progress noted in a file beside the database while the job's
     own write transaction hides its writes to the Job row (publishing renders every document in
     one transaction). Without it the job page jumped from the first step to the end. A note is
-    read only while the job runs, only for the same attempt, and only when written after the
-    row's last write (the row's ``heartbeat_at``, from the same clock): once the transaction
-    commits, or the job writes again outside it, the row says as much or more. It is deleted
-    when the job ends. None of this applies to PostgreSQL, where progress is written through a
-    connection of its own and is visible at once."""
+    deleted when the transaction commits (the row then says as much) and when the job ends; it is
+    read only while the job runs, only for the same attempt, and only when written no earlier
+    than the row's last write (``heartbeat_at``, from the same clock), so after a transaction
+    rolled back the job's next write outside it wins. None of this applies to PostgreSQL, where
+    progress is written through a connection of its own and is visible at once."""
 
     @staticmethod
     def path(job_id) -> Path | None:
@@ -263,6 +263,18 @@ class _ProgressNote:
             os.replace(partial, path)  # whole or not at all for a reader
         except OSError:  # the page shows the row's progress instead
             log.debug("job %s: progress not noted", progress.job_id, exc_info=True)
+            return
+        transaction.on_commit(lambda: cls._committed(progress))
+
+    @classmethod
+    def _committed(cls, progress: Progress) -> None:
+        """The job's transaction committed: the row takes what the throttle kept back, and holds
+        every step from now on."""
+        try:
+            progress.flush()
+        except Exception:  # noqa: BLE001 - the heartbeat thread or the job's next step writes it
+            log.debug("job %s: progress not written at the commit", progress.job_id, exc_info=True)
+        cls.drop(progress.job_id)
 
     @classmethod
     def read(cls, view: JobView, row_written: dt.datetime | None) -> JobView:
@@ -272,7 +284,7 @@ class _ProgressNote:
         try:
             note = jsonio.loads(path.read_text(encoding="utf-8"))
             at = dt.datetime.fromisoformat(note["at"])
-            newer = row_written is None or at > row_written
+            newer = row_written is None or at >= row_written  # a fixed clock (BEACON_CLOCK) gives equal times
             if note["attempt"] != view.attempts or not newer:
                 return view
             return replace(view, done=int(note["done"]), step=str(note["step"]),
@@ -283,8 +295,11 @@ class _ProgressNote:
     @classmethod
     def drop(cls, job_id) -> None:
         path = cls.path(job_id)
-        if path is not None:
-            path.unlink(missing_ok=True)
+        try:
+            if path is not None:
+                path.unlink(missing_ok=True)
+        except OSError:  # left behind: read only while the job runs, for its attempt
+            log.warning("job %s: its progress note %s could not be deleted", job_id, path)
 
 
 def recent(limit: int = 50, *, status: str | None = None, kind: str | None = None) -> list[JobView]:

@@ -14,11 +14,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import test_jobs_kinds  # noqa: F401 - registers the kinds in this process too
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from beacon.core import jobs
 from beacon.core.models import Job
@@ -183,3 +184,26 @@ def test_steps_taken_inside_one_transaction_show_while_it_runs(shared_database, 
     assert Job.objects.get(kind="test-written").title == f"written by {view.id}"
     if connection.vendor == "sqlite":
         assert list((tmp_path / "jobs.sqlite3-job-progress").glob("*")) == []  # the note went with the job
+
+
+def test_a_progress_note_counts_while_its_transaction_is_open_and_goes_at_the_commit(shared_database, tmp_path,
+                                                                                      clock):
+    if connection.vendor != "sqlite":
+        pytest.skip("the progress note is SQLite's")
+    clock.set("2023-01-05T09:00:00")  # a fixed clock, as BEACON_CLOCK gives: the note and the row agree on the time
+    started = jobs.start("test-steps", by="alice", n=3)
+    row = jobs._claim(started.id, "here:1")
+    before = jobs._view(row)  # the row as another process sees it while the transaction is open
+    progress = jobs.Progress(row.id, row.attempts, base=before)
+    note = tmp_path / "jobs.sqlite3-job-progress" / f"{row.id}.json"
+    with transaction.atomic():
+        progress.total(3)
+        progress.step("Rendering the PDF", advance=2)
+        assert note.exists()
+        shown = jobs._ProgressNote.read(before, row.heartbeat_at)
+        assert (shown.done, shown.total, shown.step) == (2, 3, "Rendering the PDF")
+        assert jobs._ProgressNote.read(replace(before, attempts=2), row.heartbeat_at) == replace(before, attempts=2)
+        later = row.heartbeat_at + dt.timedelta(seconds=1)  # the row written after the note: the row wins
+        assert jobs._ProgressNote.read(before, later) == before
+    assert not note.exists()  # committed: the row holds the step now
+    assert (jobs.get(row.id).done, jobs.get(row.id).step) == (2, "Rendering the PDF")
