@@ -156,7 +156,6 @@ def test_two_workers_share_the_queue_and_run_each_job_once(shared_database, tmp_
     assert sum(ran) == 8
 
 
-
 def test_steps_taken_inside_one_transaction_show_while_it_runs(shared_database, tmp_path):
     """Publishing renders every document inside one transaction: its job page shows each step as
     it is taken, not the first and then the end (on SQLite through a note beside the database)."""
